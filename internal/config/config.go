@@ -1,0 +1,167 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Modes of operation (SPEC §10).
+const (
+	ModeLocal      = "local"
+	ModeProduction = "production"
+)
+
+// Config is every setting of the server. It is built once by Load and passed down explicitly.
+type Config struct {
+	Env         string // ModeLocal or ModeProduction
+	Debug       bool   // adds detail to logs only; never to responses
+	Addr        string // listen address
+	MetricsAddr string // separate listen address for /metrics; "" serves it on Addr
+	DataDir     string
+	DatabaseURL string
+	RedisURL    string
+	LogDir      string
+	SecretKey   string
+	// AllowedHosts are the Host header values served; ".example.com" also allows subdomains.
+	AllowedHosts        []string
+	CORSAllowedOrigins  []string
+	TrustedProxies      []netip.Prefix
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIBase       string
+	StorageURL          string
+	SMTPURL             string
+	ShutdownTimeout     time.Duration
+}
+
+// Production reports whether the server runs in production mode.
+func (c Config) Production() bool { return c.Env == ModeProduction }
+
+// localHosts are the hosts local mode serves without configuration.
+var localHosts = []string{"localhost", "127.0.0.1", "[::1]"}
+
+// Load reads the settings for one subcommand: each setting comes from its flag if given, else
+// from its environment variable (read through getenv), else from the mode's default. It returns
+// the arguments left after the flags.
+func Load(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	raw := map[string]*string{}
+	for _, s := range settings {
+		raw[s.env] = fs.String(s.flag, getenv(s.env), s.usage+" (env "+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	get := func(env string) string { return strings.TrimSpace(*raw[env]) }
+	cfg, err := build(get)
+	return cfg, fs.Args(), err
+}
+
+// build turns raw strings into a Config with the defaults of its mode.
+func build(get func(string) string) (Config, error) {
+	var errs []error
+	cfg := Config{
+		Env:                 get("ENV"),
+		Addr:                get("ADDR"),
+		MetricsAddr:         get("METRICS_ADDR"),
+		DataDir:             get("DATA_DIR"),
+		DatabaseURL:         get("DATABASE_URL"),
+		RedisURL:            get("REDIS_URL"),
+		LogDir:              get("LOG_DIR"),
+		SecretKey:           get("SECRET_KEY"),
+		AllowedHosts:        splitList(get("ALLOWED_HOSTS")),
+		CORSAllowedOrigins:  splitList(get("CORS_ALLOWED_ORIGINS")),
+		StripeSecretKey:     get("STRIPE_SECRET_KEY"),
+		StripeWebhookSecret: get("STRIPE_WEBHOOK_SECRET"),
+		StripeAPIBase:       get("STRIPE_API_BASE"),
+		StorageURL:          get("STORAGE_URL"),
+		SMTPURL:             get("SMTP_URL"),
+	}
+	switch strings.ToLower(cfg.Env) {
+	case "", ModeLocal, "development", "dev":
+		cfg.Env = ModeLocal
+	case ModeProduction, "prod":
+		cfg.Env = ModeProduction
+	default:
+		errs = append(errs, fmt.Errorf("ENV must be %q or %q, got %q", ModeLocal, ModeProduction, cfg.Env))
+	}
+	if v := get("DEBUG"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("DEBUG must be true or false, got %q", v))
+		}
+		cfg.Debug = b
+	}
+	cfg.ShutdownTimeout = 20 * time.Second
+	if v := get("SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a positive duration such as 20s, got %q", v))
+		}
+		cfg.ShutdownTimeout = d
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8000"
+		if cfg.Production() {
+			cfg.Addr = ":8000"
+		}
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "data"
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = "sqlite:" + filepath.ToSlash(filepath.Join(cfg.DataDir, "consultantpro.db"))
+	}
+	if cfg.LogDir == "" {
+		cfg.LogDir = "logs"
+	}
+	if len(cfg.AllowedHosts) == 0 && !cfg.Production() {
+		cfg.AllowedHosts = append([]string(nil), localHosts...)
+	}
+	for _, o := range cfg.CORSAllowedOrigins {
+		if o == "*" || strings.EqualFold(o, "null") {
+			errs = append(errs, fmt.Errorf("CORS_ALLOWED_ORIGINS may not contain %q: list each origin", o))
+		}
+	}
+	for _, p := range splitList(get("TRUSTED_PROXIES")) {
+		prefix, err := parsePrefix(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %q is not an IP address or CIDR range", p))
+			continue
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// parsePrefix accepts "10.0.0.0/8" or a single address.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}
+
+// splitList splits a comma-separated setting, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

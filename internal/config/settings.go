@@ -1,0 +1,28 @@
+package config
+
+// setting ties an environment variable to its flag and its help text.
+type setting struct {
+	env, flag, usage string
+}
+
+// settings lists every configuration knob; the README's configuration table mirrors it.
+var settings = []setting{
+	{"ENV", "env", "mode: local (default) or production"},
+	{"DEBUG", "debug", "more detail in logs (never in responses)"},
+	{"ADDR", "addr", "listen address (local 127.0.0.1:8000, production :8000)"},
+	{"METRICS_ADDR", "metrics-addr", "serve /metrics on this address instead of ADDR"},
+	{"DATA_DIR", "data-dir", "data directory (default data)"},
+	{"DATABASE_URL", "database-url", "sqlite:path.db or postgres://... (default sqlite:data/consultantpro.db)"},
+	{"REDIS_URL", "redis-url", "Redis for shared rate limits, e.g. redis://127.0.0.1:6379/0"},
+	{"LOG_DIR", "log-dir", "directory for app.log, errors.log and security.log (default logs)"},
+	{"SECRET_KEY", "secret-key", "token signing key; production requires 50+ characters"},
+	{"ALLOWED_HOSTS", "allowed-hosts", "comma-separated Host values served; .example.com allows subdomains"},
+	{"CORS_ALLOWED_ORIGINS", "cors-allowed-origins", "comma-separated browser origins allowed by CORS"},
+	{"TRUSTED_PROXIES", "trusted-proxies", "comma-separated proxy IPs/CIDRs whose X-Forwarded-* headers are honoured"},
+	{"STRIPE_SECRET_KEY", "stripe-secret-key", "Stripe API key"},
+	{"STRIPE_WEBHOOK_SECRET", "stripe-webhook-secret", "Stripe webhook signing secret"},
+	{"STRIPE_API_BASE", "stripe-api-base", "Stripe API base URL (tests point it at stripe-mock)"},
+	{"STORAGE_URL", "storage-url", "document storage: a directory or an S3-compatible URL"},
+	{"SMTP_URL", "smtp-url", "SMTP server for email notifications"},
+	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long SIGTERM waits for in-flight requests (default 20s)"},
+}

@@ -1,0 +1,152 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// Dialect names the database engine behind a DB.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database. W is for writes and for reads inside transactions; R serves plain
+// reads. On SQLite, W is a single connection (SQLite has one writer; queuing in Go is cheaper
+// than SQLITE_BUSY retries) and R a pool of read-only connections; on PostgreSQL both are the
+// same pool.
+type DB struct {
+	W       *bun.DB
+	R       *bun.DB
+	Dialect Dialect
+}
+
+// Open connects to the database named by rawURL: "sqlite:path.db", "sqlite:/abs/path.db",
+// "sqlite:///abs/path.db" or "postgres://…" (also "postgresql://…"). The SQLite file and its
+// directory are created when missing.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return openSQLite(ctx, sqlitePath(rawURL))
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return openPostgres(ctx, rawURL)
+	}
+	return nil, fmt.Errorf("DATABASE_URL must start with sqlite: or postgres://")
+}
+
+// sqlitePath extracts the file path from the three accepted sqlite URL forms.
+func sqlitePath(rawURL string) string {
+	p := strings.TrimPrefix(rawURL, "sqlite:")
+	if strings.HasPrefix(p, "//") {
+		p = strings.TrimPrefix(p, "//") // sqlite:///abs → /abs
+	}
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// sqliteDSN builds a modernc DSN. busy_timeout comes first so that the other pragmas already
+// wait for a lock instead of failing.
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// NORMAL in WAL mode loses nothing when the process dies (kill -9); only an OS crash or
+	// power cut may drop the last commits.
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// Take the write lock when a transaction starts, not at its first write, so that two
+		// transactions never deadlock upgrading read locks.
+		q.Add("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	// Open the writer first so that WAL mode is set before readers connect.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	readers := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{
+		W:       bun.NewDB(w, sqlitedialect.New()),
+		R:       bun.NewDB(r, sqlitedialect.New()),
+		Dialect: SQLite,
+	}, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	sqldb, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, err
+	}
+	sqldb.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
+	sqldb.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	b := bun.NewDB(sqldb, pgdialect.New())
+	return &DB{W: b, R: b, Dialect: Postgres}, nil
+}
+
+// Close closes every pool.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		if rerr := d.R.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.W.PingContext(ctx); err != nil {
+		return err
+	}
+	return d.R.PingContext(ctx)
+}
