@@ -32,3 +32,10 @@ func (f Fields) Err() error {
 func Field(field, message string) *Error {
 	return &Error{Kind: Invalid, Message: ValidationMessage, Details: map[string][]string{field: {message}}}
 }
+
+// WithKind returns a copy of e with another kind, e.g. a field error that is a parse error.
+func (e *Error) WithKind(kind Kind) *Error {
+	c := *e
+	c.Kind = kind
+	return &c
+}

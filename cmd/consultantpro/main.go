@@ -1,0 +1,61 @@
+// Command consultantpro is the ConsultantPro server and its operator commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "consultantpro:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `ConsultantPro — the quote-to-cash backend for consulting firms.
+
+Usage: consultantpro <command> [flags]
+
+Commands:
+  serve           run the API server (the default; migrates on start)
+  migrate         apply pending database migrations and exit
+  check --deploy  list everything that makes the configuration unfit for production
+  version         print the version
+
+Every setting is an environment variable and the matching flag; run
+"consultantpro serve -h" to list them.
+`
+
+// run is the whole program, with its environment passed in so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stderr)
+	case "migrate":
+		return migrate(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return check(args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "consultantpro", version)
+		return nil
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"slices"
+
+	"github.com/consultantpro/consultantpro/internal/logging"
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Options configures the HTTP platform.
+type Options struct {
+	Version        string // the build's version, shown in the OpenAPI document
+	Logs           *logging.Logs
+	Metrics        *Metrics // nil disables request metrics
+	AllowedHosts   []string
+	CORSOrigins    []string
+	TrustedProxies []netip.Prefix
+	Production     bool // HTTPS redirect and HSTS
+	Debug          bool // error causes of 4xx responses in the log too
+}
+
+// API is the platform: the huma API that modules register operations on, the router that also
+// takes plain handlers (health, metrics, docs), and the middleware around both.
+type API struct {
+	Huma    huma.API
+	Router  *Router
+	opts    Options
+	metrics *Metrics
+	proxies proxies
+}
+
+// SchemaPath is where the OpenAPI document is served.
+const SchemaPath = "/api/schema/"
+
+// New builds the platform with its documentation routes; modules then Register their operations.
+func New(opts Options) *API {
+	if opts.Logs == nil {
+		opts.Logs = logging.Discard()
+	}
+	opts.CORSOrigins = normalizeOrigins(opts.CORSOrigins)
+	rt := NewRouter()
+	cfg := huma.DefaultConfig("ConsultantPro API", opts.Version)
+	// The platform serves the schema and the docs itself (embedded assets, no CDN), and answers
+	// plain JSON without $schema links.
+	cfg.OpenAPIPath, cfg.DocsPath, cfg.SchemasPath = "", "", ""
+	cfg.CreateHooks = nil
+	cfg.Info.Description = "The quote-to-cash API of ConsultantPro. Every path is also served " +
+		"under /api/ (alias of the current version), with or without the trailing slash. " +
+		"Every error uses one envelope: {\"error\": {type, message, details, code, request_id}}."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+	}
+	a := &API{
+		Huma:    huma.NewAPI(cfg, adapter{rt}),
+		Router:  rt,
+		opts:    opts,
+		metrics: opts.Metrics,
+		proxies: proxies(opts.TrustedProxies),
+	}
+	a.routeDocs()
+	return a
+}
+
+// Handler is the whole HTTP surface: middleware around the router.
+func (a *API) Handler() http.Handler {
+	var h http.Handler = a.Router
+	h = a.bodyLimits(h)
+	h = normalizePaths(h)
+	h = a.cors(h)
+	h = a.httpsOnly(h)
+	h = a.hosts(h)
+	h = a.headers(h)
+	h = a.observe(h)
+	h = a.begin(h)
+	return h
+}
+
+// defaultErrors are documented on every operation: each can happen on any route.
+var defaultErrors = []int{
+	http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
+	http.StatusTooManyRequests, http.StatusInternalServerError,
+}
+
+// bodyErrors are added to operations that take a body.
+var bodyErrors = []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType}
+
+// Register adds one operation of a module. op.Path is relative to the version prefix
+// ("/crm/clients/"); the operation is served at /api/v1/crm/clients/, /api/crm/clients/ and
+// both slash-less forms. Every operation documents the error envelope for the errors any route
+// can give.
+func Register[I, O any](a *API, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
+	op.Path = Prefix + op.Path
+	// The bodyLimits middleware enforces the limit and answers 413 first; huma's own check
+	// (which also refuses a body of exactly its limit) must never fire before it.
+	op.MaxBodyBytes = MaxBodyBytes + 1
+	errs := slices.Clone(op.Errors)
+	errs = append(errs, defaultErrors...)
+	if op.Method == http.MethodPost || op.Method == http.MethodPut || op.Method == http.MethodPatch {
+		errs = append(errs, bodyErrors...)
+	}
+	slices.Sort(errs)
+	op.Errors = slices.Compact(errs)
+	huma.Register(a.Huma, op, handler)
+}

@@ -1,0 +1,146 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/validation"
+)
+
+// huma reports its errors through package-level constructors; pointing them at the envelope is
+// the documented way to give every huma-produced error (validation, parsing, body limits,
+// handler errors) the one shape. It is set once, at start-up, and never changed afterwards.
+func init() {
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return NewEnvelope(classify(status, msg, errs), "")
+	}
+	huma.NewErrorWithContext = func(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		err := classify(status, msg, errs)
+		info := Info(ctx.Context())
+		info.setErr(err)
+		return NewEnvelope(err, info.ID)
+	}
+}
+
+// Messages for errors huma detects.
+const (
+	MsgRequired     = "This field is required."
+	MsgUnknownField = "Unknown field."
+	MsgMalformed    = "Malformed JSON request body."
+	MsgBadParameter = "Invalid query or path parameter."
+)
+
+// classify turns what huma reports into a fault error.
+func classify(status int, msg string, errs []error) error {
+	for _, e := range errs {
+		var fe *fault.Error
+		if errors.As(e, &fe) {
+			return fe
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(e, &tooLarge) {
+			return fault.Wrap(fault.TooLarge, msgTooLarge, e)
+		}
+	}
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		return fault.New(fault.TooLarge, msgTooLarge)
+	case http.StatusUnsupportedMediaType:
+		return fault.New(fault.UnsupportedMedia, "Unsupported media type in request; send application/json.")
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return fromDetails(status, msg, errs)
+	case http.StatusNotFound:
+		return fault.New(fault.NotFound, MsgNotFound)
+	case http.StatusMethodNotAllowed:
+		return fault.New(fault.MethodNotAllowed, MsgMethodNotAllowed)
+	case http.StatusNotAcceptable:
+		return fault.New(fault.BadRequest, "Not acceptable: this API answers application/json.")
+	}
+	if status >= 500 || status == 0 {
+		return fault.Wrap(fault.Internal, MsgInternal, fmt.Errorf("%s: %w", msg, errors.Join(errs...)))
+	}
+	return fault.New(fault.BadRequest, msg)
+}
+
+// fromDetails maps huma's located error details to field messages. Errors in the body are
+// validation errors (400 ValidationError); errors in the query, path or headers, and a body that
+// is not JSON at all, are parse errors (400 ParseError).
+func fromDetails(status int, msg string, errs []error) error {
+	parse := fault.Fields{}
+	valid := fault.Fields{}
+	for _, e := range errs {
+		var d *huma.ErrorDetail
+		if !errors.As(e, &d) {
+			continue
+		}
+		loc, rest, _ := strings.Cut(d.Location, ".")
+		switch {
+		case loc == "body" && status == http.StatusBadRequest:
+			return fault.New(fault.BadRequest, MsgMalformed)
+		case loc == "body":
+			field, message := bodyMessage(rest, d.Message)
+			valid.Add(field, message)
+		default:
+			name := rest
+			if name == "" {
+				name = loc
+			}
+			parse.Add(name, sentence(d.Message))
+		}
+	}
+	if len(parse) > 0 {
+		err := fault.As(parse.Err())
+		err.Kind, err.Message = fault.BadRequest, MsgBadParameter
+		return err
+	}
+	if len(valid) > 0 {
+		return valid.Err()
+	}
+	return fault.New(fault.BadRequest, sentence(msg)) // e.g. "Request body is required."
+}
+
+// bodyMessage names the field of a body error and rewrites huma's two most common messages into
+// the API's own wording.
+func bodyMessage(path, msg string) (field, message string) {
+	var missing string
+	if n, _ := fmt.Sscanf(msg, validation.MsgExpectedRequiredProperty, &missing); n == 1 {
+		return joinPath(path, missing), MsgRequired
+	}
+	if msg == validation.MsgUnexpectedProperty {
+		return orNonField(path), MsgUnknownField
+	}
+	return orNonField(path), sentence(msg)
+}
+
+func joinPath(parent, child string) string {
+	if parent == "" {
+		return child
+	}
+	return parent + "." + child
+}
+
+func orNonField(path string) string {
+	if path == "" {
+		return fault.NonField
+	}
+	return path
+}
+
+// sentence capitalises a message and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}

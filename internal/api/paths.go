@@ -1,0 +1,78 @@
+package api
+
+import (
+	"net/http"
+	"path"
+	"strings"
+)
+
+// Version is the current API version; /api/<module>/… is an alias of /api/<Version>/<module>/….
+const Version = "v1"
+
+// Prefix is the canonical prefix of every versioned route.
+const Prefix = "/api/" + Version
+
+// unversioned are the /api/ paths that are not part of a versioned API.
+var unversioned = []string{"/api/schema", "/api/docs", "/api/redoc"}
+
+// CanonicalPath maps a request path to the form routes are registered under: cleaned, without a
+// trailing slash, and with the /api alias resolved to the current version. Both slash forms and
+// both prefixes therefore reach the same handler directly, without a redirect (a 301 would turn
+// a POST into a GET in many clients).
+func CanonicalPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	p = path.Clean(p) // also drops the trailing slash
+	if p != "/api" && !strings.HasPrefix(p, "/api/") {
+		return p
+	}
+	if isVersioned(p) {
+		return p
+	}
+	for _, u := range unversioned {
+		if p == u || strings.HasPrefix(p, u+"/") {
+			return p
+		}
+	}
+	return Prefix + strings.TrimPrefix(p, "/api")
+}
+
+// isVersioned reports whether p starts with /api/v<digits>.
+func isVersioned(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/api/v")
+	if !ok || rest == "" || rest[0] < '0' || rest[0] > '9' {
+		return false
+	}
+	seg, _, _ := strings.Cut(rest, "/")
+	for _, c := range seg {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// routePattern turns a documented route ("/api/v1/crm/clients/{id}/") into its mux path
+// ("/api/v1/crm/clients/{id}"): routes are matched in their canonical, slash-less form.
+func routePattern(documented string) string {
+	if documented != "/" {
+		return strings.TrimSuffix(documented, "/")
+	}
+	return documented
+}
+
+// normalizePaths rewrites the request path to its canonical form before routing.
+func normalizePaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := CanonicalPath(r.URL.Path); p != r.URL.Path {
+			r2 := new(http.Request)
+			*r2 = *r
+			u := *r.URL
+			u.Path, u.RawPath = p, ""
+			r2.URL = &u
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}

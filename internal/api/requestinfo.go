@@ -1,0 +1,78 @@
+package api
+
+import (
+	"context"
+	"sync"
+)
+
+// RequestInfo is what the platform learns about a request while serving it: its id, the route
+// template it matched, who made it, and the error it ended with. The request log line and the
+// metrics are written from it. Later middleware (authentication) fills User and Firm.
+type RequestInfo struct {
+	ID       string
+	Path     string // the path as the client sent it, before alias and slash normalisation
+	Scheme   string // "https" or "http", as the client sees it
+	ClientIP string
+
+	mu    sync.Mutex
+	route string
+	user  string
+	firm  string
+	err   error
+}
+
+type infoKey struct{}
+
+// Info returns the request's RequestInfo; outside a request it returns an empty one so callers
+// never need a nil check.
+func Info(ctx context.Context) *RequestInfo {
+	if info, ok := ctx.Value(infoKey{}).(*RequestInfo); ok {
+		return info
+	}
+	return &RequestInfo{}
+}
+
+// withInfo stores info in ctx.
+func withInfo(ctx context.Context, info *RequestInfo) context.Context {
+	return context.WithValue(ctx, infoKey{}, info)
+}
+
+// SetActor records the authenticated user and firm for the log line.
+func (i *RequestInfo) SetActor(user, firm string) {
+	i.mu.Lock()
+	i.user, i.firm = user, firm
+	i.mu.Unlock()
+}
+
+// Actor returns the user and firm recorded by SetActor.
+func (i *RequestInfo) Actor() (user, firm string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.user, i.firm
+}
+
+// Route returns the route template the request matched ("" when none did).
+func (i *RequestInfo) Route() string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.route
+}
+
+func (i *RequestInfo) setRoute(route string) {
+	i.mu.Lock()
+	i.route = route
+	i.mu.Unlock()
+}
+
+// Err returns the error the request ended with, if any.
+func (i *RequestInfo) Err() error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.err
+}
+
+func (i *RequestInfo) setErr(err error) {
+	i.mu.Lock()
+	i.err = err
+	i.mu.Unlock()
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/logging"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// App is one assembled server.
+type App struct {
+	Config  config.Config
+	Logs    *logging.Logs
+	DB      *db.DB
+	API     *api.API
+	Metrics *api.Metrics
+	Version string
+}
+
+// New opens the database, applies pending migrations and assembles the HTTP surface. The caller
+// owns logs; Close releases the rest.
+func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version string) (*App, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if applied > 0 {
+		logs.App.Info("migrations applied", "count", applied, "engine", string(d.Dialect))
+	}
+	metrics := api.NewMetrics()
+	metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.W.DB, "writer"))
+	if d.R != d.W {
+		metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.R.DB, "reader"))
+	}
+	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version}
+	a.API = api.New(api.Options{
+		Version:        version,
+		Logs:           logs,
+		Metrics:        metrics,
+		AllowedHosts:   cfg.AllowedHosts,
+		CORSOrigins:    cfg.CORSAllowedOrigins,
+		TrustedProxies: cfg.TrustedProxies,
+		Production:     cfg.Production(),
+		Debug:          cfg.Debug,
+	})
+	a.routes()
+	return a, nil
+}
+
+// routes registers the operational endpoints and every module.
+func (a *App) routes() {
+	rt := a.API.Router
+	rt.Handle("GET /healthz", http.HandlerFunc(a.healthz))
+	rt.Handle("GET /readyz", http.HandlerFunc(a.readyz))
+	if a.Config.MetricsAddr == "" {
+		rt.Handle("GET /metrics", a.Metrics.Handler())
+	}
+}
+
+// Handler is the server's whole HTTP surface.
+func (a *App) Handler() http.Handler { return a.API.Handler() }
+
+// MetricsHandler serves /metrics on the separate metrics address.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	return mux
+}
+
+// Close releases the database.
+func (a *App) Close() error {
+	if err := a.DB.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Server timeouts: a slow client cannot hold a connection open (SPEC §10).
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// NewServer returns an http.Server for h with the platform's timeouts.
+func NewServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+}
+
+// Serve serves on ln (and the metrics on metricsLn when it is not nil) until ctx is cancelled,
+// then stops accepting, lets in-flight requests finish within the shutdown timeout, and returns.
+func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
+	servers := []*http.Server{NewServer(a.Handler())}
+	listeners := []net.Listener{ln}
+	if metricsLn != nil {
+		servers = append(servers, NewServer(a.MetricsHandler()))
+		listeners = append(listeners, metricsLn)
+	}
+	errc := make(chan error, len(servers))
+	for i, s := range servers {
+		go func() {
+			if err := s.Serve(listeners[i]); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
+	select {
+	case err := <-errc:
+		a.shutdown(servers)
+		return err
+	case <-ctx.Done():
+	}
+	a.Logs.App.Info("shutting down: draining in-flight requests", "timeout", a.Config.ShutdownTimeout.String())
+	return a.shutdown(servers)
+}
+
+func (a *App) shutdown(servers []*http.Server) error {
+	timeout := a.Config.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 20 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var errs []error
+	for _, s := range servers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
