@@ -102,7 +102,7 @@ func fromDetails(status int, msg string, errs []error) error {
 	if len(valid) > 0 {
 		return valid.Err()
 	}
-	return fault.New(fault.BadRequest, sentence(msg)) // e.g. "Request body is required."
+	return fault.New(fault.BadRequest, sentence(msg)) // e.g. "Request body is required"
 }
 
 // bodyMessage names the field of a body error and rewrites huma's two most common messages into
@@ -132,15 +132,12 @@ func orNonField(path string) string {
 	return path
 }
 
-// sentence capitalises a message and ends it with a full stop.
+// sentence capitalises a message (huma's messages start in lower case). It changes nothing
+// else, so a module's exact messages pass through unchanged.
 func sentence(s string) string {
 	if s == "" {
 		return s
 	}
 	r, n := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(r)) + s[n:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -222,7 +222,7 @@ func (p Params) Window(q *bun.SelectQuery) *bun.SelectQuery {
 
 // Page is the paginated list body (SPEC §2).
 type Page[T any] struct {
-	Count    int     `json:"count" doc:"Number of results across all pages"`
+	Count    int64   `json:"count" doc:"Number of results across all pages"`
 	Next     *string `json:"next" doc:"URL of the next page, or null"`
 	Previous *string `json:"previous" doc:"URL of the previous page, or null"`
 	Results  []T     `json:"results"`
@@ -235,15 +235,15 @@ type ListOutput[T any] struct {
 
 // NewPage assembles the page, or answers 404 "Invalid page." for a page past the end (page 1 is
 // always valid, even when empty).
-func NewPage[T any](p Params, count int, results []T) (*ListOutput[T], error) {
-	if p.Page > 1 && (p.Page-1)*p.PageSize >= count {
+func NewPage[T any](p Params, count int64, results []T) (*ListOutput[T], error) {
+	if p.Page > 1 && int64(p.Page-1)*int64(p.PageSize) >= count {
 		return nil, fault.New(fault.NotFound, MsgInvalidPage)
 	}
 	if results == nil {
 		results = []T{}
 	}
 	out := &ListOutput[T]{Body: Page[T]{Count: count, Results: results}}
-	if p.Page*p.PageSize < count {
+	if int64(p.Page)*int64(p.PageSize) < count {
 		out.Body.Next = p.link(p.Page + 1)
 	}
 	if p.Page > 1 {
