@@ -59,11 +59,9 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 
 // routes registers the operational endpoints and every module.
 func (a *App) routes() {
-	rt := a.API.Router
-	rt.Handle("GET /healthz", http.HandlerFunc(a.healthz))
-	rt.Handle("GET /readyz", http.HandlerFunc(a.readyz))
+	a.registerHealth()
 	if a.Config.MetricsAddr == "" {
-		rt.Handle("GET /metrics", a.Metrics.Handler())
+		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
 	}
 }
 

@@ -2,43 +2,61 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/danielgtaylor/huma/v2"
 )
 
-// healthz answers as long as the process serves HTTP.
-func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, map[string]string{"status": "ok"})
+// healthOutput is the body of the health endpoints.
+type healthOutput struct {
+	Body struct {
+		Status        string `json:"status" example:"ready" doc:"ok or ready"`
+		Database      string `json:"database,omitempty" example:"sqlite" doc:"sqlite or postgres"`
+		SchemaVersion int64  `json:"schema_version,omitempty" doc:"Applied migration version"`
+	}
 }
 
-// readyz answers 200 when the database answers and its schema is at the newest embedded
-// migration; otherwise 503, so a load balancer keeps traffic away.
-func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+// registerHealth documents and serves /healthz and /readyz. They live outside the versioned API
+// (orchestrators call them by fixed paths) but are in the OpenAPI document like every route.
+func (a *App) registerHealth() {
+	huma.Register(a.API.Huma, huma.Operation{
+		OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Tags: []string{"Operations"},
+		Summary:     "Liveness",
+		Description: "Answers 200 while the process serves HTTP.",
+	}, func(context.Context, *struct{}) (*healthOutput, error) {
+		out := &healthOutput{}
+		out.Body.Status = "ok"
+		return out, nil
+	})
+	huma.Register(a.API.Huma, huma.Operation{
+		OperationID: "readyz", Method: http.MethodGet, Path: "/readyz", Tags: []string{"Operations"},
+		Summary:     "Readiness",
+		Description: "Answers 200 when the database answers and its schema is at the newest migration " +
+			"this binary carries; 503 otherwise, so a load balancer keeps traffic away.",
+		Errors: []int{http.StatusServiceUnavailable},
+	}, a.readyz)
+}
+
+func (a *App) readyz(ctx context.Context, _ *struct{}) (*healthOutput, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := a.DB.Ping(ctx); err != nil {
-		api.WriteError(w, r, fault.Wrap(fault.Unavailable, "Database unreachable.", err))
-		return
+		return nil, fault.Wrap(fault.Unavailable, "Database unreachable.", err)
 	}
 	current, latest, err := a.DB.MigrationVersions(ctx)
 	if err != nil {
-		api.WriteError(w, r, fault.Wrap(fault.Unavailable, "Database unreachable.", err))
-		return
+		return nil, fault.Wrap(fault.Unavailable, "Database unreachable.", err)
 	}
 	if current != latest {
-		api.WriteError(w, r, fault.Wrap(fault.Unavailable, "Database migrations are not current.",
-			fmt.Errorf("schema version %d, binary expects %d", current, latest)))
-		return
+		return nil, fault.Wrap(fault.Unavailable, "Database migrations are not current.",
+			fmt.Errorf("schema version %d, binary expects %d", current, latest))
 	}
-	writeJSON(w, map[string]any{"status": "ready", "database": string(a.DB.Dialect), "schema_version": current})
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(v)
+	out := &healthOutput{}
+	out.Body.Status = "ready"
+	out.Body.Database = string(a.DB.Dialect)
+	out.Body.SchemaVersion = current
+	return out, nil
 }

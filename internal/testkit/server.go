@@ -1,0 +1,54 @@
+package testkit
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/consultantpro/consultantpro/internal/app"
+	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/logging"
+)
+
+// Server is a whole ConsultantPro server for end-to-end tests: the real app on a fresh
+// database (see DatabaseURL), served by httptest on a free loopback port.
+type Server struct {
+	*httptest.Server
+	App *app.App
+}
+
+// Config returns the configuration tests start from: local mode, a fresh database, a fixed
+// secret key, and the httptest host allowed.
+func Config(t testing.TB) config.Config {
+	t.Helper()
+	return config.Config{
+		Env:          config.ModeLocal,
+		DataDir:      t.TempDir(),
+		DatabaseURL:  DatabaseURL(t),
+		SecretKey:    "test-secret-key-that-is-long-enough-for-hs256-signing-0123456789",
+		AllowedHosts: []string{"127.0.0.1", "localhost"},
+	}
+}
+
+// StartServer starts the app with Config(t), changed by mutate when it is not nil, and logs
+// to logs (logging.Discard() when nil). It stops at cleanup.
+func StartServer(t testing.TB, mutate func(*config.Config), logs *logging.Logs) *Server {
+	t.Helper()
+	cfg := Config(t)
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	if logs == nil {
+		logs = logging.Discard()
+	}
+	a, err := app.New(context.Background(), cfg, logs, "test")
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return &Server{Server: srv, App: a}
+}
