@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -86,7 +87,9 @@ func (s *ListSpec) Parse(in *ListInput) (Params, error) {
 		if err != nil || n < 1 {
 			bad.Add("page", MsgPageNumber)
 		}
-		p.Page = n
+		// Saturate so offsets cannot overflow; a page this far out is past the end of any list
+		// and is answered "Invalid page.".
+		p.Page = min(n, math.MaxInt32)
 	}
 	if v, ok := q["page_size"]; ok {
 		n, err := strconv.Atoi(v[0])
