@@ -29,7 +29,7 @@ func TestErrorEnvelope(t *testing.T) {
 		noDetail []string // fields that must not be reported
 	}{
 		{
-			name: "validation: required, enum, minimum and the resource's own rule together",
+			name:   "validation: required, enum, minimum and the resource's own rule together",
 			method: "POST", path: "/api/v1/widgets/", body: map[string]any{"status": "shiny", "size": -1, "email": "invalid"},
 			status: 400, typ: "ValidationError", code: "VALIDATION_ERROR", message: "Validation failed",
 			details: map[string][]string{

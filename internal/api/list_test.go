@@ -239,8 +239,8 @@ func TestSearch(t *testing.T) {
 	}{
 		{"acme", []string{"Acme Anvil", "Acme Rocket"}},
 		{"ROCKET", []string{"Acme Rocket", "Globex Rocket"}},
-		{"acme rocket", []string{"Acme Rocket"}},  // every term must match
-		{"rocket loud", []string{"Acme Rocket"}},  // terms may match different fields
+		{"acme rocket", []string{"Acme Rocket"}},   // every term must match
+		{"rocket loud", []string{"Acme Rocket"}},   // terms may match different fields
 		{"  globex   ", []string{"Globex Rocket"}}, // whitespace is not a term
 		{"%", []string{"100% Cotton"}},             // wildcards are literal
 		{"acme quiet", nil},

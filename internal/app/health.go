@@ -33,7 +33,7 @@ func (a *App) registerHealth() {
 	})
 	huma.Register(a.API.Huma, huma.Operation{
 		OperationID: "readyz", Method: http.MethodGet, Path: "/readyz", Tags: []string{"Operations"},
-		Summary:     "Readiness",
+		Summary: "Readiness",
 		Description: "Answers 200 when the database answers and its schema is at the newest migration " +
 			"this binary carries; 503 otherwise, so a load balancer keeps traffic away.",
 		Errors: []int{http.StatusServiceUnavailable},
