@@ -53,9 +53,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 // sqlitePath extracts the file path from the three accepted sqlite URL forms.
 func sqlitePath(rawURL string) string {
 	p := strings.TrimPrefix(rawURL, "sqlite:")
-	if strings.HasPrefix(p, "//") {
-		p = strings.TrimPrefix(p, "//") // sqlite:///abs → /abs
-	}
+	p = strings.TrimPrefix(p, "//") // sqlite:///abs → /abs
 	if i := strings.IndexByte(p, '?'); i >= 0 {
 		p = p[:i]
 	}

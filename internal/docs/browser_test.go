@@ -1,4 +1,4 @@
-package docs
+package docs_test
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consultantpro/consultantpro/internal/docs"
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
@@ -41,13 +42,14 @@ const testSchema = `{
 // testkit.RenderDOM fails the test if a page tries to reach another host.
 func TestPagesRenderInBrowser(t *testing.T) {
 	mux := http.NewServeMux()
-	docs := Handler(testSchemaURL)
-	mux.Handle("/api/docs", docs)
-	mux.Handle("/api/docs/", docs)
-	mux.Handle("/api/redoc", docs)
-	mux.Handle("/api/redoc/", docs)
+	const testSchemaURL = "/api/schema/"
+	pages := docs.Handler(testSchemaURL)
+	mux.Handle("/api/docs", pages)
+	mux.Handle("/api/docs/", pages)
+	mux.Handle("/api/redoc", pages)
+	mux.Handle("/api/redoc/", pages)
 	mux.HandleFunc("GET "+testSchemaURL, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", CSP)
+		w.Header().Set("Content-Security-Policy", docs.CSP)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(testSchema))
 	})
