@@ -30,9 +30,6 @@ func (e *Envelope) GetStatus() int { return e.Err.status }
 // Error implements error.
 func (e *Envelope) Error() string { return e.Err.Message }
 
-// ContentType implements huma.ContentTypeFilter: errors are plain JSON, like every response.
-func (e *Envelope) ContentType(string) string { return jsonContentType }
-
 // jsonContentType is the Content-Type of every JSON response.
 const jsonContentType = "application/json; charset=utf-8"
 
