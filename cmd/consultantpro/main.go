@@ -3,6 +3,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,20 +44,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	var err error
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, getenv, stderr)
+		err = serve(ctx, args, getenv, stderr)
 	case "migrate":
-		return migrate(ctx, args, getenv, stdout, stderr)
+		err = migrate(ctx, args, getenv, stdout, stderr)
 	case "check":
-		return check(args, getenv, stdout, stderr)
+		err = check(args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "consultantpro", version)
 		return nil
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // "-h" printed the settings; asking for help is not a failure
+	}
+	return err
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -59,8 +58,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	logs.App.Info("ConsultantPro listening", "url", "http://"+ln.Addr().String(), "mode", cfg.Env,
 		"database", string(a.DB.Dialect), "docs", "http://"+ln.Addr().String()+"/api/docs/")
-	err = a.Serve(ctx, ln, metricsLn)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err := a.Serve(ctx, ln, metricsLn); err != nil {
 		return err
 	}
 	logs.App.Info("stopped")

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -65,7 +66,12 @@ func (a *App) shutdown(servers []*http.Server) error {
 	defer cancel()
 	var errs []error
 	for _, s := range servers {
-		errs = append(errs, s.Shutdown(ctx))
+		if err := s.Shutdown(ctx); err != nil {
+			// Requests still running after the timeout are cut off rather than left to touch a
+			// database and log files that are about to close.
+			a.Logs.App.Warn("shutdown timeout reached: closing remaining connections", "timeout", timeout.String())
+			errs = append(errs, fmt.Errorf("shutdown: in-flight requests abandoned after %s: %w", timeout, err), s.Close())
+		}
 	}
 	return errors.Join(errs...)
 }
