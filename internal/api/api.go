@@ -20,6 +20,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	Production     bool // HTTPS redirect and HSTS
 	Debug          bool // error causes of 4xx responses in the log too
+	// Authenticate admits callers of operations that are not Public; nil refuses them all.
+	Authenticate Authenticator
 }
 
 // API is the platform: the huma API that modules register operations on, the router that also
@@ -60,6 +62,7 @@ func New(opts Options) *API {
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
 	}
+	a.Huma.UseMiddleware(a.authenticate)
 	a.routeDocs()
 	return a
 }
@@ -90,14 +93,20 @@ var bodyErrors = []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedM
 // Register adds one operation of a module. op.Path is relative to the version prefix
 // ("/crm/clients/"); the operation is served at /api/v1/crm/clients/, /api/crm/clients/ and
 // both slash-less forms. Every operation documents the error envelope for the errors any route
-// can give.
+// can give. Operations need a bearer token unless op.Security is Public.
 func Register[I, O any](a *API, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
 	op.Path = Prefix + op.Path
+	if op.Security == nil {
+		op.Security = bearer
+	}
 	// The bodyLimits middleware enforces the limit and answers 413 first; huma's own check
 	// (which also refuses a body of exactly its limit) must never fire before it.
 	op.MaxBodyBytes = MaxBodyBytes + 1
 	errs := slices.Clone(op.Errors)
 	errs = append(errs, defaultErrors...)
+	if !needsAuth(&op) {
+		errs = slices.DeleteFunc(errs, func(s int) bool { return s == http.StatusForbidden })
+	}
 	if op.Method == http.MethodPost || op.Method == http.MethodPut || op.Method == http.MethodPatch {
 		errs = append(errs, bodyErrors...)
 	}

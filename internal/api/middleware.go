@@ -108,6 +108,10 @@ func (a *API) logRequest(r *http.Request, rec *recorder, took time.Duration) {
 	if rec.status >= 500 {
 		level = slog.LevelError
 	}
+	if rec.status == http.StatusForbidden {
+		a.opts.Logs.Security.Warn("permission denied", "event", "forbidden", "request_id", info.ID,
+			"method", r.Method, "path", info.Path, "user", user, "firm", firm, "client_ip", info.ClientIP)
+	}
 	a.opts.Logs.App.LogAttrs(r.Context(), level, "request", attrs...)
 }
 

@@ -101,7 +101,7 @@ type widgetOutput struct {
 
 // registerWidgets adds the test resource and a few routes that fail on purpose.
 func registerWidgets(a *api.API, d *db.DB) {
-	list := huma.Operation{OperationID: "list-widgets", Method: http.MethodGet, Path: "/widgets/", Summary: "List widgets"}
+	list := huma.Operation{OperationID: "list-widgets", Method: http.MethodGet, Path: "/widgets/", Summary: "List widgets", Security: api.Public}
 	widgetSpec.Document(&list)
 	api.Register(a, list, func(ctx context.Context, in *listWidgetsIn) (*api.ListOutput[widgetOut], error) {
 		p, err := widgetSpec.Parse(&in.ListInput)
@@ -119,7 +119,7 @@ func registerWidgets(a *api.API, d *db.DB) {
 		}
 		return api.NewPage(p, count, out)
 	})
-	api.Register(a, huma.Operation{OperationID: "create-widget", Method: http.MethodPost, Path: "/widgets/",
+	api.Register(a, huma.Operation{OperationID: "create-widget", Security: api.Public, Method: http.MethodPost, Path: "/widgets/",
 		Summary: "Create widget", DefaultStatus: http.StatusCreated},
 		func(ctx context.Context, in *createWidgetIn) (*widgetOutput, error) {
 			if in.Body.Name == "" {
@@ -140,7 +140,7 @@ func registerWidgets(a *api.API, d *db.DB) {
 			return &widgetOutput{Location: api.Prefix + "/widgets/" + w.ID + "/",
 				Body: widgetOut{ID: w.ID, Name: w.Name, Status: w.Status, Size: w.Size}}, nil
 		})
-	api.Register(a, huma.Operation{OperationID: "get-widget", Method: http.MethodGet, Path: "/widgets/{id}/", Summary: "Get widget"},
+	api.Register(a, huma.Operation{OperationID: "get-widget", Security: api.Public, Method: http.MethodGet, Path: "/widgets/{id}/", Summary: "Get widget"},
 		func(ctx context.Context, in *widgetIDIn) (*widgetOutput, error) {
 			var w widget
 			if err := d.R.NewSelect().Model(&w).ExcludeColumn("made_on").Where("w.id = ?", in.ID).Scan(ctx); err != nil {
@@ -148,18 +148,44 @@ func registerWidgets(a *api.API, d *db.DB) {
 			}
 			return &widgetOutput{Body: widgetOut{ID: w.ID, Name: w.Name, Status: w.Status, Size: w.Size}}, nil
 		})
-	api.Register(a, huma.Operation{OperationID: "explode", Method: http.MethodGet, Path: "/explode/", Summary: "Panic"},
+	api.Register(a, huma.Operation{OperationID: "explode", Security: api.Public, Method: http.MethodGet, Path: "/explode/", Summary: "Panic"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			panic("boom: SELECT secret FROM vault")
 		})
-	api.Register(a, huma.Operation{OperationID: "leak", Method: http.MethodGet, Path: "/leak/", Summary: "Unexpected error"},
+	api.Register(a, huma.Operation{OperationID: "leak", Security: api.Public, Method: http.MethodGet, Path: "/leak/", Summary: "Unexpected error"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			return nil, errors.New("pq: password authentication failed for user \"admin\"")
 		})
-	api.Register(a, huma.Operation{OperationID: "conflict", Method: http.MethodPost, Path: "/conflict/", Summary: "Conflict"},
+	api.Register(a, huma.Operation{OperationID: "conflict", Security: api.Public, Method: http.MethodPost, Path: "/conflict/", Summary: "Conflict"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			return nil, fault.New(fault.Conflict, "Idempotency key reused with another body.")
 		})
+}
+
+// registerWhoami adds an operation that needs a bearer token.
+func registerWhoami(a *api.API) {
+	type whoOut struct {
+		Body struct {
+			Caller string `json:"caller"`
+		}
+	}
+	api.Register(a, huma.Operation{OperationID: "whoami", Method: http.MethodGet, Path: "/whoami/", Summary: "Who am I"},
+		func(ctx context.Context, _ *struct{}) (*whoOut, error) {
+			out := &whoOut{}
+			out.Body.Caller, _ = ctx.Value(callerKey{}).(string)
+			return out, nil
+		})
+}
+
+type callerKey struct{}
+
+// fakeAuth accepts the token "good-token" as the caller "ada".
+func fakeAuth(ctx context.Context, token string) (context.Context, error) {
+	if token != "good-token" {
+		return nil, fault.Wrap(fault.AuthFailed, "Given token not valid for any token type", errors.New("bad signature"))
+	}
+	api.Info(ctx).SetActor("ada", "firm-1")
+	return context.WithValue(ctx, callerKey{}, "ada"), nil
 }
 
 // createWidgetsTable makes the test resource's table on either engine.
@@ -207,8 +233,10 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		hosts = []string{"127.0.0.1", "localhost"}
 	}
 	a := api.New(api.Options{Version: "test", Logs: logs, Metrics: api.NewMetrics(), AllowedHosts: hosts,
-		CORSOrigins: opts.corsOrigins, TrustedProxies: opts.proxies, Production: opts.production})
+		CORSOrigins: opts.corsOrigins, TrustedProxies: opts.proxies, Production: opts.production,
+		Authenticate: fakeAuth})
 	registerWidgets(a, d)
+	registerWhoami(a)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: d, srv: srv, logBuf: buf}

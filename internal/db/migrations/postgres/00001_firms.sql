@@ -1,12 +1,16 @@
 -- +goose Up
 -- Every record belongs to exactly one firm (the tenant).
 CREATE TABLE firms (
-    id          UUID PRIMARY KEY,
-    name        TEXT NOT NULL,
-    timezone    TEXT NOT NULL DEFAULT 'UTC',
-    currency    CHAR(3) NOT NULL DEFAULT 'USD',
-    created_at  TIMESTAMPTZ NOT NULL,
-    updated_at  TIMESTAMPTZ NOT NULL
+    id                    UUID PRIMARY KEY,
+    name                  TEXT NOT NULL,
+    timezone              TEXT NOT NULL DEFAULT 'UTC',
+    default_currency      CHAR(3) NOT NULL DEFAULT 'USD',
+    default_payment_terms TEXT NOT NULL DEFAULT 'net_30',
+    invoice_prefix        TEXT NOT NULL DEFAULT 'INV',
+    proposal_prefix       TEXT NOT NULL DEFAULT 'PROP',
+    contract_prefix       TEXT NOT NULL DEFAULT 'CTR',
+    created_at            TIMESTAMPTZ NOT NULL,
+    updated_at            TIMESTAMPTZ NOT NULL
 );
 
 -- +goose Down

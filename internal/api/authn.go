@@ -1,0 +1,70 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Messages of refused credentials.
+const (
+	MsgNotAuthenticated = "Authentication credentials were not provided."
+	MsgBadAuthHeader    = "Invalid Authorization header. Use: Bearer <access token>."
+)
+
+// Authenticator checks a bearer token and returns a context that carries the caller. It is
+// supplied by the auth module; the platform only knows that a route needs it.
+type Authenticator func(ctx context.Context, token string) (context.Context, error)
+
+// bearer is the security requirement of every operation that is not public.
+var bearer = []map[string][]string{{"bearer": {}}}
+
+// Public marks an operation that needs no credentials (registration, login, token refresh).
+var Public = []map[string][]string{}
+
+// needsAuth reports whether the operation declares a security requirement.
+func needsAuth(op *huma.Operation) bool { return len(op.Security) > 0 }
+
+// authenticate is the huma middleware that admits only authenticated callers to protected
+// operations. Tokens are read from the Authorization header only, never from the query string.
+func (a *API) authenticate(ctx huma.Context, next func(huma.Context)) {
+	if !needsAuth(ctx.Operation()) {
+		next(ctx)
+		return
+	}
+	header := strings.TrimSpace(ctx.Header("Authorization"))
+	if header == "" {
+		a.refuse(ctx, fault.New(fault.Unauthenticated, MsgNotAuthenticated))
+		return
+	}
+	scheme, token, _ := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" || a.opts.Authenticate == nil {
+		a.refuse(ctx, fault.New(fault.AuthFailed, MsgBadAuthHeader))
+		return
+	}
+	authed, err := a.opts.Authenticate(ctx.Context(), token)
+	if err != nil {
+		a.refuse(ctx, err)
+		return
+	}
+	next(huma.WithContext(ctx, authed))
+}
+
+// refuse answers 401 with the challenge header and records the refusal in the security log.
+func (a *API) refuse(ctx huma.Context, err error) {
+	info := Info(ctx.Context())
+	if fault.KindOf(err) == fault.AuthFailed {
+		a.opts.Logs.Security.Warn("token refused", "event", "token_refused", "request_id", info.ID,
+			"path", info.Path, "client_ip", info.ClientIP, "reason", err.Error())
+	}
+	ctx.SetHeader("WWW-Authenticate", `Bearer realm="api"`)
+	status := StatusOf(err)
+	if status != http.StatusUnauthorized && status < 500 {
+		err = fault.Wrap(fault.AuthFailed, MsgBadAuthHeader, err)
+	}
+	_ = huma.WriteErr(a.Huma, ctx, StatusOf(err), "", err)
+}

@@ -1,0 +1,27 @@
+// Package validate holds the field formats that several modules share (SPEC §4's exact rules),
+// as plain functions with their exact messages.
+package validate
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Messages of the shared rules.
+const (
+	MsgEmail    = "Invalid email format"
+	MsgRequired = "This field is required."
+)
+
+// emailPattern: letters, digits and ._%+- before the @, a dotted domain, a TLD of 2+ letters.
+var emailPattern = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
+
+// Email reports whether s looks like local@domain.tld.
+func Email(s string) bool { return len(s) <= 254 && emailPattern.MatchString(s) }
+
+// NormalizeEmail trims and lower-cases an email for storage and lookups.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// MaxLength reports whether s has at most n characters.
+func MaxLength(s string, n int) bool { return utf8.RuneCountInString(s) <= n }
