@@ -81,6 +81,10 @@ func fromDetails(status int, msg string, errs []error) error {
 		}
 		loc, rest, _ := strings.Cut(d.Location, ".")
 		switch {
+		case loc == "path":
+			// A malformed id names no object: answer like any unknown object, so ids cannot be
+			// probed by their shape.
+			return fault.New(fault.NotFound, MsgNotFound)
 		case loc == "body" && status == http.StatusBadRequest:
 			return fault.New(fault.BadRequest, MsgMalformed)
 		case loc == "body":

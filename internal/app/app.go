@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/logging"
+	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
@@ -19,12 +22,17 @@ type App struct {
 	DB      *db.DB
 	API     *api.API
 	Metrics *api.Metrics
+	Auth    *auth.Service
 	Version string
 }
 
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
 // owns logs; Close releases the rest.
-func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version string) (*App, error) {
+func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version string, opts ...Option) (*App, error) {
+	o := options{now: time.Now, password: auth.DefaultArgon2}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	d, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -43,7 +51,15 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.R.DB, "reader"))
 	}
 	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version}
+	a.Auth = auth.NewService(auth.Deps{
+		DB:       d,
+		Hasher:   auth.NewHasher(o.password),
+		Tokens:   auth.NewTokens(cfg.SecretKey, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, o.now),
+		Now:      o.now,
+		Security: logs.Security,
+	})
 	a.API = api.New(api.Options{
+		Authenticate:   a.Auth.AuthenticateRequest,
 		Version:        version,
 		Logs:           logs,
 		Metrics:        metrics,
@@ -60,9 +76,16 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 // routes registers the operational endpoints and every module.
 func (a *App) routes() {
 	a.registerHealth()
+	auth.Register(a.API, a.Auth, knownCurrency)
 	if a.Config.MetricsAddr == "" {
 		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
 	}
+}
+
+// knownCurrency accepts the ISO 4217 codes money knows.
+func knownCurrency(code string) bool {
+	_, ok := money.LookupCurrency(code)
+	return ok
 }
 
 // Handler is the server's whole HTTP surface.

@@ -39,6 +39,8 @@ type Config struct {
 	StorageURL          string
 	SMTPURL             string
 	ShutdownTimeout     time.Duration
+	AccessTokenTTL      time.Duration
+	RefreshTokenTTL     time.Duration
 }
 
 // Production reports whether the server runs in production mode.
@@ -107,6 +109,21 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a positive duration such as 20s, got %q", v))
 		}
 		cfg.ShutdownTimeout = d
+	}
+	cfg.AccessTokenTTL = 15 * time.Minute
+	cfg.RefreshTokenTTL = 7 * 24 * time.Hour
+	for _, d := range []struct {
+		env string
+		dst *time.Duration
+	}{{"ACCESS_TOKEN_TTL", &cfg.AccessTokenTTL}, {"REFRESH_TOKEN_TTL", &cfg.RefreshTokenTTL}} {
+		if v := get(d.env); v != "" {
+			ttl, err := time.ParseDuration(v)
+			if err != nil || ttl <= 0 {
+				errs = append(errs, fmt.Errorf("%s must be a positive duration such as 15m, got %q", d.env, v))
+				continue
+			}
+			*d.dst = ttl
+		}
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8000"

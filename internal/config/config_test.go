@@ -71,6 +71,8 @@ func TestLoadRejects(t *testing.T) {
 		{"cors null", map[string]string{"CORS_ALLOWED_ORIGINS": "null"}, "may not contain \"null\""},
 		{"bad proxy", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,nonsense"}, "\"nonsense\""},
 		{"bad shutdown", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
+		{"bad access ttl", map[string]string{"ACCESS_TOKEN_TTL": "soon"}, "ACCESS_TOKEN_TTL"},
+		{"bad refresh ttl", map[string]string{"REFRESH_TOKEN_TTL": "0s"}, "REFRESH_TOKEN_TTL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

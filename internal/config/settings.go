@@ -24,5 +24,7 @@ var settings = []setting{
 	{"STRIPE_API_BASE", "stripe-api-base", "Stripe API base URL (tests point it at stripe-mock)"},
 	{"STORAGE_URL", "storage-url", "document storage: a directory or an S3-compatible URL"},
 	{"SMTP_URL", "smtp-url", "SMTP server for email notifications"},
+	{"ACCESS_TOKEN_TTL", "access-token-ttl", "access token lifetime (default 15m)"},
+	{"REFRESH_TOKEN_TTL", "refresh-token-ttl", "refresh token and session lifetime (default 168h)"},
 	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long SIGTERM waits for in-flight requests (default 20s)"},
 }

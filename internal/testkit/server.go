@@ -41,7 +41,7 @@ func StartServer(t testing.TB, mutate func(*config.Config), logs *logging.Logs) 
 	if logs == nil {
 		logs = logging.Discard()
 	}
-	a, err := app.New(context.Background(), cfg, logs, "test")
+	a, err := app.New(context.Background(), cfg, logs, "test", app.WithFastPasswords())
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}

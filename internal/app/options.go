@@ -1,0 +1,22 @@
+package app
+
+import (
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/auth"
+)
+
+// Option adjusts how New assembles the app; the defaults are production's.
+type Option func(*options)
+
+type options struct {
+	now      func() time.Time
+	password auth.Argon2Params
+}
+
+// WithClock replaces the wall clock, so tests can freeze "today".
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithFastPasswords uses cheap password hashing. For tests only: production hashes cost tens of
+// milliseconds on purpose.
+func WithFastPasswords() Option { return func(o *options) { o.password = auth.FastArgon2 } }

@@ -1,0 +1,40 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/fault"
+)
+
+// Actor is the authenticated caller of a request, taken from a verified token and the live
+// session behind it. Actor fields of records (created_by, owner, user, ...) come from here,
+// never from a request body.
+type Actor struct {
+	UserID    string
+	FirmID    string
+	Role      Role
+	SessionID string
+	Username  string
+}
+
+// Firm is the database scope of the actor's firm.
+func (a Actor) Firm() db.Firm { return db.ForFirm(a.FirmID) }
+
+type actorKey struct{}
+
+// WithActor stores the actor in ctx.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the request's actor. Operations that require authentication always have
+// one; a missing actor is a server bug, reported as 401 rather than served unscoped.
+func ActorFrom(ctx context.Context) (Actor, error) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	if !ok || a.FirmID == "" {
+		return Actor{}, fault.New(fault.Unauthenticated, api.MsgNotAuthenticated)
+	}
+	return a, nil
+}

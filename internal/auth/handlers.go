@@ -1,0 +1,224 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/validate"
+	"github.com/danielgtaylor/huma/v2"
+)
+
+type registerIn struct {
+	Body struct {
+		FirmName  string `json:"firm_name" minLength:"1" maxLength:"255"`
+		Username  string `json:"username" minLength:"1" maxLength:"150"`
+		Email     string `json:"email" minLength:"1" maxLength:"254"`
+		Password  string `json:"password" minLength:"1" maxLength:"4096"`
+		FirstName string `json:"first_name,omitempty" maxLength:"150"`
+		LastName  string `json:"last_name,omitempty" maxLength:"150"`
+	}
+	meta ClientMeta
+}
+
+// Resolve adds the account rules to huma's schema checks and captures the client's address.
+func (in *registerIn) Resolve(ctx huma.Context) []error {
+	in.meta = clientMeta(ctx)
+	b := &in.Body
+	errs := accountRules(huma.NewPathBuffer([]byte("body"), 0), b.Username, b.Email, b.Password)
+	if b.FirmName != "" && strings.TrimSpace(b.FirmName) == "" {
+		errs = append(errs, &huma.ErrorDetail{Location: "body.firm_name", Message: "This field may not be blank."})
+	}
+	return errs
+}
+
+func clientMeta(ctx huma.Context) ClientMeta {
+	return ClientMeta{UserAgent: ctx.Header("User-Agent"), IP: api.Info(ctx.Context()).ClientIP}
+}
+
+type sessionOut struct {
+	Body struct {
+		Access  string   `json:"access" doc:"JWT access token (15 minutes); send as Authorization: Bearer <access>"`
+		Refresh string   `json:"refresh" doc:"Opaque refresh token (7 days); single use, rotated on every refresh"`
+		User    *UserOut `json:"user,omitempty"`
+		Firm    *FirmOut `json:"firm,omitempty"`
+	}
+}
+
+type loginIn struct {
+	Body struct {
+		Username string `json:"username" minLength:"1" maxLength:"254" doc:"Username or email"`
+		Password string `json:"password" minLength:"1" maxLength:"4096"`
+	}
+	meta ClientMeta
+}
+
+func (in *loginIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
+
+type refreshIn struct {
+	Body struct {
+		Refresh string `json:"refresh" minLength:"1" maxLength:"512"`
+	}
+	meta ClientMeta
+}
+
+func (in *refreshIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
+
+type profileOut struct {
+	Body UserOut
+}
+
+// profilePatch also accepts the read-only fields of UserOut, so a fetched profile can be sent
+// back as it is; they are ignored.
+type profilePatch struct {
+	Body struct {
+		Email     *string `json:"email,omitempty" maxLength:"254"`
+		FirstName *string `json:"first_name,omitempty" maxLength:"150"`
+		LastName  *string `json:"last_name,omitempty" maxLength:"150"`
+		readOnlyUserFields
+	}
+}
+
+// readOnlyUserFields are accepted in bodies and ignored (no mass assignment).
+type readOnlyUserFields struct {
+	ID        any `json:"id,omitempty" readOnly:"true"`
+	Username  any `json:"username,omitempty" readOnly:"true"`
+	FullName  any `json:"full_name,omitempty" readOnly:"true"`
+	Firm      any `json:"firm,omitempty" readOnly:"true"`
+	LastLogin any `json:"last_login,omitempty" readOnly:"true"`
+	CreatedAt any `json:"created_at,omitempty" readOnly:"true"`
+	UpdatedAt any `json:"updated_at,omitempty" readOnly:"true"`
+}
+
+func (in *profilePatch) Resolve(ctx huma.Context) []error {
+	if e := in.Body.Email; e != nil && !validate.Email(strings.TrimSpace(*e)) {
+		return []error{&huma.ErrorDetail{Location: "body.email", Message: validate.MsgEmail}}
+	}
+	return nil
+}
+
+type changePasswordIn struct {
+	Body struct {
+		OldPassword string `json:"old_password" minLength:"1" maxLength:"4096"`
+		NewPassword string `json:"new_password" minLength:"1" maxLength:"4096"`
+	}
+}
+
+// Handlers serves the auth and firm endpoints.
+type Handlers struct {
+	svc           *Service
+	knownCurrency func(string) bool
+}
+
+// Register adds the auth module's operations to the API.
+func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
+	h := &Handlers{svc: svc, knownCurrency: knownCurrency}
+	tags := []string{"Auth"}
+	api.Register(a, huma.Operation{OperationID: "register", Method: http.MethodPost, Path: "/auth/register/",
+		Summary: "Register a firm", Tags: tags, Security: api.Public, DefaultStatus: http.StatusCreated,
+		Description: "Creates a new firm with the caller as its owner and signs them in."}, h.register)
+	api.Register(a, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/auth/login/",
+		Summary: "Log in", Tags: tags, Security: api.Public, Errors: []int{http.StatusUnauthorized},
+		Description: "Takes a username or an email. Failure: 401 \"Invalid username or password\"."}, h.login)
+	api.Register(a, huma.Operation{OperationID: "refresh-token", Method: http.MethodPost, Path: "/auth/token/refresh/",
+		Summary: "Refresh tokens", Tags: tags, Security: api.Public,
+		Description: "Rotates the refresh token. Presenting a refresh token twice revokes its whole session."}, h.refresh)
+	api.Register(a, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
+		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Ends the session: its access and refresh tokens stop working at once."}, h.logout)
+	api.Register(a, huma.Operation{OperationID: "get-profile", Method: http.MethodGet, Path: "/auth/profile/",
+		Summary: "Get my profile", Tags: tags}, h.profile)
+	api.Register(a, huma.Operation{OperationID: "update-profile", Method: http.MethodPatch, Path: "/auth/profile/",
+		Summary: "Update my profile", Tags: tags}, h.updateProfile)
+	api.Register(a, huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/auth/change-password/",
+		Summary: "Change my password", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Description: "Checks the old password, sets the new one and ends every other session of the user."}, h.changePassword)
+	h.registerFirm(a)
+}
+
+func (h *Handlers) register(ctx context.Context, in *registerIn) (*sessionOut, error) {
+	b := in.Body
+	firm, user, pair, err := h.svc.Register(ctx, Registration{FirmName: b.FirmName, Username: b.Username,
+		Email: b.Email, Password: b.Password, FirstName: b.FirstName, LastName: b.LastName}, in.meta)
+	if err != nil {
+		return nil, err
+	}
+	out := &sessionOut{}
+	u, f := userOut(user), firmOut(firm)
+	out.Body.Access, out.Body.Refresh, out.Body.User, out.Body.Firm = pair.Access, pair.Refresh, &u, &f
+	return out, nil
+}
+
+func (h *Handlers) login(ctx context.Context, in *loginIn) (*sessionOut, error) {
+	user, pair, err := h.svc.Login(ctx, in.Body.Username, in.Body.Password, in.meta)
+	if err != nil {
+		return nil, err
+	}
+	out := &sessionOut{}
+	u := userOut(user)
+	out.Body.Access, out.Body.Refresh, out.Body.User = pair.Access, pair.Refresh, &u
+	return out, nil
+}
+
+func (h *Handlers) refresh(ctx context.Context, in *refreshIn) (*sessionOut, error) {
+	pair, err := h.svc.Refresh(ctx, in.Body.Refresh, in.meta)
+	if err != nil {
+		return nil, err
+	}
+	out := &sessionOut{}
+	out.Body.Access, out.Body.Refresh = pair.Access, pair.Refresh
+	return out, nil
+}
+
+func (h *Handlers) logout(ctx context.Context, _ *struct{}) (*struct{}, error) {
+	a, err := ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.svc.Logout(ctx, a)
+}
+
+func (h *Handlers) profile(ctx context.Context, _ *struct{}) (*profileOut, error) {
+	a, err := ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := h.svc.Profile(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &profileOut{Body: userOut(u)}, nil
+}
+
+func (h *Handlers) updateProfile(ctx context.Context, in *profilePatch) (*profileOut, error) {
+	a, err := ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := in.Body
+	u, err := h.svc.UpdateProfile(ctx, a, UserPatch{Email: b.Email, FirstName: b.FirstName, LastName: b.LastName})
+	if err != nil {
+		return nil, err
+	}
+	return &profileOut{Body: userOut(u)}, nil
+}
+
+func (h *Handlers) changePassword(ctx context.Context, in *changePasswordIn) (*struct{}, error) {
+	a, err := ActorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.svc.ChangePassword(ctx, a, in.Body.OldPassword, in.Body.NewPassword)
+}
+
+// AuthenticateRequest is the platform's Authenticator: it admits a valid access token and puts
+// the actor in the context (and on the request's log line).
+func (s *Service) AuthenticateRequest(ctx context.Context, token string) (context.Context, error) {
+	a, err := s.Authenticate(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	api.Info(ctx).SetActor(a.UserID, a.FirmID)
+	return WithActor(ctx, a), nil
+}

@@ -1,0 +1,329 @@
+package auth
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// The messages are spelled out here rather than taken from the package's constants, so a change
+// of wording breaks a test instead of passing silently.
+const (
+	pwTestShort    = "This password is too short. It must contain at least 12 characters."
+	pwTestLong     = "This password is too long. It must contain at most 128 characters."
+	pwTestCommon   = "This password is too common."
+	pwTestUsername = "The password is too similar to the username."
+	pwTestEmail    = "The password is too similar to the email address."
+	pwTestNumeric  = "This password is entirely numeric."
+)
+
+// pwTestPhrase cycles into long passwords that break no rule but length: its period (30 runes)
+// is longer than any chunk the repetition rule looks for.
+const pwTestPhrase = "Quiet-Harbor-7-lanterns-drift-"
+
+// pwTestCycle repeats phrase rune by rune until the result is n runes long.
+func pwTestCycle(phrase string, n int) string {
+	runes := []rune(phrase)
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = runes[i%len(runes)]
+	}
+	return string(out)
+}
+
+func TestPasswordProblemsEachRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		password string
+		username string
+		email    string
+		want     []string
+	}{
+		{"too short", "Xk9#mQ2$vL7", "alice", "alice@firm.example", []string{pwTestShort}},
+		{"too long", pwTestCycle(pwTestPhrase, 129), "alice", "alice@firm.example", []string{pwTestLong}},
+		{"common", "Qwertyuiop123", "alice", "alice@firm.example", []string{pwTestCommon}},
+		{"similar to username", "alice-wonder-2026", "alicewonder", "", []string{pwTestUsername}},
+		{"similar to email", "johnsmith12345", "", "john.smith@firm.example", []string{pwTestEmail}},
+		{"entirely numeric", "839201746582", "alice", "alice@firm.example", []string{pwTestNumeric}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PasswordProblems(tt.password, tt.username, tt.email); !slices.Equal(got, tt.want) {
+				t.Fatalf("PasswordProblems(%q, %q, %q) = %q, want %q", tt.password, tt.username, tt.email, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPasswordProblemsSeveralInOrder(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		password string
+		username string
+		email    string
+		want     []string
+	}{
+		{"short and numeric", "12345", "", "", []string{pwTestShort, pwTestNumeric}},
+		{"short and common", "abcabc", "", "", []string{pwTestShort, pwTestCommon}},
+		{"short and similar to both", "alice", "alice", "alice@firm.example",
+			[]string{pwTestShort, pwTestUsername, pwTestEmail}},
+		{"every rule but too long", "11111", "11111", "11111@firm.example",
+			[]string{pwTestShort, pwTestCommon, pwTestUsername, pwTestEmail, pwTestNumeric}},
+		{"every rule but too short", strings.Repeat("7", 129), "7777777", "7777777@firm.example",
+			[]string{pwTestLong, pwTestCommon, pwTestUsername, pwTestEmail, pwTestNumeric}},
+		{"common and similar to username", "Password1234!", "password", "",
+			[]string{pwTestCommon, pwTestUsername}},
+		{"empty", "", "alice", "alice@firm.example", []string{pwTestShort}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PasswordProblems(tt.password, tt.username, tt.email); !slices.Equal(got, tt.want) {
+				t.Fatalf("PasswordProblems(%.40q, %q, %q) = %q, want %q", tt.password, tt.username, tt.email, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPasswordProblemsAcceptable(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		password string
+		username string
+		email    string
+	}{
+		{"passphrase", "correct horse battery staple", "alice", "alice@firm.example"},
+		{"mixed classes", "Tr0ub4dor&3-very-long", "alice", "alice@firm.example"},
+		{"exactly 12 characters", "Xk9#mQ2$vL7p", "alice", "alice@firm.example"},
+		{"exactly 128 characters", pwTestCycle(pwTestPhrase, 128), "alice", "alice@firm.example"},
+		{"12 multibyte characters", "Zażółć-gęślą", "alice", "alice@firm.example"},
+		{"five-character chunk repeated", "vwxyzvwxyzvwxyz", "alice", "alice@firm.example"},
+		{"no attributes to compare", "alice-wonder-2026", "", ""},
+		{"attributes of only short parts", "alpha-centauri-77", "al", "al@x.io"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PasswordProblems(tt.password, tt.username, tt.email); len(got) != 0 {
+				t.Fatalf("PasswordProblems(%q, %q, %q) = %q, want none", tt.password, tt.username, tt.email, got)
+			}
+		})
+	}
+}
+
+func TestPasswordLengthCountsRunes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		password  string
+		runes     int
+		wantShort bool
+		wantLong  bool
+		byteTrap  bool
+	}{
+		{"11 multibyte runes in 17 bytes", "Zażółć-gęśl", 11, true, false, true},
+		{"12 multibyte runes", "Zażółć-gęślą", 12, false, false, false},
+		{"11 emoji in 43 bytes", "🔑🚪🏠🌲🌊🔥⭐🍀🎲🎯🧭", 11, true, false, true},
+		{"12 emoji", "🔑🚪🏠🌲🌊🔥⭐🍀🎲🎯🧭🪁", 12, false, false, false},
+		{"128 ascii", pwTestCycle(pwTestPhrase, 128), 128, false, false, false},
+		{"129 ascii", pwTestCycle(pwTestPhrase, 129), 129, false, true, false},
+		{"128 multibyte runes in more than 128 bytes", pwTestCycle("Zażółć-gęślą-jaźń-", 128), 128, false, false, true},
+		{"129 multibyte runes", pwTestCycle("Zażółć-gęślą-jaźń-", 129), 129, false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// Guard the fixture: the rows marked byteTrap are only useful if counting bytes
+			// instead of runes would give the opposite verdict.
+			if n := utf8.RuneCountInString(tt.password); n != tt.runes {
+				t.Fatalf("fixture has %d runes, want %d", n, tt.runes)
+			}
+			if tt.byteTrap && (len(tt.password) < MinPasswordLength) == tt.wantShort &&
+				(len(tt.password) > MaxPasswordLength) == tt.wantLong {
+				t.Fatalf("fixture of %d bytes would not tell bytes from runes", len(tt.password))
+			}
+			got := PasswordProblems(tt.password, "", "")
+			if short := slices.Contains(got, pwTestShort); short != tt.wantShort {
+				t.Errorf("too short = %v, want %v (problems %q)", short, tt.wantShort, got)
+			}
+			if long := slices.Contains(got, pwTestLong); long != tt.wantLong {
+				t.Errorf("too long = %v, want %v (problems %q)", long, tt.wantLong, got)
+			}
+		})
+	}
+}
+
+func TestPasswordSimilarity(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		password  string
+		username  string
+		email     string
+		wantUser  bool
+		wantEmail bool
+	}{
+		{"ratio to username", "alice-wonder-2026", "alicewonder", "", true, false},
+		{"contains email part", "johnsmith12345", "", "john.smith@firm.example", false, true},
+		{"contains username ignoring case", "myALICEpassword!", "Alice", "", true, false},
+		// 2*16/(16+30) < 0.7, so only the containment rule can catch this one.
+		{"username contains password", "masterfulplanner", "zzqqxxmasterfulplannerwwyyvvkk", "", true, false},
+		{"contains username part", "watson-is-my-name", "mary.jane-watson", "", true, false},
+		{"contains email domain part", "contoso-rocks-2026", "", "bob@contoso.example", false, true},
+		// Similar to the local part (ratio 0.79) but not to the whole address (0.67).
+		{"ratio to email local part", "alice-wonder-2026", "", "alicewonder@x.io", false, true},
+		{"ratio below threshold", "alice-in-the-wonderland-2026", "alicewonder", "alicewonder@x.io", false, false},
+		{"attributes shorter than 3 ignored", "alpha-centauri-77", "al", "al@x.io", false, false},
+		{"unrelated", "correct horse battery staple", "alice", "alice@firm.example", false, false},
+		{"empty attributes skipped", "alice-wonder-2026", "", "", false, false},
+		{"blank attributes skipped", "alice-wonder-2026", "   ", " ", false, false},
+		{"both at once", "bob.builder-2026!", "bob.builder", "bob.builder@firm.example", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := PasswordProblems(tt.password, tt.username, tt.email)
+			if user := slices.Contains(got, pwTestUsername); user != tt.wantUser {
+				t.Errorf("similar to username = %v, want %v (problems %q)", user, tt.wantUser, got)
+			}
+			if email := slices.Contains(got, pwTestEmail); email != tt.wantEmail {
+				t.Errorf("similar to email = %v, want %v (problems %q)", email, tt.wantEmail, got)
+			}
+		})
+	}
+}
+
+func TestPasswordProblemsHugeInputStaysCheap(t *testing.T) {
+	t.Parallel()
+	// Without the length cap on the similarity ratio this comparison would take hours; with it the
+	// password is only reported as too long. The username is reversed so containment cannot fire.
+	password := pwTestCycle(pwTestPhrase, 200_000)
+	reversed := []rune(pwTestCycle(pwTestPhrase, 150_000))
+	slices.Reverse(reversed)
+	got := PasswordProblems(password, string(reversed), "")
+	if want := []string{pwTestLong}; !slices.Equal(got, want) {
+		t.Fatalf("PasswordProblems(huge) = %q, want %q", got, want)
+	}
+}
+
+func TestSimilarityRatio(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		a, b string
+		want float64
+	}{
+		{"identical", "alicewonder", "alicewonder", 1},
+		{"nothing in common", "abc", "xyz", 0},
+		{"one empty", "", "abc", 0},
+		{"one block", "abcd", "bcde", 6.0 / 8},
+		{"two blocks", "alice-wonder-2026", "alicewonder", 22.0 / 28},
+		{"match right of the longest block", "wikimedia", "wikimania", 14.0 / 18},
+		{"match left of the longest block", "zyabc", "yzabc", 8.0 / 10},
+		{"match on both sides", "xabcyz", "abcxyz", 10.0 / 12},
+		{"counts runes not bytes", "żółw", "żółwik", 8.0 / 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, pair := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {
+				got := similarityRatio([]rune(pair[0]), []rune(pair[1]))
+				if math.Abs(got-tt.want) > 1e-9 {
+					t.Fatalf("similarityRatio(%q, %q) = %v, want %v", pair[0], pair[1], got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestPasswordCommon(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		password string
+		want     bool
+	}{
+		{"listed", "password1234", true},
+		{"listed, upper-case", "PASSWORD1234", true},
+		{"listed numeric", "123456789012", true},
+		{"listed keyboard walk", "1q2w3e4r5t6y", true},
+		{"listed repeated word", "passwordpassword", true},
+		{"listed season and year", "Summer2024!!", true},
+		{"trailing punctuation", "password1234!", true},
+		{"trailing digits and punctuation", "welcome12345678!?", true},
+		{"trailing symbols", "qwertyuiop123$$", true},
+		{"trailing letter is not stripped", "password1234x", false},
+		{"single character repeated", "aaaaaaaaaaaaa", true},
+		{"single multibyte character repeated", "ééééééééééééé", true},
+		{"two-character chunk", "abababababab", true},
+		{"three-character chunk", "abcabcabcabc", true},
+		{"four-character chunk", "wxyzwxyzwxyz", true},
+		{"chunk in mixed case", "AbcaBCabcABC", true},
+		{"five-character chunk", "vwxyzvwxyzvwxyz", false},
+		{"chunk with a remainder", "abcabcabcabca", false},
+		{"unlisted passphrase", "correct horse battery staple", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := PasswordProblems(tt.password, "", "")
+			if common := slices.Contains(got, pwTestCommon); common != tt.want {
+				t.Fatalf("PasswordProblems(%q) common = %v, want %v (problems %q)", tt.password, common, tt.want, got)
+			}
+		})
+	}
+}
+
+func TestCommonPasswordList(t *testing.T) {
+	t.Parallel()
+	lines := strings.Split(strings.TrimSuffix(commonPasswordsText, "\n"), "\n")
+	if len(lines) < 300 {
+		t.Fatalf("list has %d entries, want at least 300", len(lines))
+	}
+	if got := len(commonPasswordSet()); got != len(lines) {
+		t.Fatalf("parsed set has %d entries, file has %d lines", got, len(lines))
+	}
+	seen := make(map[string]int, len(lines))
+	for i, entry := range lines {
+		switch {
+		case entry == "" || strings.TrimSpace(entry) != entry:
+			t.Errorf("line %d %q is blank or padded", i+1, entry)
+		case strings.ToLower(entry) != entry:
+			t.Errorf("line %d %q is not lower-case", i+1, entry)
+		case utf8.RuneCountInString(entry) < MinPasswordLength:
+			t.Errorf("line %d %q is shorter than %d", i+1, entry, MinPasswordLength)
+		case seen[entry] != 0:
+			t.Errorf("line %d %q repeats line %d", i+1, entry, seen[entry])
+		case !slices.Contains(PasswordProblems(entry, "", ""), pwTestCommon):
+			t.Errorf("line %d %q is not reported as common", i+1, entry)
+		}
+		seen[entry] = i + 1
+	}
+}
+
+func TestPasswordMessagesMatchBounds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		msg  string
+		want string
+	}{
+		{"too short", passwordMsgTooShort, fmt.Sprintf("This password is too short. It must contain at least %d characters.", MinPasswordLength)},
+		{"too long", passwordMsgTooLong, fmt.Sprintf("This password is too long. It must contain at most %d characters.", MaxPasswordLength)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if tt.msg != tt.want {
+				t.Fatalf("message %q does not match the bound: want %q", tt.msg, tt.want)
+			}
+		})
+	}
+}

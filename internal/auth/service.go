@@ -1,0 +1,99 @@
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/fault"
+)
+
+// Service is the auth module: firms, users and sessions.
+type Service struct {
+	db       *db.DB
+	hasher   *Hasher
+	tokens   *Tokens
+	now      func() time.Time
+	security *slog.Logger
+	store    store
+}
+
+// Deps are what the service needs; Now defaults to time.Now.
+type Deps struct {
+	DB       *db.DB
+	Hasher   *Hasher
+	Tokens   *Tokens
+	Now      func() time.Time
+	Security *slog.Logger
+}
+
+// NewService assembles the auth module.
+func NewService(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Security == nil {
+		d.Security = slog.New(slog.DiscardHandler)
+	}
+	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security}
+}
+
+func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
+
+// Authenticate turns an access token into the request's actor. The token must verify and its
+// session must be live and its user active, so revocation and deactivation work at once.
+func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error) {
+	userID, firmID, sessionID, err := s.tokens.Verify(token)
+	if err != nil {
+		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, err)
+	}
+	su, err := s.store.sessionUser(ctx, s.db.R, sessionID, userID, firmID)
+	if fault.KindOf(err) == fault.NotFound {
+		return Actor{}, fault.New(fault.AuthFailed, MsgBadToken)
+	}
+	if err != nil {
+		return Actor{}, err
+	}
+	switch {
+	case su.RevokedAt != nil:
+		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, errSessionRevoked)
+	case !su.ExpiresAt.After(s.now()):
+		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, errSessionExpired)
+	case !su.IsActive:
+		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, errUserInactive)
+	}
+	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username}, nil
+}
+
+// startSession opens a session for the user and issues its first token pair (inside tx).
+func (s *Service) startSession(ctx context.Context, tx bunIDB, u *User, meta ClientMeta) (TokenPair, error) {
+	now := s.stamp()
+	sess := &Session{ID: db.NewID(), FirmID: u.FirmID, UserID: u.ID, CreatedAt: now, LastUsedAt: now,
+		ExpiresAt: now.Add(s.tokens.refreshTTL), UserAgent: truncate(meta.UserAgent, 255), IP: meta.IP}
+	if err := s.store.insertSession(ctx, tx, sess); err != nil {
+		return TokenPair{}, err
+	}
+	return s.issue(ctx, tx, u, sess.ID, now)
+}
+
+// issue makes an access token and a new refresh token for a session.
+func (s *Service) issue(ctx context.Context, tx bunIDB, u *User, sessionID string, now time.Time) (TokenPair, error) {
+	refresh, hash := NewRefresh()
+	if err := s.store.insertRefresh(ctx, tx, hash, sessionID, now); err != nil {
+		return TokenPair{}, err
+	}
+	access, err := s.tokens.Access(u.ID, u.FirmID, sessionID)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{Access: access, Refresh: refresh}, nil
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

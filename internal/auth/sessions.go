@@ -1,0 +1,238 @@
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/validate"
+	"github.com/uptrace/bun"
+)
+
+// Registration is a new firm with its first user, the owner.
+type Registration struct {
+	FirmName  string
+	Username  string
+	Email     string
+	Password  string
+	FirstName string
+	LastName  string
+}
+
+// Register creates a new firm and its owner and logs the owner in, in one transaction. It
+// never adds anyone to an existing firm.
+func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta) (*Firm, *User, TokenPair, error) {
+	now := s.stamp()
+	firm := &Firm{ID: db.NewID(), Name: strings.TrimSpace(r.FirmName), Timezone: "UTC", DefaultCurrency: "USD",
+		DefaultPaymentTerms: "net_30", InvoicePrefix: "INV", ProposalPrefix: "PROP", ContractPrefix: "CTR",
+		CreatedAt: now, UpdatedAt: now}
+	user := &User{ID: db.NewID(), FirmID: firm.ID, Username: strings.TrimSpace(r.Username),
+		Email: validate.NormalizeEmail(r.Email), FirstName: strings.TrimSpace(r.FirstName),
+		LastName: strings.TrimSpace(r.LastName), Role: Owner, IsActive: true, CreatedAt: now, UpdatedAt: now}
+	hash, err := s.hasher.Hash(r.Password)
+	if err != nil {
+		return nil, nil, TokenPair{}, err
+	}
+	user.PasswordHash = hash
+	var pair TokenPair
+	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.checkUnique(ctx, tx, user.Username, user.Email, ""); err != nil {
+			return err
+		}
+		if err := s.store.insertFirm(ctx, tx, firm); err != nil {
+			return err
+		}
+		if err := s.store.insertUser(ctx, tx, user); err != nil {
+			return uniqueRace(err)
+		}
+		pair, err = s.startSession(ctx, tx, user, meta)
+		return err
+	})
+	if err != nil {
+		return nil, nil, TokenPair{}, err
+	}
+	s.security.Info("firm registered", "event", "register", "user", user.ID, "firm", firm.ID, "ip", meta.IP)
+	return firm, user, pair, nil
+}
+
+// checkUnique reports a taken username or email on its field.
+func (s *Service) checkUnique(ctx context.Context, idb bun.IDB, username, email, exceptID string) error {
+	var f fault.Fields
+	if username != "" {
+		taken, err := s.store.usernameTaken(ctx, idb, username, exceptID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			f.Add("username", MsgUsernameTaken)
+		}
+	}
+	if email != "" {
+		taken, err := s.store.emailTaken(ctx, idb, email, exceptID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			f.Add("email", MsgEmailTaken)
+		}
+	}
+	return f.Err()
+}
+
+// uniqueRace turns a unique violation that slipped past checkUnique (two concurrent sign-ups)
+// into the same validation error.
+func uniqueRace(err error) error {
+	if db.ConstraintOf(err) == db.Unique {
+		return fault.Field(fault.NonField, "A user with that username or email already exists.")
+	}
+	return err
+}
+
+// Login checks a username-or-email and password and opens a session. Every failure gives the same
+// message and costs about the same time, so it reveals nothing about which accounts exist.
+func (s *Service) Login(ctx context.Context, login, password string, meta ClientMeta) (*User, TokenPair, error) {
+	fail := fault.New(fault.AuthFailed, MsgBadLogin)
+	u, err := s.store.userByLogin(ctx, s.db.R, login)
+	if fault.KindOf(err) == fault.NotFound {
+		s.hasher.DummyCheck(password)
+		s.security.Warn("login failed", "event", "login_failure", "login", login, "reason", "unknown user", "ip", meta.IP)
+		return nil, TokenPair{}, fail
+	}
+	if err != nil {
+		return nil, TokenPair{}, err
+	}
+	ok, err := s.hasher.Check(u.PasswordHash, password)
+	if err != nil || !ok || !u.IsActive {
+		reason := "wrong password"
+		if ok {
+			reason = "user deactivated"
+		}
+		s.security.Warn("login failed", "event", "login_failure", "login", login, "user", u.ID, "firm", u.FirmID,
+			"reason", reason, "ip", meta.IP)
+		return nil, TokenPair{}, fail
+	}
+	var pair TokenPair
+	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.stamp()
+		u.LastLogin = &now
+		if err := s.store.updateUser(ctx, tx, db.ForFirm(u.FirmID), u, "last_login"); err != nil {
+			return err
+		}
+		if s.hasher.NeedsRehash(u.PasswordHash) {
+			if h, err := s.hasher.Hash(password); err == nil {
+				u.PasswordHash = h
+				if err := s.store.updateUser(ctx, tx, db.ForFirm(u.FirmID), u, "password_hash"); err != nil {
+					return err
+				}
+			}
+		}
+		pair, err = s.startSession(ctx, tx, u, meta)
+		return err
+	})
+	if err != nil {
+		return nil, TokenPair{}, err
+	}
+	s.security.Info("login succeeded", "event", "login_success", "user", u.ID, "firm", u.FirmID, "ip", meta.IP)
+	return u, pair, nil
+}
+
+// Refresh rotates a refresh token: the presented one is consumed and a new pair issued. A token
+// that was already consumed is evidence of theft: its whole session is revoked.
+func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) (TokenPair, error) {
+	fail := fault.New(fault.AuthFailed, MsgBadRefresh)
+	hash := HashRefresh(refresh)
+	var pair TokenPair
+	var reused bool
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		rt, sess, err := s.store.refreshWithSession(ctx, tx, hash)
+		if fault.KindOf(err) == fault.NotFound {
+			return fail
+		}
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) {
+			return fail
+		}
+		consumed := rt.UsedAt == nil
+		if consumed {
+			if consumed, err = s.store.markRefreshUsed(ctx, tx, hash, now); err != nil {
+				return err
+			}
+		}
+		if !consumed {
+			reused = true
+			return s.store.revokeSession(ctx, tx, sess.ID, "refresh token reused", now)
+		}
+		u, err := s.store.user(ctx, tx, db.ForFirm(sess.FirmID), sess.UserID)
+		if err != nil {
+			return err
+		}
+		if !u.IsActive {
+			return fail
+		}
+		if err := s.store.touchSession(ctx, tx, sess.ID, now); err != nil {
+			return err
+		}
+		pair, err = s.issue(ctx, tx, u, sess.ID, now)
+		return err
+	})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if reused {
+		s.security.Warn("refresh token reused: session revoked", "event", "refresh_reuse", "ip", meta.IP)
+		return TokenPair{}, fail
+	}
+	return pair, nil
+}
+
+// Logout ends the caller's session: its access and refresh tokens stop working at once.
+func (s *Service) Logout(ctx context.Context, a Actor) error {
+	err := s.store.revokeSession(ctx, s.db.W, a.SessionID, "logout", s.stamp())
+	if err == nil {
+		s.security.Info("logout", "event", "logout", "user", a.UserID, "firm", a.FirmID)
+	}
+	return err
+}
+
+// ChangePassword replaces the caller's password after checking the old one, and ends every other
+// session of the user.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, oldPassword, newPassword string) error {
+	u, err := s.store.user(ctx, s.db.R, a.Firm(), a.UserID)
+	if err != nil {
+		return err
+	}
+	if ok, _ := s.hasher.Check(u.PasswordHash, oldPassword); !ok {
+		s.security.Warn("password change refused", "event", "password_change_failure", "user", u.ID, "firm", u.FirmID)
+		return fault.Field("old_password", MsgWrongPassword)
+	}
+	var f fault.Fields
+	for _, p := range PasswordProblems(newPassword, u.Username, u.Email) {
+		f.Add("new_password", p)
+	}
+	if newPassword == oldPassword {
+		f.Add("new_password", MsgSamePassword)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(newPassword)
+	if err != nil {
+		return err
+	}
+	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		u.PasswordHash = hash
+		u.UpdatedAt = s.stamp()
+		if err := s.store.updateUser(ctx, tx, a.Firm(), u, "password_hash"); err != nil {
+			return err
+		}
+		return s.store.revokeUserSessions(ctx, tx, u.ID, a.SessionID, "password changed", s.stamp())
+	})
+	if err == nil {
+		s.security.Info("password changed: other sessions revoked", "event", "password_changed", "user", u.ID, "firm", u.FirmID)
+	}
+	return err
+}

@@ -1,0 +1,118 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Token settings.
+const (
+	tokenIssuer      = "consultantpro"
+	tokenAudience    = "consultantpro-api"
+	accessTokenType  = "access"
+	clockLeeway      = 30 * time.Second
+	refreshTokenSize = 32
+)
+
+// DefaultAccessTTL and DefaultRefreshTTL are the token lifetimes of SPEC §3.
+const (
+	DefaultAccessTTL  = 15 * time.Minute
+	DefaultRefreshTTL = 7 * 24 * time.Hour
+)
+
+// Tokens issues and verifies access tokens (HS256 JWTs) and makes refresh tokens.
+type Tokens struct {
+	key        []byte
+	accessTTL  time.Duration
+	refreshTTL time.Duration
+	now        func() time.Time
+}
+
+// NewTokens derives the signing key from the server's secret key; the derivation keeps the JWT
+// key apart from any other use of the secret.
+func NewTokens(secretKey string, accessTTL, refreshTTL time.Duration, now func() time.Time) *Tokens {
+	mac := hmac.New(sha256.New, []byte(secretKey))
+	mac.Write([]byte("consultantpro/jwt-hs256"))
+	if accessTTL <= 0 {
+		accessTTL = DefaultAccessTTL
+	}
+	if refreshTTL <= 0 {
+		refreshTTL = DefaultRefreshTTL
+	}
+	return &Tokens{key: mac.Sum(nil), accessTTL: accessTTL, refreshTTL: refreshTTL, now: now}
+}
+
+// claims are the access token's claims: sub is the user, sid the session, firm the tenant.
+type claims struct {
+	jwt.RegisteredClaims
+	Firm    string `json:"firm"`
+	Session string `json:"sid"`
+	Type    string `json:"typ"`
+}
+
+// Access issues an access token for a session.
+func (t *Tokens) Access(userID, firmID, sessionID string) (string, error) {
+	now := t.now()
+	c := claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    tokenIssuer,
+			Subject:   userID,
+			Audience:  jwt.ClaimStrings{tokenAudience},
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(t.accessTTL)),
+		},
+		Firm: firmID, Session: sessionID, Type: accessTokenType,
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.key)
+}
+
+// errBadToken is the one answer to every malformed, forged or expired token: the client learns
+// nothing about which check failed (the security log does).
+var errBadToken = errors.New("invalid token")
+
+// Verify checks an access token: only HS256, our issuer and audience, exp required (small
+// leeway), typ access. It returns the user, firm and session ids.
+func (t *Tokens) Verify(token string) (userID, firmID, sessionID string, err error) {
+	var c claims
+	parsed, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(tokenIssuer),
+		jwt.WithAudience(tokenAudience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(clockLeeway),
+		jwt.WithTimeFunc(t.now),
+	)
+	if err != nil || !parsed.Valid {
+		return "", "", "", errors.Join(errBadToken, err)
+	}
+	if c.Type != accessTokenType || c.Subject == "" || c.Firm == "" || c.Session == "" {
+		return "", "", "", errBadToken
+	}
+	return c.Subject, c.Firm, c.Session, nil
+}
+
+// NewRefresh returns a new opaque refresh token and the hash it is stored under.
+func NewRefresh() (token, hash string) {
+	b := make([]byte, refreshTokenSize)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashRefresh(token)
+}
+
+// HashRefresh is how a refresh token is stored and looked up: a plain SHA-256 is enough for 256
+// random bits, and it lets the lookup be an index probe.
+func HashRefresh(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
