@@ -32,6 +32,9 @@ Commands:
   serve           run the API server (the default; migrates on start)
   migrate         apply pending database migrations and exit
   check --deploy  list everything that makes the configuration unfit for production
+  createuser      create a firm and its owner (password on standard input):
+                    consultantpro createuser -firm "Acme" -username ada -email ada@acme.example
+  demo            serve with a seeded demo firm and print its sign-in credentials
   version         print the version
 
 Every setting is an environment variable and the matching flag; run
@@ -52,6 +55,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = migrate(ctx, args, getenv, stdout, stderr)
 	case "check":
 		err = check(args, getenv, stdout, stderr)
+	case "createuser":
+		err = createuser(ctx, args, getenv, stdin, stdout, stderr)
+	case "demo":
+		err = demo(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "consultantpro", version)
 		return nil

@@ -18,6 +18,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	return runServer(ctx, cfg, stderr, nil)
+}
+
+// runServer starts the app for cfg, calls ready (when not nil) once it is assembled, and serves
+// until ctx is cancelled.
+func runServer(ctx context.Context, cfg config.Config, stderr io.Writer, ready func(context.Context, *app.App) error) error {
 	logs, err := logging.New(logging.Options{Dir: cfg.LogDir, Console: stderr, Debug: cfg.Debug})
 	if err != nil {
 		return err
@@ -44,6 +50,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	defer a.Close()
+	if ready != nil {
+		if err := ready(ctx, a); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

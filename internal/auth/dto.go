@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/validate"
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -59,25 +60,32 @@ func firmOut(f *Firm) FirmOut {
 // usernamePattern: letters, digits and @.+-_ (the usual login-name alphabet).
 var usernamePattern = regexp.MustCompile(`^[\p{L}\p{N}@.+_-]+$`)
 
-// fieldError is one located validation message for huma's result.
-func fieldError(prefix *huma.PathBuffer, field, msg string) error {
-	return &huma.ErrorDetail{Location: prefix.With(field), Message: msg}
-}
-
-// accountRules checks the fields a new account shares (registration and adding a user), so one
-// response lists every problem with the schema's own.
-func accountRules(prefix *huma.PathBuffer, username, email, password string) []error {
+// fieldErrors turns collected messages into huma's located details, so a handler's Resolve
+// reports them with the schema's own errors in one response.
+func fieldErrors(f fault.Fields) []error {
 	var errs []error
-	if username != "" && !usernamePattern.MatchString(username) {
-		errs = append(errs, fieldError(prefix, "username", MsgUsernameFormat))
-	}
-	if email != "" && !validate.Email(strings.TrimSpace(email)) {
-		errs = append(errs, fieldError(prefix, "email", validate.MsgEmail))
-	}
-	if password != "" {
-		for _, p := range PasswordProblems(password, username, email) {
-			errs = append(errs, fieldError(prefix, "password", p))
+	for field, msgs := range f {
+		for _, m := range msgs {
+			errs = append(errs, &huma.ErrorDetail{Location: "body." + field, Message: m})
 		}
 	}
 	return errs
+}
+
+// AccountProblems checks the fields every new account has (registration, users added by an
+// admin, the createuser command). Empty values are left to the required-field checks.
+func AccountProblems(username, email, password string) fault.Fields {
+	var f fault.Fields
+	if username != "" && !usernamePattern.MatchString(username) {
+		f.Add("username", MsgUsernameFormat)
+	}
+	if email != "" && !validate.Email(strings.TrimSpace(email)) {
+		f.Add("email", validate.MsgEmail)
+	}
+	if password != "" {
+		for _, p := range PasswordProblems(password, username, email) {
+			f.Add("password", p)
+		}
+	}
+	return f
 }

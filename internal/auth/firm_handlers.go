@@ -50,7 +50,7 @@ type userCreateIn struct {
 
 func (in *userCreateIn) Resolve(huma.Context) []error {
 	b := &in.Body
-	return accountRules(huma.NewPathBuffer([]byte("body"), 0), b.Username, b.Email, b.Password)
+	return fieldErrors(AccountProblems(b.Username, b.Email, b.Password))
 }
 
 type userPatchIn struct {

@@ -26,11 +26,8 @@ type registerIn struct {
 func (in *registerIn) Resolve(ctx huma.Context) []error {
 	in.meta = clientMeta(ctx)
 	b := &in.Body
-	errs := accountRules(huma.NewPathBuffer([]byte("body"), 0), b.Username, b.Email, b.Password)
-	if b.FirmName != "" && strings.TrimSpace(b.FirmName) == "" {
-		errs = append(errs, &huma.ErrorDetail{Location: "body.firm_name", Message: "This field may not be blank."})
-	}
-	return errs
+	return fieldErrors(registrationProblems(Registration{FirmName: b.FirmName, Username: b.Username,
+		Email: b.Email, Password: b.Password}))
 }
 
 func clientMeta(ctx huma.Context) ClientMeta {

@@ -179,11 +179,14 @@ func TestPasswordSimilarity(t *testing.T) {
 		{"contains email domain part", "contoso-rocks-2026", "", "bob@contoso.example", false, true},
 		// Similar to the local part (ratio 0.79) but not to the whole address (0.67).
 		{"ratio to email local part", "alice-wonder-2026", "", "alicewonder@x.io", false, true},
+		// Every part is under 3 characters and the whole address is long enough to stay below
+		// the ratio, so only the local part "ab.cd.ef.gh" itself can catch this one.
+		{"contains email local part", "ab.cd.ef.gh!!", "", "ab.cd.ef.gh@zz.yy.xx.io", false, true},
 		{"ratio below threshold", "alice-in-the-wonderland-2026", "alicewonder", "alicewonder@x.io", false, false},
 		{"attributes shorter than 3 ignored", "alpha-centauri-77", "al", "al@x.io", false, false},
 		{"unrelated", "correct horse battery staple", "alice", "alice@firm.example", false, false},
 		{"empty attributes skipped", "alice-wonder-2026", "", "", false, false},
-		{"blank attributes skipped", "alice-wonder-2026", "   ", " ", false, false},
+		{"blank attributes skipped", "correct   horse   battery", "   ", "   ", false, false},
 		{"both at once", "bob.builder-2026!", "bob.builder", "bob.builder@firm.example", true, true},
 	}
 	for _, tt := range tests {

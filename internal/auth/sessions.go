@@ -20,9 +20,35 @@ type Registration struct {
 	LastName  string
 }
 
+// MsgBlank is the message of a field that holds only whitespace.
+const MsgBlank = "This field may not be blank."
+
+// registrationProblems checks a registration's fields, required ones included.
+func registrationProblems(r Registration) fault.Fields {
+	f := AccountProblems(r.Username, r.Email, r.Password)
+	if r.FirmName != "" && strings.TrimSpace(r.FirmName) == "" {
+		f.Add("firm_name", MsgBlank)
+	}
+	return f
+}
+
+// requireFields reports empty required fields.
+func requireFields(f *fault.Fields, fields map[string]string) {
+	for name, v := range fields {
+		if strings.TrimSpace(v) == "" && !f.Has(name) {
+			f.Add(name, validate.MsgRequired)
+		}
+	}
+}
+
 // Register creates a new firm and its owner and logs the owner in, in one transaction. It
 // never adds anyone to an existing firm.
 func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta) (*Firm, *User, TokenPair, error) {
+	bad := registrationProblems(r)
+	requireFields(&bad, map[string]string{"firm_name": r.FirmName, "username": r.Username, "email": r.Email, "password": r.Password})
+	if err := bad.Err(); err != nil {
+		return nil, nil, TokenPair{}, err
+	}
 	now := s.stamp()
 	firm := &Firm{ID: db.NewID(), Name: strings.TrimSpace(r.FirmName), Timezone: "UTC", DefaultCurrency: "USD",
 		DefaultPaymentTerms: "net_30", InvoicePrefix: "INV", ProposalPrefix: "PROP", ContractPrefix: "CTR",

@@ -81,6 +81,14 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, n NewUser) (*User, er
 	if n.Role == Owner && a.Role != Owner {
 		return nil, fault.New(fault.Forbidden, MsgOwnerOnly)
 	}
+	bad := AccountProblems(n.Username, n.Email, n.Password)
+	requireFields(&bad, map[string]string{"username": n.Username, "email": n.Email, "password": n.Password})
+	if !n.Role.Valid() {
+		bad.Add("role", MsgRole)
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
 	now := s.stamp()
 	u := &User{ID: db.NewID(), FirmID: a.FirmID, Username: strings.TrimSpace(n.Username),
 		Email: validate.NormalizeEmail(n.Email), FirstName: strings.TrimSpace(n.FirstName),
@@ -131,6 +139,12 @@ func (s *Service) DeactivateUser(ctx context.Context, a Actor, id string) error 
 }
 
 func (s *Service) updateUser(ctx context.Context, a Actor, id string, p UserPatch) (*User, error) {
+	if p.Role != nil && !p.Role.Valid() {
+		return nil, fault.Field("role", MsgRole)
+	}
+	if p.Email != nil && !validate.Email(strings.TrimSpace(*p.Email)) {
+		return nil, fault.Field("email", validate.MsgEmail)
+	}
 	var u *User
 	var roleChanged bool
 	var from Role
