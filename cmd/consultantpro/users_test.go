@@ -89,7 +89,9 @@ func startDemo(t *testing.T, env map[string]string) (addr, password string, stop
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"demo", "--addr", addr}, envFunc(env), strings.NewReader(""), &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", addr}, envFunc(env), strings.NewReader(""), &out, &errOut)
+	}()
 	re := regexp.MustCompile(`demo-owner\s+owner\s+password: (\S+)`)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
