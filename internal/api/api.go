@@ -49,6 +49,10 @@ func New(opts Options) *API {
 	// plain JSON without $schema links.
 	cfg.OpenAPIPath, cfg.DocsPath, cfg.SchemasPath = "", "", ""
 	cfg.CreateHooks = nil
+	// huma documents a 422 for operations with input; this API answers validation with 400.
+	cfg.OnAddOperation = append(cfg.OnAddOperation, func(_ *huma.OpenAPI, op *huma.Operation) {
+		delete(op.Responses, "422")
+	})
 	cfg.Info.Description = "The quote-to-cash API of ConsultantPro. Every path is also served " +
 		"under /api/ (alias of the current version), with or without the trailing slash. " +
 		"Every error uses one envelope: {\"error\": {type, message, details, code, request_id}}."

@@ -26,7 +26,7 @@ func (a *API) serveSchema(w http.ResponseWriter, r *http.Request) {
 			WriteError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "application/vnd.oai.openapi+json; charset=utf-8")
+		w.Header().Set("Content-Type", jsonContentType)
 		_, _ = w.Write(b)
 	case "yaml":
 		b, err := a.Huma.OpenAPI().YAML()
@@ -37,7 +37,9 @@ func (a *API) serveSchema(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 		_, _ = w.Write(b)
 	default:
-		WriteError(w, r, fault.Field("format", `Must be "json" or "yaml".`).WithKind(fault.BadRequest))
+		err := fault.Field("format", `Must be "json" or "yaml".`).WithKind(fault.BadRequest)
+		err.Message = MsgBadParameter
+		WriteError(w, r, err)
 	}
 }
 
