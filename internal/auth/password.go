@@ -205,13 +205,13 @@ func parseArgon2Costs(s string) (Argon2Params, error) {
 	parts := strings.Split(s, ",")
 	names := [...]string{"m", "t", "p"}
 	if len(parts) != len(names) {
-		return p, fmt.Errorf("parameters %q: want m=..,t=..,p=..", s)
+		return p, fmt.Errorf("parameters %q: want m=<KiB>,t=<passes>,p=<lanes>", s)
 	}
 	var values [len(names)]uint64
 	for i, part := range parts {
 		name, value, ok := strings.Cut(part, "=")
 		if !ok || name != names[i] {
-			return p, fmt.Errorf("parameters %q: want m=..,t=..,p=..", s)
+			return p, fmt.Errorf("parameters %q: want m=<KiB>,t=<passes>,p=<lanes>", s)
 		}
 		bits := 32
 		if name == "p" {
