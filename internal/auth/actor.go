@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -17,6 +18,23 @@ type Actor struct {
 	Role      Role
 	SessionID string
 	Username  string
+	Timezone  string // the firm's IANA time zone: "today" is computed there
+	Currency  string // the firm's default currency
+}
+
+// Location is the firm's time zone (UTC when unset or unknown).
+func (a Actor) Location() *time.Location {
+	if a.Timezone != "" {
+		if loc, err := time.LoadLocation(a.Timezone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// Today is the calendar date at now in the firm's time zone, as YYYY-MM-DD.
+func (a Actor) Today(now time.Time) string {
+	return now.In(a.Location()).Format(time.DateOnly)
 }
 
 // Firm is the database scope of the actor's firm.

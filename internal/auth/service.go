@@ -63,7 +63,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 	case !su.IsActive:
 		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, errUserInactive)
 	}
-	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username}, nil
+	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username,
+		Timezone: su.Timezone, Currency: su.Currency}, nil
 }
 
 // startSession opens a session for the user and issues its first token pair (inside tx).

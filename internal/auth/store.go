@@ -143,6 +143,8 @@ func (store) revokeUserSessions(ctx context.Context, idb bun.IDB, userID, keep, 
 
 // sessionUser is what authenticating a request needs, read in one query.
 type sessionUser struct {
+	Timezone  string     `bun:"timezone"`
+	Currency  string     `bun:"default_currency"`
 	UserID    string     `bun:"user_id"`
 	FirmID    string     `bun:"firm_id"`
 	Role      Role       `bun:"role"`
@@ -156,8 +158,10 @@ func (store) sessionUser(ctx context.Context, idb bun.IDB, sessionID, userID, fi
 	su := new(sessionUser)
 	err := idb.NewSelect().
 		ColumnExpr("u.id AS user_id, u.firm_id, u.role, u.username, u.is_active, s.revoked_at, s.expires_at").
+		ColumnExpr("f.timezone, f.default_currency").
 		TableExpr("sessions AS s").
 		Join("JOIN users AS u ON u.id = s.user_id").
+		Join("JOIN firms AS f ON f.id = u.firm_id").
 		Where("s.id = ? AND s.user_id = ? AND s.firm_id = ?", sessionID, userID, firmID).
 		Scan(ctx, su)
 	return su, db.Translate(err)
