@@ -47,6 +47,7 @@ type FirmOut struct {
 	InvoicePrefix       string    `json:"invoice_prefix" example:"INV"`
 	ProposalPrefix      string    `json:"proposal_prefix" example:"PROP"`
 	ContractPrefix      string    `json:"contract_prefix" example:"CTR"`
+	Country             string    `json:"country" doc:"Default country of new clients"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
 }
@@ -54,7 +55,7 @@ type FirmOut struct {
 func firmOut(f *Firm) FirmOut {
 	return FirmOut{ID: f.ID, Name: f.Name, Timezone: f.Timezone, DefaultCurrency: f.DefaultCurrency,
 		DefaultPaymentTerms: f.DefaultPaymentTerms, InvoicePrefix: f.InvoicePrefix, ProposalPrefix: f.ProposalPrefix,
-		ContractPrefix: f.ContractPrefix, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
+		ContractPrefix: f.ContractPrefix, Country: f.Country, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 }
 
 // usernamePattern: letters, digits and @.+-_ (the usual login-name alphabet).

@@ -25,6 +25,7 @@ type FirmPatch struct {
 	InvoicePrefix       *string
 	ProposalPrefix      *string
 	ContractPrefix      *string
+	Country             *string
 }
 
 var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,10}$`)
@@ -59,6 +60,7 @@ func (s *Service) UpdateFirm(ctx context.Context, a Actor, p FirmPatch, knownCur
 	set("invoice_prefix", &f.InvoicePrefix, p.InvoicePrefix, prefixPattern.MatchString, MsgPrefix)
 	set("proposal_prefix", &f.ProposalPrefix, p.ProposalPrefix, prefixPattern.MatchString, MsgPrefix)
 	set("contract_prefix", &f.ContractPrefix, p.ContractPrefix, prefixPattern.MatchString, MsgPrefix)
+	set("country", &f.Country, p.Country, func(v string) bool { return len([]rune(v)) <= 100 }, "Enter at most 100 characters.")
 	if err := bad.Err(); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ type firmPatchIn struct {
 		InvoicePrefix       *string `json:"invoice_prefix,omitempty"`
 		ProposalPrefix      *string `json:"proposal_prefix,omitempty"`
 		ContractPrefix      *string `json:"contract_prefix,omitempty"`
+		Country             *string `json:"country,omitempty" maxLength:"100"`
 		ID                  any     `json:"id,omitempty" readOnly:"true"`
 		CreatedAt           any     `json:"created_at,omitempty" readOnly:"true"`
 		UpdatedAt           any     `json:"updated_at,omitempty" readOnly:"true"`
@@ -121,7 +122,7 @@ func (h *Handlers) updateFirm(ctx context.Context, in *firmPatchIn) (*firmBody, 
 	b := in.Body
 	f, err := h.svc.UpdateFirm(ctx, a, FirmPatch{Name: b.Name, Timezone: b.Timezone, DefaultCurrency: b.DefaultCurrency,
 		DefaultPaymentTerms: b.DefaultPaymentTerms, InvoicePrefix: b.InvoicePrefix, ProposalPrefix: b.ProposalPrefix,
-		ContractPrefix: b.ContractPrefix}, h.knownCurrency)
+		ContractPrefix: b.ContractPrefix, Country: b.Country}, h.knownCurrency)
 	if err != nil {
 		return nil, err
 	}

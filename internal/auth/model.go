@@ -18,6 +18,7 @@ type Firm struct {
 	InvoicePrefix       string    `bun:"invoice_prefix"`
 	ProposalPrefix      string    `bun:"proposal_prefix"`
 	ContractPrefix      string    `bun:"contract_prefix"`
+	Country             string    `bun:"country"`
 	CreatedAt           time.Time `bun:"created_at"`
 	UpdatedAt           time.Time `bun:"updated_at"`
 }

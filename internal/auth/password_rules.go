@@ -2,6 +2,7 @@ package auth
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -37,6 +38,10 @@ const (
 	// passwordMaxChunk is the longest chunk whose plain repetition still counts as common
 	// ("abcabcabcabc", "abababababab").
 	passwordMaxChunk = 4
+	// passwordMaxParts caps how many distinct parts of one username or email are compared, so the
+	// containment checks stay linear in the password's length even for an absurd attribute made
+	// of thousands of parts. No real username or address has this many.
+	passwordMaxParts = 32
 	// passwordMaxRatioRunes bounds both sides of a similarity ratio. The ratio costs roughly the
 	// product of the lengths times the number of matching blocks, so unbounded input (a megabyte
 	// "password" or username) would make validation a denial-of-service vector. Anything longer
@@ -51,16 +56,33 @@ const (
 //go:embed common_passwords.txt
 var commonPasswordsText string
 
-// commonPasswordSet parses commonPasswordsText on first use only, so processes that never validate
-// a password do not pay for the map. The set is never modified after it is built.
-var commonPasswordSet = sync.OnceValue(func() map[string]struct{} {
-	set := make(map[string]struct{})
+// commonPasswordList is the parsed list: the entries, and the byte length of the longest one so
+// that prefixes which cannot be entries are never hashed for a lookup.
+type commonPasswordList struct {
+	entries map[string]struct{}
+	longest int
+}
+
+// has reports whether s is an entry.
+func (l commonPasswordList) has(s string) bool {
+	if len(s) > l.longest {
+		return false
+	}
+	_, ok := l.entries[s]
+	return ok
+}
+
+// commonPasswords parses commonPasswordsText on first use only, so processes that never validate a
+// password do not pay for the map. The list is never modified after it is built.
+var commonPasswords = sync.OnceValue(func() commonPasswordList {
+	l := commonPasswordList{entries: make(map[string]struct{})}
 	for line := range strings.Lines(commonPasswordsText) {
 		if entry := strings.ToLower(strings.TrimSpace(line)); entry != "" {
-			set[entry] = struct{}{}
+			l.entries[entry] = struct{}{}
+			l.longest = max(l.longest, len(entry))
 		}
 	}
-	return set
+	return l
 })
 
 // PasswordProblems returns one message per rule the password breaks, or nil when it is
@@ -98,8 +120,8 @@ func PasswordProblems(password, username, email string) []string {
 // rules; that adds almost nothing against a guesser who tries the same), or is one short chunk
 // repeated.
 func isCommonPassword(lower string) bool {
-	set := commonPasswordSet()
-	if _, ok := set[lower]; ok {
+	list := commonPasswords()
+	if list.has(lower) {
 		return true
 	}
 	// Try every prefix that removes part of the trailing run, so "password1234!" matches the entry
@@ -110,7 +132,7 @@ func isCommonPassword(lower string) bool {
 			break
 		}
 		s = s[:len(s)-size]
-		if _, ok := set[s]; ok {
+		if list.has(s) {
 			return true
 		}
 	}
@@ -173,20 +195,30 @@ func emailAttributes(email string) []string {
 		return nil
 	}
 	attrs := []string{e}
+	named := e
 	if at := strings.LastIndexByte(e, '@'); at > 0 {
 		attrs = append(attrs, e[:at])
+		// The top-level domain ("com", "org") names nothing about the user and is inside far
+		// too many passphrases ("welcome…", "company…"); only the other labels count as parts.
+		if dot := strings.LastIndexByte(e, '.'); dot > at {
+			named = e[:dot]
+		}
 	}
-	return append(attrs, attributeParts(e)...)
+	return append(attrs, attributeParts(named)...)
 }
 
-// attributeParts splits s on non-alphanumerics and keeps the parts long enough to be meaningful.
+// attributeParts splits s on non-alphanumerics and keeps the distinct parts long enough to be
+// meaningful, at most passwordMaxParts of them.
 func attributeParts(s string) []string {
 	var parts []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
-		if utf8.RuneCountInString(part) >= passwordMinAttribute {
+		if utf8.RuneCountInString(part) >= passwordMinAttribute && !slices.Contains(parts, part) {
 			parts = append(parts, part)
+			if len(parts) == passwordMaxParts {
+				break
+			}
 		}
 	}
 	return parts

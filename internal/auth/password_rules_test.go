@@ -205,14 +205,36 @@ func TestPasswordSimilarity(t *testing.T) {
 
 func TestPasswordProblemsHugeInputStaysCheap(t *testing.T) {
 	t.Parallel()
-	// Without the length cap on the similarity ratio this comparison would take hours; with it the
-	// password is only reported as too long. The username is reversed so containment cannot fire.
-	password := pwTestCycle(pwTestPhrase, 200_000)
+	// Each row would run for minutes or hours without the bounds in password_rules.go (the ratio's
+	// length cap, the parts cap, the longest-entry cut-off); with them each is a few milliseconds.
+	// No timing is asserted: a regression shows up as a test timeout.
 	reversed := []rune(pwTestCycle(pwTestPhrase, 150_000))
 	slices.Reverse(reversed)
-	got := PasswordProblems(password, string(reversed), "")
-	if want := []string{pwTestLong}; !slices.Equal(got, want) {
-		t.Fatalf("PasswordProblems(huge) = %q, want %q", got, want)
+	var manyParts strings.Builder
+	// Parts start with "e", which the password is full of, so each containment check scans it.
+	for i := range 100_000 {
+		fmt.Fprintf(&manyParts, "e%06d-", i)
+	}
+	tests := []struct {
+		name     string
+		password string
+		username string
+		email    string
+		want     []string
+	}{
+		// The username is reversed so that only the similarity ratio could fire. The numeric one is
+		// common because dropping trailing digits reaches the listed "111111111111".
+		{"huge password and username", pwTestCycle(pwTestPhrase, 200_000), string(reversed), "", []string{pwTestLong}},
+		{"huge numeric password", strings.Repeat("1", 1_000_000) + "2", "", "", []string{pwTestLong, pwTestCommon, pwTestNumeric}},
+		{"huge password and username of many parts", pwTestCycle(pwTestPhrase, 1_000_000), manyParts.String(), "", []string{pwTestLong}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PasswordProblems(tt.password, tt.username, tt.email); !slices.Equal(got, tt.want) {
+				t.Fatalf("PasswordProblems(huge) = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -290,7 +312,7 @@ func TestCommonPasswordList(t *testing.T) {
 	if len(lines) < 300 {
 		t.Fatalf("list has %d entries, want at least 300", len(lines))
 	}
-	if got := len(commonPasswordSet()); got != len(lines) {
+	if got := len(commonPasswords().entries); got != len(lines) {
 		t.Fatalf("parsed set has %d entries, file has %d lines", got, len(lines))
 	}
 	seen := make(map[string]int, len(lines))
@@ -328,5 +350,15 @@ func TestPasswordMessagesMatchBounds(t *testing.T) {
 				t.Fatalf("message %q does not match the bound: want %q", tt.msg, tt.want)
 			}
 		})
+	}
+}
+
+func TestPasswordMayContainTheEmailTopLevelDomain(t *testing.T) {
+	t.Parallel()
+	if got := PasswordProblems("welcome to the company picnic", "alice", "alice@firm.com"); len(got) != 0 {
+		t.Fatalf("a passphrase containing \"com\" was refused: %q", got)
+	}
+	if got := PasswordProblems("firmfirm-rocket-launch", "alice", "alice@firm.com"); len(got) == 0 {
+		t.Fatal("the domain's own name must still count")
 	}
 }

@@ -9,6 +9,7 @@ CREATE TABLE firms (
     invoice_prefix        TEXT NOT NULL DEFAULT 'INV',
     proposal_prefix       TEXT NOT NULL DEFAULT 'PROP',
     contract_prefix       TEXT NOT NULL DEFAULT 'CTR',
+    country               TEXT NOT NULL DEFAULT '',
     created_at            TIMESTAMP NOT NULL,
     updated_at            TIMESTAMP NOT NULL
 );
