@@ -9,6 +9,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/money"
@@ -24,6 +25,7 @@ type App struct {
 	Metrics *api.Metrics
 	Auth    *auth.Service
 	Version string
+	now     func() time.Time
 }
 
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
@@ -50,7 +52,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 	if d.R != d.W {
 		metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.R.DB, "reader"))
 	}
-	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version}
+	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version, now: o.now}
 	a.Auth = auth.NewService(auth.Deps{
 		DB:       d,
 		Hasher:   auth.NewHasher(o.password),
@@ -77,6 +79,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 func (a *App) routes() {
 	a.registerHealth()
 	auth.Register(a.API, a.Auth, knownCurrency)
+	crm.Register(a.API, crm.NewService(a.DB, a.Auth, a.now))
 	if a.Config.MetricsAddr == "" {
 		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
 	}

@@ -20,6 +20,7 @@ type Actor struct {
 	Username  string
 	Timezone  string // the firm's IANA time zone: "today" is computed there
 	Currency  string // the firm's default currency
+	Country   string // the firm's default country for new clients
 }
 
 // Location is the firm's time zone (UTC when unset or unknown).

@@ -62,7 +62,7 @@ type userPatchIn struct {
 		LastName  *string `json:"last_name,omitempty" maxLength:"150"`
 		Role      *string `json:"role,omitempty" enum:"owner,admin,manager,consultant,accountant"`
 		IsActive  *bool   `json:"is_active,omitempty"`
-		readOnlyUserFields
+		ReadOnlyUserFields
 	}
 }
 

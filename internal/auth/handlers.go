@@ -73,12 +73,12 @@ type profilePatch struct {
 		Email     *string `json:"email,omitempty" maxLength:"254"`
 		FirstName *string `json:"first_name,omitempty" maxLength:"150"`
 		LastName  *string `json:"last_name,omitempty" maxLength:"150"`
-		readOnlyUserFields
+		ReadOnlyUserFields
 	}
 }
 
-// readOnlyUserFields are accepted in bodies and ignored (no mass assignment).
-type readOnlyUserFields struct {
+// ReadOnlyUserFields are accepted in bodies and ignored (no mass assignment).
+type ReadOnlyUserFields struct {
 	ID        any `json:"id,omitempty" readOnly:"true"`
 	Username  any `json:"username,omitempty" readOnly:"true"`
 	FullName  any `json:"full_name,omitempty" readOnly:"true"`

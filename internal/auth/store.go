@@ -145,6 +145,7 @@ func (store) revokeUserSessions(ctx context.Context, idb bun.IDB, userID, keep, 
 type sessionUser struct {
 	Timezone  string     `bun:"timezone"`
 	Currency  string     `bun:"default_currency"`
+	Country   string     `bun:"country"`
 	UserID    string     `bun:"user_id"`
 	FirmID    string     `bun:"firm_id"`
 	Role      Role       `bun:"role"`
@@ -158,7 +159,7 @@ func (store) sessionUser(ctx context.Context, idb bun.IDB, sessionID, userID, fi
 	su := new(sessionUser)
 	err := idb.NewSelect().
 		ColumnExpr("u.id AS user_id, u.firm_id, u.role, u.username, u.is_active, s.revoked_at, s.expires_at").
-		ColumnExpr("f.timezone, f.default_currency").
+		ColumnExpr("f.timezone, f.default_currency, f.country").
 		TableExpr("sessions AS s").
 		Join("JOIN users AS u ON u.id = s.user_id").
 		Join("JOIN firms AS f ON f.id = u.firm_id").

@@ -1,0 +1,29 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// IsMember reports whether id names an active user of the firm. Later modules use it to check
+// owner, assignee and project-manager fields without reading the users table themselves.
+func (s *Service) IsMember(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error) {
+	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+		return false, nil
+	}
+	ok, err := firm.Select(idb, (*User)(nil)).Where("u.id = ? AND u.is_active = ?", id, true).Exists(ctx)
+	return ok, db.Translate(err)
+}
+
+// WithUserName joins a user to a list query and selects their display name (full name, else
+// username) as column as — in SQL, for the whole page at once. fk is the trusted SQL expression
+// of the user id (e.g. "c.owner_id"); alias must be unique within the query.
+func WithUserName(q *bun.SelectQuery, alias, fk, as string) *bun.SelectQuery {
+	return q.Join(fmt.Sprintf("LEFT JOIN users AS %s ON %s.id = %s", alias, alias, fk)).
+		ColumnExpr(fmt.Sprintf("COALESCE(NULLIF(TRIM(%[1]s.first_name || ' ' || %[1]s.last_name), ''), %[1]s.username) AS %[2]s",
+			alias, as))
+}
