@@ -21,6 +21,10 @@ type Actor struct {
 	Timezone  string // the firm's IANA time zone: "today" is computed there
 	Currency  string // the firm's default currency
 	Country   string // the firm's default country for new clients
+	// The firm's document number prefixes (PROP, CTR, INV by default).
+	ProposalPrefix string
+	ContractPrefix string
+	InvoicePrefix  string
 }
 
 // Location is the firm's time zone (UTC when unset or unknown).

@@ -64,7 +64,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, errUserInactive)
 	}
 	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username,
-		Timezone: su.Timezone, Currency: su.Currency, Country: su.Country}, nil
+		Timezone: su.Timezone, Currency: su.Currency, Country: su.Country,
+		ProposalPrefix: su.PropPfx, ContractPrefix: su.CtrPfx, InvoicePrefix: su.InvPfx}, nil
 }
 
 // startSession opens a session for the user and issues its first token pair (inside tx).

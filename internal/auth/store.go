@@ -146,6 +146,9 @@ type sessionUser struct {
 	Timezone  string     `bun:"timezone"`
 	Currency  string     `bun:"default_currency"`
 	Country   string     `bun:"country"`
+	PropPfx   string     `bun:"proposal_prefix"`
+	CtrPfx    string     `bun:"contract_prefix"`
+	InvPfx    string     `bun:"invoice_prefix"`
 	UserID    string     `bun:"user_id"`
 	FirmID    string     `bun:"firm_id"`
 	Role      Role       `bun:"role"`
@@ -159,7 +162,7 @@ func (store) sessionUser(ctx context.Context, idb bun.IDB, sessionID, userID, fi
 	su := new(sessionUser)
 	err := idb.NewSelect().
 		ColumnExpr("u.id AS user_id, u.firm_id, u.role, u.username, u.is_active, s.revoked_at, s.expires_at").
-		ColumnExpr("f.timezone, f.default_currency, f.country").
+		ColumnExpr("f.timezone, f.default_currency, f.country, f.proposal_prefix, f.contract_prefix, f.invoice_prefix").
 		TableExpr("sessions AS s").
 		Join("JOIN users AS u ON u.id = s.user_id").
 		Join("JOIN firms AS f ON f.id = u.firm_id").
