@@ -88,7 +88,7 @@ func fromDetails(status int, msg string, errs []error) error {
 		case loc == "body" && status == http.StatusBadRequest:
 			return fault.New(fault.BadRequest, MsgMalformed)
 		case loc == "body":
-			field, message := bodyMessage(rest, d.Message)
+			field, message := bodyMessage(rest, d.Message, d.Value)
 			valid.Add(field, message)
 		default:
 			name := rest
@@ -111,7 +111,7 @@ func fromDetails(status int, msg string, errs []error) error {
 
 // bodyMessage names the field of a body error and rewrites huma's two most common messages into
 // the API's own wording.
-func bodyMessage(path, msg string) (field, message string) {
+func bodyMessage(path, msg string, value any) (field, message string) {
 	var missing string
 	if n, _ := fmt.Sscanf(msg, validation.MsgExpectedRequiredProperty, &missing); n == 1 {
 		return joinPath(path, missing), MsgRequired
@@ -119,7 +119,18 @@ func bodyMessage(path, msg string) (field, message string) {
 	if msg == validation.MsgUnexpectedProperty {
 		return orNonField(path), MsgUnknownField
 	}
+	if msg == fmt.Sprintf(validation.MsgExpectedMinLength, 1) {
+		return orNonField(path), MsgRequired // an empty string where a value is required
+	}
+	if strings.HasPrefix(msg, strings.SplitN(validation.MsgExpectedOneOf, "%", 2)[0]) {
+		return orNonField(path), ChoiceMessage(value)
+	}
 	return orNonField(path), sentence(msg)
+}
+
+// ChoiceMessage is the message of a value outside a field's choices, the same for every field.
+func ChoiceMessage(value any) string {
+	return fmt.Sprintf("%q is not a valid choice.", fmt.Sprint(value))
 }
 
 func joinPath(parent, child string) string {

@@ -134,7 +134,9 @@ func (s *ListSpec) Parse(in *ListInput) (Params, error) {
 		p.where = append(p.where, condition{column: f.Column, op: op, value: value})
 	}
 	if err := bad.Err(); err != nil {
-		return Params{}, fault.As(err).WithKind(fault.BadRequest)
+		e := fault.As(err).WithKind(fault.BadRequest)
+		e.Message = MsgBadParameter
+		return Params{}, e
 	}
 	return p, nil
 }

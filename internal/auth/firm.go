@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/fault"
 )
 
@@ -55,8 +56,11 @@ func (s *Service) UpdateFirm(ctx context.Context, a Actor, p FirmPatch, knownCur
 	set("name", &f.Name, p.Name, func(v string) bool { return v != "" && len([]rune(v)) <= 255 }, "Enter a name of 1 to 255 characters.")
 	set("timezone", &f.Timezone, p.Timezone, validTimezone, MsgTimezone)
 	set("default_currency", &f.DefaultCurrency, p.DefaultCurrency, knownCurrency, MsgCurrency)
-	set("default_payment_terms", &f.DefaultPaymentTerms, p.DefaultPaymentTerms,
-		func(v string) bool { return slices.Contains(PaymentTerms, v) }, MsgPaymentTerms)
+	if v := p.DefaultPaymentTerms; v != nil && !slices.Contains(PaymentTerms, *v) {
+		bad.Add("default_payment_terms", api.ChoiceMessage(*v))
+	} else {
+		set("default_payment_terms", &f.DefaultPaymentTerms, v, func(string) bool { return true }, "")
+	}
 	set("invoice_prefix", &f.InvoicePrefix, p.InvoicePrefix, prefixPattern.MatchString, MsgPrefix)
 	set("proposal_prefix", &f.ProposalPrefix, p.ProposalPrefix, prefixPattern.MatchString, MsgPrefix)
 	set("contract_prefix", &f.ContractPrefix, p.ContractPrefix, prefixPattern.MatchString, MsgPrefix)

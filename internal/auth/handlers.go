@@ -74,6 +74,8 @@ type profilePatch struct {
 		FirstName *string `json:"first_name,omitempty" maxLength:"150"`
 		LastName  *string `json:"last_name,omitempty" maxLength:"150"`
 		ReadOnlyUserFields
+		Role     any `json:"role,omitempty" readOnly:"true" doc:"Read-only here; owners and admins change roles at /firm/users/"`
+		IsActive any `json:"is_active,omitempty" readOnly:"true"`
 	}
 }
 

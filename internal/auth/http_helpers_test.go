@@ -43,8 +43,9 @@ const (
 	msgMalformed      = "Malformed JSON request body."
 	msgTimezone       = "Unknown time zone."
 	msgCurrency       = "Unknown currency code."
-	msgChoice         = "Select a valid choice."
+	msgChoice         = `"net_90" is not a valid choice.`
 	msgPrefix         = "Use 1 to 10 letters, digits or hyphens."
+	msgRole           = `"superuser" is not a valid choice.`
 
 	pwShort    = "This password is too short. It must contain at least 12 characters."
 	pwLong     = "This password is too long. It must contain at most 128 characters."
@@ -77,9 +78,10 @@ const goodPassword = "Quiet-Harbor-Lanterns-7"
 // otherPassword is a second acceptable password, for password changes.
 const otherPassword = "Velvet-Orchid-Tides-42"
 
-// The member sets of the JSON objects the auth endpoints answer with.
+// The member sets of the JSON objects the auth endpoints answer with. A user must have exactly
+// these (nothing that could leak a secret); a firm at least these (its settings grow).
 var (
-	userKeys    = []string{"created_at", "email", "first_name", "firm", "full_name", "id", "is_active", "last_login", "last_name", "role", "updated_at", "username"}
+	userKeys    = []string{"created_at", "email", "firm", "first_name", "full_name", "id", "is_active", "last_login", "last_name", "role", "updated_at", "username"}
 	firmKeys    = []string{"contract_prefix", "created_at", "default_currency", "default_payment_terms", "id", "invoice_prefix", "name", "proposal_prefix", "timezone", "updated_at"}
 	sessionKeys = []string{"access", "firm", "refresh", "user"}
 	loginKeys   = []string{"access", "refresh", "user"}
@@ -293,7 +295,18 @@ func wantDetails(t *testing.T, r response, p problem, want map[string][]string) 
 	}
 }
 
-// wantUnauthorized checks a 401 AuthenticationFailed with the message, and the challenge header.
+// wantParseError checks a 400 ParseError (a bad query parameter) whose details are exactly want.
+// The envelope message is not checked: SPEC §2 fixes none for it.
+func wantParseError(t *testing.T, r response, want map[string][]string) {
+	t.Helper()
+	p := envelope(t, r, http.StatusBadRequest)
+	if p.Type != typeParse || p.Code != codeBadRequest {
+		t.Errorf("%s: error {type %q, code %q}, want {%q, %q}", r.where(), p.Type, p.Code, typeParse, codeBadRequest)
+	}
+	wantDetails(t, r, p, want)
+}
+
+// wantUnauthorized checks a 401 AuthenticationFailed with the message and no details.
 func wantUnauthorized(t *testing.T, r response, message string) {
 	t.Helper()
 	p := wantProblem(t, r, http.StatusUnauthorized, typeAuthFailed, codeUnauth, message)
@@ -328,6 +341,44 @@ type userJSON struct {
 	LastLogin *time.Time `json:"last_login"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// userDiff describes how got differs from want ("" when they are the same user in the same
+// state); times compare as instants.
+func userDiff(got, want userJSON) string {
+	var diffs []string
+	add := func(name string, g, w any) { diffs = append(diffs, fmt.Sprintf("%s %v, want %v", name, g, w)) }
+	if got.ID != want.ID {
+		add("id", got.ID, want.ID)
+	}
+	if got.Username != want.Username {
+		add("username", got.Username, want.Username)
+	}
+	if got.Email != want.Email {
+		add("email", got.Email, want.Email)
+	}
+	if got.FirstName != want.FirstName || got.LastName != want.LastName || got.FullName != want.FullName {
+		add("names", []string{got.FirstName, got.LastName, got.FullName}, []string{want.FirstName, want.LastName, want.FullName})
+	}
+	if got.Role != want.Role {
+		add("role", got.Role, want.Role)
+	}
+	if got.IsActive != want.IsActive {
+		add("is_active", got.IsActive, want.IsActive)
+	}
+	if got.Firm != want.Firm {
+		add("firm", got.Firm, want.Firm)
+	}
+	if (got.LastLogin == nil) != (want.LastLogin == nil) || got.LastLogin != nil && !got.LastLogin.Equal(*want.LastLogin) {
+		add("last_login", got.LastLogin, want.LastLogin)
+	}
+	if !got.CreatedAt.Equal(want.CreatedAt) {
+		add("created_at", got.CreatedAt, want.CreatedAt)
+	}
+	if !got.UpdatedAt.Equal(want.UpdatedAt) {
+		add("updated_at", got.UpdatedAt, want.UpdatedAt)
+	}
+	return strings.Join(diffs, "; ")
 }
 
 // firmJSON is a firm as the API shows it.
@@ -426,7 +477,11 @@ func wantTokenWorks(t *testing.T, srv *testkit.Server, token string) {
 // wantTokenRefused checks that an access token is refused with 401 AuthenticationFailed.
 func wantTokenRefused(t *testing.T, srv *testkit.Server, token string) {
 	t.Helper()
-	wantUnauthorized(t, call(t, srv, http.MethodGet, "/api/auth/profile/", token, nil), msgBadToken)
+	r := call(t, srv, http.MethodGet, "/api/auth/profile/", token, nil)
+	wantUnauthorized(t, r, msgBadToken)
+	if got := r.Header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+		t.Errorf("%s: WWW-Authenticate %q, want a Bearer challenge", r.where(), got)
+	}
 }
 
 // refresh presents a refresh token.

@@ -52,6 +52,9 @@ func IsAssignedUserOrReadOnly(a Actor, area Area, assignedTo, projectManager str
 	if CanWrite(a, area) == nil {
 		return nil
 	}
+	if CanRead(a, area) != nil {
+		return forbidden()
+	}
 	if a.Role == Consultant && (assignedTo != "" && assignedTo == a.UserID || projectManager != "" && projectManager == a.UserID) {
 		return nil
 	}

@@ -109,10 +109,16 @@ func (s *Service) checkUnique(ctx context.Context, idb bun.IDB, username, email,
 // uniqueRace turns a unique violation that slipped past checkUnique (two concurrent sign-ups)
 // into the same validation error.
 func uniqueRace(err error) error {
-	if db.ConstraintOf(err) == db.Unique {
-		return fault.Field(fault.NonField, "A user with that username or email already exists.")
+	if db.ConstraintOf(err) != db.Unique {
+		return err
 	}
-	return err
+	switch db.ConstraintName(err) {
+	case "users_username_key":
+		return fault.Field("username", MsgUsernameTaken)
+	case "users_email_key":
+		return fault.Field("email", MsgEmailTaken)
+	}
+	return fault.Field(fault.NonField, "A user with that username or email already exists.")
 }
 
 // Login checks a username-or-email and password and opens a session. Every failure gives the same

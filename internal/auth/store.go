@@ -51,7 +51,10 @@ func (store) user(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*U
 
 // usernameTaken and emailTaken look across firms: both are login names.
 func (store) usernameTaken(ctx context.Context, idb bun.IDB, username, exceptID string) (bool, error) {
-	q := idb.NewSelect().Model((*User)(nil)).Where("lower(u.username) = ?", strings.ToLower(username))
+	// Usernames and emails are one name space: login accepts either, so a username may not
+	// equal anyone's email and the other way round.
+	l := strings.ToLower(username)
+	q := idb.NewSelect().Model((*User)(nil)).Where("(lower(u.username) = ? OR u.email = ?)", l, l)
 	if exceptID != "" {
 		q = q.Where("u.id <> ?", exceptID)
 	}
@@ -60,7 +63,7 @@ func (store) usernameTaken(ctx context.Context, idb bun.IDB, username, exceptID 
 }
 
 func (store) emailTaken(ctx context.Context, idb bun.IDB, email, exceptID string) (bool, error) {
-	q := idb.NewSelect().Model((*User)(nil)).Where("u.email = ?", email)
+	q := idb.NewSelect().Model((*User)(nil)).Where("(u.email = ? OR lower(u.username) = ?)", email, email)
 	if exceptID != "" {
 		q = q.Where("u.id <> ?", exceptID)
 	}
@@ -79,9 +82,13 @@ func (store) updateUser(ctx context.Context, idb bun.IDB, firm db.Firm, u *User,
 	return db.Translate(err)
 }
 
-func (store) activeOwners(ctx context.Context, idb bun.IDB, firm db.Firm) (int, error) {
-	n, err := firm.Select(idb, (*User)(nil)).Where("u.role = ? AND u.is_active = ?", Owner, true).Count(ctx)
-	return int(n), db.Translate(err)
+// activeOwners counts the firm's active owners, locking their rows (on PostgreSQL) so that two
+// concurrent demotions cannot both see a second owner. SQLite serialises writers anyway.
+func (store) activeOwners(ctx context.Context, d *db.DB, idb bun.IDB, firm db.Firm) (int, error) {
+	var ids []string
+	q := firm.Select(idb, (*User)(nil)).Column("u.id").Where("u.role = ? AND u.is_active = ?", Owner, true)
+	err := d.ForUpdate(q).Scan(ctx, &ids)
+	return len(ids), db.Translate(err)
 }
 
 func (store) insertSession(ctx context.Context, idb bun.IDB, s *Session) error {

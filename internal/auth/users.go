@@ -84,7 +84,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, n NewUser) (*User, er
 	bad := AccountProblems(n.Username, n.Email, n.Password)
 	requireFields(&bad, map[string]string{"username": n.Username, "email": n.Email, "password": n.Password})
 	if !n.Role.Valid() {
-		bad.Add("role", MsgRole)
+		bad.Add("role", api.ChoiceMessage(n.Role))
 	}
 	if err := bad.Err(); err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func (s *Service) DeactivateUser(ctx context.Context, a Actor, id string) error 
 
 func (s *Service) updateUser(ctx context.Context, a Actor, id string, p UserPatch) (*User, error) {
 	if p.Role != nil && !p.Role.Valid() {
-		return nil, fault.Field("role", MsgRole)
+		return nil, fault.Field("role", api.ChoiceMessage(*p.Role))
 	}
 	if p.Email != nil && !validate.Email(strings.TrimSpace(*p.Email)) {
 		return nil, fault.Field("email", validate.MsgEmail)
@@ -186,7 +186,7 @@ func (s *Service) updateUser(ctx context.Context, a Actor, id string, p UserPatc
 			u.IsActive, cols = *p.IsActive, append(cols, "is_active")
 		}
 		if wasActiveOwner && (u.Role != Owner || !u.IsActive) {
-			n, err := s.store.activeOwners(ctx, tx, a.Firm())
+			n, err := s.store.activeOwners(ctx, s.db, tx, a.Firm())
 			if err != nil {
 				return err
 			}

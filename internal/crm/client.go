@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/validate"
@@ -175,4 +176,5 @@ func (c *Client) required() fault.Fields {
 	return f
 }
 
-func choiceMessage(v string) string { return `"` + v + `" is not a valid choice.` }
+// choiceMessage is the message of a value outside a field's choices.
+func choiceMessage(v string) string { return api.ChoiceMessage(v) }

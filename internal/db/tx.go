@@ -15,3 +15,12 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) err
 	err := d.W.RunInTx(ctx, &sql.TxOptions{}, fn)
 	return Translate(err)
 }
+
+// ForUpdate locks the rows q selects until the transaction ends, on PostgreSQL. SQLite needs no
+// lock: its single writer already serialises write transactions (BEGIN IMMEDIATE).
+func (d *DB) ForUpdate(q *bun.SelectQuery) *bun.SelectQuery {
+	if d.Dialect == Postgres {
+		return q.For("UPDATE")
+	}
+	return q
+}
