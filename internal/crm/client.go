@@ -76,7 +76,11 @@ type ClientChanges struct {
 	Source              *string
 	Owner               *string // "" clears the owner
 	Notes               *string
+	Nulls               []string // required fields sent as null
 }
+
+// MsgNull is the message of a required field sent as null.
+const MsgNull = "This field may not be null."
 
 var phoneDigits = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
 
@@ -99,6 +103,9 @@ func ValidWebsite(s string) bool {
 // fields and uniqueness are checked later, on the merged client.
 func (ch ClientChanges) formatProblems(cur money.Currency) fault.Fields {
 	var f fault.Fields
+	for _, field := range ch.Nulls {
+		f.Add(field, MsgNull)
+	}
 	if ch.Status != nil && !slices.Contains(ClientStatuses, *ch.Status) {
 		f.Add("status", choiceMessage(*ch.Status))
 	}

@@ -113,20 +113,34 @@ func (b *clientWrite) changes() ClientChanges {
 
 // clientPatch is the body of PATCH: every field optional.
 type clientPatch struct {
-	CompanyName         *string `json:"company_name,omitempty" minLength:"1" maxLength:"255"`
-	PrimaryContactName  *string `json:"primary_contact_name,omitempty" minLength:"1" maxLength:"255"`
-	PrimaryContactEmail *string `json:"primary_contact_email,omitempty" minLength:"1" maxLength:"254"`
+	CompanyName         api.Nullable[string] `json:"company_name,omitempty" minLength:"1" maxLength:"255"`
+	PrimaryContactName  api.Nullable[string] `json:"primary_contact_name,omitempty" minLength:"1" maxLength:"255"`
+	PrimaryContactEmail api.Nullable[string] `json:"primary_contact_email,omitempty" minLength:"1" maxLength:"254"`
 	ClientOptional
 }
 
 func (b *clientPatch) changes() ClientChanges {
-	ch := ClientChanges{CompanyName: b.CompanyName, PrimaryContactName: b.PrimaryContactName,
-		PrimaryContactEmail: b.PrimaryContactEmail}
+	ch := ClientChanges{}
+	for field, v := range map[string]struct {
+		in  api.Nullable[string]
+		dst **string
+	}{
+		"company_name":          {b.CompanyName, &ch.CompanyName},
+		"primary_contact_name":  {b.PrimaryContactName, &ch.PrimaryContactName},
+		"primary_contact_email": {b.PrimaryContactEmail, &ch.PrimaryContactEmail},
+	} {
+		if v.in.Null {
+			ch.Nulls = append(ch.Nulls, field) // a required field cannot be cleared
+		}
+		*v.dst = v.in.Ptr()
+	}
 	b.ClientOptional.changes(&ch)
 	return ch
 }
 
-// formatErrors runs the format rules while huma checks the schema, so one response lists all.
+// formatErrors runs the format rules of a new client while huma checks the schema, so one
+// response lists all. (Updates run them in the service, after the object rules: a caller who
+// may not edit a client learns that first.)
 func formatErrors(ctx huma.Context, ch ClientChanges) []error {
 	a, err := auth.ActorFrom(ctx.Context())
 	if err != nil {
@@ -152,15 +166,9 @@ type clientPutIn struct {
 	Body clientWrite
 }
 
-func (in *clientPutIn) Resolve(ctx huma.Context) []error { return formatErrors(ctx, in.Body.changes()) }
-
 type clientPatchIn struct {
 	ID   string `path:"id"`
 	Body clientPatch
-}
-
-func (in *clientPatchIn) Resolve(ctx huma.Context) []error {
-	return formatErrors(ctx, in.Body.changes())
 }
 
 type idIn struct {
@@ -180,20 +188,23 @@ type clientCreated struct {
 
 func (h *handlers) registerClients(a *api.API) {
 	tags := []string{"CRM: clients"}
+	read := huma.Middlewares{auth.Require(a, auth.CRM, auth.Read)}
+	write := huma.Middlewares{auth.Require(a, auth.CRM, auth.Write)}
 	list := huma.Operation{OperationID: "list-clients", Method: http.MethodGet, Path: "/crm/clients/",
-		Summary: "List clients", Tags: tags}
+		Summary: "List clients", Tags: tags, Middlewares: read}
 	ClientList.Document(&list)
 	api.Register(a, list, h.listClients)
 	api.Register(a, huma.Operation{OperationID: "create-client", Method: http.MethodPost, Path: "/crm/clients/",
-		Summary: "Create a client", Tags: tags, DefaultStatus: http.StatusCreated}, h.createClient)
+		Summary: "Create a client", Tags: tags, DefaultStatus: http.StatusCreated, Middlewares: write}, h.createClient)
 	api.Register(a, huma.Operation{OperationID: "get-client", Method: http.MethodGet, Path: "/crm/clients/{id}/",
-		Summary: "Get a client", Tags: tags}, h.getClient)
+		Summary: "Get a client", Tags: tags, Middlewares: read}, h.getClient)
 	api.Register(a, huma.Operation{OperationID: "replace-client", Method: http.MethodPut, Path: "/crm/clients/{id}/",
-		Summary: "Update a client (full)", Tags: tags}, h.putClient)
+		Summary: "Update a client (full)", Tags: tags, Middlewares: read}, h.putClient)
 	api.Register(a, huma.Operation{OperationID: "update-client", Method: http.MethodPatch, Path: "/crm/clients/{id}/",
-		Summary: "Update a client (partial)", Tags: tags}, h.patchClient)
+		Summary: "Update a client (partial)", Tags: tags, Middlewares: read}, h.patchClient)
 	api.Register(a, huma.Operation{OperationID: "delete-client", Method: http.MethodDelete, Path: "/crm/clients/{id}/",
-		Summary: "Delete a client", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict}},
+		Summary: "Delete a client", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict},
+		Middlewares: write},
 		h.deleteClient)
 }
 

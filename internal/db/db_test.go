@@ -155,7 +155,7 @@ func TestWhereContainsAnyFold(t *testing.T) {
 	d := testkit.NewDB(t)
 	createFixtureTables(t, d)
 	ctx := context.Background()
-	for _, n := range []string{"Acme Corp", "Globex", "100% Pure", "snake_case"} {
+	for _, n := range []string{"Acme Corp", "Globex", "100% Pure", "snake_case", "Ärzte Öl GmbH"} {
 		if _, err := d.W.ExecContext(ctx, "INSERT INTO parents (id, name) VALUES (?, ?)", n, n); err != nil {
 			t.Fatal(err)
 		}
@@ -170,6 +170,8 @@ func TestWhereContainsAnyFold(t *testing.T) {
 		{"e_c", []string{"snake_case"}}, // so does the single-character wildcard
 		{"o", []string{"Acme Corp", "Globex"}},
 		{"zzz", nil},
+		{"ärzte öl", []string{"Ärzte Öl GmbH"}}, // case-folding beyond ASCII, on both engines
+		{"ÄRZTE", []string{"Ärzte Öl GmbH"}},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -81,6 +81,9 @@ func sqliteDSN(path string, readOnly bool) string {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := registerUnicodeLower(); err != nil {
+		return nil, fmt.Errorf("register lower(): %w", err)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
