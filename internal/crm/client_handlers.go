@@ -188,8 +188,9 @@ type clientCreated struct {
 
 func (h *handlers) registerClients(a *api.API) {
 	tags := []string{"CRM: clients"}
-	read := huma.Middlewares{auth.Require(a, auth.CRM, auth.Read)}
-	write := huma.Middlewares{auth.Require(a, auth.CRM, auth.Write)}
+	read := auth.Require(a, auth.CRM, auth.Read)
+	write := auth.Require(a, auth.CRM, auth.Write)
+	editable := auth.Authorize(a, h.svc.CheckClientEditable)
 	list := huma.Operation{OperationID: "list-clients", Method: http.MethodGet, Path: "/crm/clients/",
 		Summary: "List clients", Tags: tags, Middlewares: read}
 	ClientList.Document(&list)
@@ -199,9 +200,9 @@ func (h *handlers) registerClients(a *api.API) {
 	api.Register(a, huma.Operation{OperationID: "get-client", Method: http.MethodGet, Path: "/crm/clients/{id}/",
 		Summary: "Get a client", Tags: tags, Middlewares: read}, h.getClient)
 	api.Register(a, huma.Operation{OperationID: "replace-client", Method: http.MethodPut, Path: "/crm/clients/{id}/",
-		Summary: "Update a client (full)", Tags: tags, Middlewares: read}, h.putClient)
+		Summary: "Update a client (full)", Tags: tags, Middlewares: editable}, h.putClient)
 	api.Register(a, huma.Operation{OperationID: "update-client", Method: http.MethodPatch, Path: "/crm/clients/{id}/",
-		Summary: "Update a client (partial)", Tags: tags, Middlewares: read}, h.patchClient)
+		Summary: "Update a client (partial)", Tags: tags, Middlewares: editable}, h.patchClient)
 	api.Register(a, huma.Operation{OperationID: "delete-client", Method: http.MethodDelete, Path: "/crm/clients/{id}/",
 		Summary: "Delete a client", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict},
 		Middlewares: write},

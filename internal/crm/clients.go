@@ -116,6 +116,19 @@ func (s *Service) UpdateClient(ctx context.Context, a auth.Actor, id string, ch 
 	return s.client(ctx, s.db.W, a.Firm(), id)
 }
 
+// CheckClientEditable reports whether the caller may edit the client: 404 for another firm's
+// or an unknown id, 403 when IsOwnerOrReadOnly refuses.
+func (s *Service) CheckClientEditable(ctx context.Context, a auth.Actor, id string) error {
+	if err := auth.CanRead(a, auth.CRM); err != nil {
+		return err
+	}
+	v, err := s.client(ctx, s.db.R, a.Firm(), id)
+	if err != nil {
+		return err
+	}
+	return auth.IsOwnerOrReadOnly(a, deref(v.OwnerID))
+}
+
 // DeleteClient removes a client that nothing refers to (owners, admins and managers).
 func (s *Service) DeleteClient(ctx context.Context, a auth.Actor, id string) error {
 	if err := auth.CanRead(a, auth.CRM); err != nil {

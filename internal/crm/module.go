@@ -11,4 +11,6 @@ type handlers struct {
 func Register(a *api.API, svc *Service) {
 	h := &handlers{svc: svc}
 	h.registerClients(a)
+	h.registerProposals(a)
+	h.registerContracts(a)
 }

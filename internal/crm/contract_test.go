@@ -1,0 +1,220 @@
+package crm
+
+import (
+	"testing"
+
+	"github.com/consultantpro/consultantpro/internal/date"
+	"github.com/consultantpro/consultantpro/internal/money"
+)
+
+// SPEC §4's exact contract messages.
+const (
+	wantMsgContractValue    = "Contract value must be greater than 0"
+	wantMsgProposalClient   = "Proposal must belong to the same client as the contract"
+	wantMsgSignedAfterStart = "Signed date cannot be after start date"
+)
+
+// storedContract is a valid draft contract from 2026-04-01 to 2026-12-31.
+func storedContract() *Contract {
+	return &Contract{ID: "k1", ClientID: "c1", Title: "Retainer", Description: "Monthly advice", Status: "draft",
+		TotalValue: 4800000, Currency: "USD", PaymentTerms: "net_30", StartDate: "2026-04-01", EndDate: "2026-12-31"}
+}
+
+// mergeContract applies a change to a copy of the stored contract (linked to proposal p1 when
+// linked), as an update does.
+func mergeContract(t *testing.T, ch ContractChanges, linked bool) (old, k *Contract) {
+	t.Helper()
+	old = storedContract()
+	if linked {
+		old.ProposalID = ref("p1")
+	}
+	c := *old
+	if bad := ch.apply(&c); len(bad) > 0 {
+		t.Fatalf("apply: %v", bad)
+	}
+	return old, &c
+}
+
+func TestContractRulesOnEffectiveValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		ch             ContractChanges
+		linked         bool // the stored contract is linked to proposal p1
+		proposalClient string
+		want           map[string][]string
+	}{
+		{name: "nothing changes"},
+		{name: "end before the stored start", ch: ContractChanges{EndDate: ref("2026-03-31")},
+			want: map[string][]string{"end_date": {wantMsgEndDate}}},
+		{name: "end on the stored start", ch: ContractChanges{EndDate: ref("2026-04-01")},
+			want: map[string][]string{"end_date": {wantMsgEndDate}}},
+		{name: "start after the stored end", ch: ContractChanges{StartDate: ref("2027-01-01")},
+			want: map[string][]string{"end_date": {wantMsgEndDate}}},
+		{name: "both dates move together", ch: ContractChanges{StartDate: ref("2027-01-01"), EndDate: ref("2027-02-01")}},
+		{name: "signed after the stored start", ch: ContractChanges{SignedDate: ref("2026-04-02")},
+			want: map[string][]string{"signed_date": {wantMsgSignedAfterStart}}},
+		{name: "signed on the start", ch: ContractChanges{SignedDate: ref("2026-04-01")}},
+		{name: "start moved before a stored signature", ch: ContractChanges{SignedDate: ref("2026-03-20"),
+			StartDate: ref("2026-03-19")}, want: map[string][]string{"signed_date": {wantMsgSignedAfterStart}}},
+		{name: "proposal of the same client", ch: ContractChanges{Proposal: ref("p1")}, proposalClient: "c1"},
+		{name: "proposal of another client", ch: ContractChanges{Proposal: ref("p1")}, proposalClient: "c2",
+			want: map[string][]string{"proposal": {wantMsgProposalClient}}},
+		{name: "client changed away from the proposal's", ch: ContractChanges{Client: ref("c2")}, linked: true,
+			proposalClient: "c1",
+			want:           map[string][]string{"proposal": {wantMsgProposalClient}}},
+		{name: "proposal cleared with the client", ch: ContractChanges{Proposal: ref(""), Client: ref("c2")}, linked: true,
+			proposalClient: "c1"},
+		{name: "zero value", ch: ContractChanges{TotalValue: ref(money.Decimal("0"))},
+			want: map[string][]string{"total_value": {wantMsgContractValue}}},
+		{name: "negative value", ch: ContractChanges{TotalValue: ref(money.Decimal("-0.01"))},
+			want: map[string][]string{"total_value": {wantMsgContractValue}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, k := mergeContract(t, tc.ch, tc.linked)
+			wantMessages(t, ContractRules(k, tc.proposalClient), tc.want)
+		})
+	}
+}
+
+func TestContractRulesRequired(t *testing.T) {
+	t.Parallel()
+	wantMessages(t, ContractRules(&Contract{Status: "draft"}, ""), map[string][]string{
+		"client": {wantMsgRequired}, "title": {wantMsgRequired}, "description": {wantMsgRequired},
+		"start_date": {wantMsgRequired}, "end_date": {wantMsgRequired}, "total_value": {wantMsgContractValue},
+	})
+}
+
+func TestActivateContract(t *testing.T) {
+	t.Parallel()
+	const msgLate = "Set signed_date: today is after the start date."
+	tests := []struct {
+		name       string
+		oldStatus  string // "" for a new contract
+		status     string
+		signed     date.Date
+		today      date.Date
+		wantSigned date.Date
+		want       map[string][]string
+	}{
+		{name: "activate before the start", oldStatus: "draft", status: "active", today: "2026-03-10", wantSigned: "2026-03-10"},
+		{name: "activate on the start", oldStatus: "draft", status: "active", today: "2026-04-01", wantSigned: "2026-04-01"},
+		{name: "activate after the start", oldStatus: "draft", status: "active", today: "2026-04-02",
+			want: map[string][]string{"signed_date": {msgLate}}},
+		{name: "activate after the start with a signature", oldStatus: "on_hold", status: "active", signed: "2026-03-01",
+			today: "2026-05-01", wantSigned: "2026-03-01"},
+		{name: "created active", status: "active", today: "2026-03-31", wantSigned: "2026-03-31"},
+		{name: "created active too late", status: "active", today: "2026-04-05",
+			want: map[string][]string{"signed_date": {msgLate}}},
+		{name: "already active", oldStatus: "active", status: "active", today: "2026-05-01"},
+		{name: "not becoming active", oldStatus: "draft", status: "on_hold", today: "2026-03-10"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var old *Contract
+			if tc.oldStatus != "" {
+				old = storedContract()
+				old.Status = tc.oldStatus
+			}
+			k := storedContract()
+			k.Status, k.SignedDate = tc.status, tc.signed
+			wantMessages(t, ActivateContract(old, k, tc.today), tc.want)
+			if k.SignedDate != tc.wantSigned {
+				t.Errorf("signed_date = %q, want %q", k.SignedDate, tc.wantSigned)
+			}
+		})
+	}
+}
+
+func TestContractIsActive(t *testing.T) {
+	t.Parallel()
+	for _, status := range ContractStatuses {
+		for day, inside := range map[date.Date]bool{
+			"2026-03-31": false, "2026-04-01": true, "2026-08-15": true, "2026-12-31": true, "2027-01-01": false,
+		} {
+			k := storedContract()
+			k.Status = status
+			if got, want := ContractIsActive(k, day), status == "active" && inside; got != want {
+				t.Errorf("%s on %s: is_active = %v, want %v", status, day, got, want)
+			}
+		}
+	}
+}
+
+func TestContractFromProposal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name             string
+		start, end       date.Date
+		wantStart, wantE date.Date
+	}{
+		{name: "estimated dates", start: "2026-04-01", end: "2026-06-30", wantStart: "2026-04-01", wantE: "2026-06-30"},
+		{name: "no dates", wantStart: frozenToday, wantE: "2027-03-10"},
+		{name: "only an end", end: "2026-05-01", wantStart: frozenToday, wantE: "2026-05-01"},
+		{name: "end on the start", start: "2026-04-01", end: "2026-04-01", wantStart: "2026-04-01", wantE: "2027-04-01"},
+		{name: "end already past", end: "2026-03-01", wantStart: frozenToday, wantE: "2027-03-10"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := openProposal("accepted")
+			p.EstimatedStartDate, p.EstimatedEndDate = tc.start, tc.end
+			k := ContractFromProposal(p, frozenToday)
+			if k.StartDate != tc.wantStart || k.EndDate != tc.wantE {
+				t.Errorf("dates %s..%s, want %s..%s", k.StartDate, k.EndDate, tc.wantStart, tc.wantE)
+			}
+			if k.ClientID != p.ClientID || k.ProposalID == nil || *k.ProposalID != p.ID || k.Title != p.Title ||
+				k.Description != p.Description || k.TotalValue != p.TotalValue || k.Currency != p.Currency ||
+				k.Status != "draft" || k.PaymentTerms != "net_30" {
+				t.Errorf("contract = %+v", k)
+			}
+			wantMessages(t, ContractRules(k, p.ClientID), nil)
+		})
+	}
+}
+
+func TestContractFormatProblems(t *testing.T) {
+	t.Parallel()
+	usd, _ := money.LookupCurrency("USD")
+	tests := []struct {
+		name string
+		ch   ContractChanges
+		want map[string][]string
+	}{
+		{name: "nothing sent"},
+		{name: "malformed ids", ch: ContractChanges{Client: ref("x"), Proposal: ref("y")}, want: map[string][]string{
+			"client": {"Select a valid client."}, "proposal": {"Select a valid proposal."}}},
+		{name: "proposal cleared", ch: ContractChanges{Proposal: ref("")}},
+		{name: "choices", ch: ContractChanges{Status: ref("signed"), PaymentTerms: ref("net_90")}, want: map[string][]string{
+			"status": {`"signed" is not a valid choice.`}, "payment_terms": {`"net_90" is not a valid choice.`}}},
+		{name: "dates", ch: ContractChanges{StartDate: ref("01/04/2026"), EndDate: ref(""), SignedDate: ref("")},
+			want: map[string][]string{
+				"start_date": {"Date has wrong format. Use one of these formats instead: YYYY-MM-DD."},
+				"end_date":   {wantMsgRequired}}},
+		{name: "file url", ch: ContractChanges{ContractFileURL: ref("ftp://files/contract.pdf")},
+			want: map[string][]string{"contract_file_url": {"Enter a valid URL starting with http:// or https://"}}},
+		{name: "file url cleared", ch: ContractChanges{ContractFileURL: ref("")}},
+		{name: "value decimals", ch: ContractChanges{TotalValue: ref(money.Decimal("1.999"))},
+			want: map[string][]string{"total_value": {"Ensure that there are no more than 2 decimal places."}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			wantMessages(t, tc.ch.formatProblems(usd), tc.want)
+		})
+	}
+}
+
+func TestContractApplyClears(t *testing.T) {
+	t.Parallel()
+	old := storedContract()
+	old.ProposalID, old.SignedDate = ref("p1"), "2026-03-01"
+	k := *old
+	wantMessages(t, ContractChanges{Proposal: ref(""), SignedDate: ref(""), Notes: ref(" n ")}.apply(&k), nil)
+	if k.ProposalID != nil || k.SignedDate != "" || k.Notes != "n" || k.EndDate != old.EndDate {
+		t.Errorf("merged = %+v", k)
+	}
+}

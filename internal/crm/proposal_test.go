@@ -1,0 +1,363 @@
+package crm
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/date"
+	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/money"
+)
+
+// The exact strings of SPEC §4, spelled out so that a change of wording breaks a test.
+const (
+	wantMsgTotalValue  = "Total value must be greater than 0"
+	wantMsgValidUntil  = "Valid until date must be in the future"
+	wantMsgEndDate     = "End date must be after start date"
+	wantMsgSendExpired = "Cannot send expired proposal. Update valid_until date first."
+	wantMsgRequired    = "This field is required."
+)
+
+// frozenToday is the frozen "today" of these tests.
+const frozenToday = date.Date("2026-03-10")
+
+func ref[T any](v T) *T { return &v }
+
+// openProposal is a valid stored proposal in status, valid for another 20 days.
+func openProposal(status string) *Proposal {
+	return &Proposal{ID: "p1", ClientID: "c1", Title: "Strategy", Description: "Review", Status: status,
+		TotalValue: 160000, Currency: "USD", ValidUntil: "2026-03-30"}
+}
+
+// wantFields fails unless f holds exactly these messages (nil: no messages at all).
+func wantMessages(t *testing.T, f fault.Fields, want map[string][]string) {
+	t.Helper()
+	if len(f) == 0 && len(want) == 0 {
+		return
+	}
+	if !maps.EqualFunc(map[string][]string(f), want, slices.Equal) {
+		t.Errorf("messages = %q, want %q", f, want)
+	}
+}
+
+func TestCanTransitionEveryPair(t *testing.T) {
+	t.Parallel()
+	allowed := map[[2]string]bool{
+		{"draft", "sent"}: true, {"draft", "expired"}: true,
+		{"sent", "under_review"}: true, {"sent", "accepted"}: true, {"sent", "rejected"}: true,
+		{"sent", "draft"}: true, {"sent", "expired"}: true,
+		{"under_review", "accepted"}: true, {"under_review", "rejected"}: true, {"under_review", "expired"}: true,
+	}
+	for _, from := range ProposalStatuses {
+		for _, to := range ProposalStatuses {
+			if got, want := CanTransition(from, to), allowed[[2]string{from, to}]; got != want {
+				t.Errorf("CanTransition(%s, %s) = %v, want %v", from, to, got, want)
+			}
+		}
+	}
+}
+
+func TestProposalRulesStatusChanges(t *testing.T) {
+	t.Parallel()
+	for _, from := range ProposalStatuses {
+		for _, to := range ProposalStatuses {
+			t.Run(from+"→"+to, func(t *testing.T) {
+				t.Parallel()
+				old := openProposal(from)
+				p := *old
+				p.Status = to
+				got := ProposalRules(old, &p, frozenToday)
+				var want map[string][]string
+				if from != to && !CanTransition(from, to) {
+					want = map[string][]string{"status": {"Cannot change status from " + from + " to " + to}}
+				}
+				wantMessages(t, got, want)
+			})
+		}
+	}
+}
+
+func TestProposalRulesCreateStatus(t *testing.T) {
+	t.Parallel()
+	// A new proposal counts as a change from draft: it may start as draft, sent or expired.
+	for _, status := range ProposalStatuses {
+		t.Run(status, func(t *testing.T) {
+			t.Parallel()
+			p := openProposal(status)
+			var want map[string][]string
+			if status != "draft" && status != "sent" && status != "expired" {
+				want = map[string][]string{"status": {"Cannot change status from draft to " + status}}
+			}
+			wantMessages(t, ProposalRules(nil, p, frozenToday), want)
+		})
+	}
+}
+
+func TestProposalRulesDates(t *testing.T) {
+	t.Parallel()
+	past := openProposal("draft")
+	past.ValidUntil = "2026-03-01"
+	tests := []struct {
+		name   string
+		old    *Proposal
+		change func(p *Proposal)
+		want   map[string][]string
+	}{
+		{name: "create valid until today", change: func(p *Proposal) { p.ValidUntil = frozenToday }},
+		{name: "create valid until yesterday", change: func(p *Proposal) { p.ValidUntil = "2026-03-09" },
+			want: map[string][]string{"valid_until": {wantMsgValidUntil}}},
+		{name: "update keeps a past valid until", old: past, change: func(*Proposal) {}},
+		{name: "update changes title of a past proposal", old: past, change: func(p *Proposal) { p.Title = "New" }},
+		{name: "update to another past date", old: past, change: func(p *Proposal) { p.ValidUntil = "2026-03-02" },
+			want: map[string][]string{"valid_until": {wantMsgValidUntil}}},
+		{name: "update to a future date", old: past, change: func(p *Proposal) { p.ValidUntil = "2026-04-02" }},
+		{name: "estimated end before start", change: func(p *Proposal) {
+			p.EstimatedStartDate, p.EstimatedEndDate = "2026-04-10", "2026-04-09"
+		}, want: map[string][]string{"estimated_end_date": {wantMsgEndDate}}},
+		{name: "estimated end on start", change: func(p *Proposal) {
+			p.EstimatedStartDate, p.EstimatedEndDate = "2026-04-10", "2026-04-10"
+		}},
+		{name: "only an estimated end", change: func(p *Proposal) { p.EstimatedEndDate = "2026-01-01" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := openProposal("draft")
+			if tc.old != nil {
+				c := *tc.old
+				p = &c
+			}
+			tc.change(p)
+			wantMessages(t, ProposalRules(tc.old, p, frozenToday), tc.want)
+		})
+	}
+}
+
+func TestProposalRulesSendingExpired(t *testing.T) {
+	t.Parallel()
+	stale := openProposal("draft")
+	stale.ValidUntil = "2026-03-09"
+	tests := []struct {
+		name  string
+		old   *Proposal
+		until date.Date
+		want  map[string][]string
+	}{
+		{name: "stored date passed", old: stale, until: "2026-03-09",
+			want: map[string][]string{"status": {wantMsgSendExpired}}},
+		{name: "incoming date in the future", old: stale, until: "2026-03-20"},
+		{name: "incoming date passed", old: stale, until: "2026-03-08", want: map[string][]string{
+			"valid_until": {wantMsgValidUntil}, "status": {wantMsgSendExpired}}},
+		{name: "valid until today", old: stale, until: frozenToday},
+		{name: "created as sent with a past date", until: "2026-03-09", want: map[string][]string{
+			"valid_until": {wantMsgValidUntil}, "status": {wantMsgSendExpired}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := openProposal("sent")
+			p.ValidUntil = tc.until
+			wantMessages(t, ProposalRules(tc.old, p, frozenToday), tc.want)
+		})
+	}
+	t.Run("a stale proposal that stays sent", func(t *testing.T) {
+		t.Parallel()
+		old := openProposal("sent")
+		old.ValidUntil = "2026-03-01"
+		p := *old
+		p.Title = "Renamed"
+		wantMessages(t, ProposalRules(old, &p, frozenToday), nil)
+	})
+}
+
+func TestProposalRulesRequired(t *testing.T) {
+	t.Parallel()
+	p := &Proposal{Status: "draft", Currency: "USD"}
+	wantMessages(t, ProposalRules(nil, p, frozenToday), map[string][]string{
+		"client": {wantMsgRequired}, "title": {wantMsgRequired}, "description": {wantMsgRequired},
+		"total_value": {wantMsgTotalValue}, "valid_until": {wantMsgRequired},
+	})
+	for _, v := range []money.Amount{0, -1} {
+		p := openProposal("draft")
+		p.TotalValue = v
+		wantMessages(t, ProposalRules(nil, p, frozenToday), map[string][]string{"total_value": {wantMsgTotalValue}})
+	}
+}
+
+func TestStampProposal(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	earlier := now.Add(-time.Hour)
+	tests := []struct {
+		name             string
+		old              *Proposal
+		to               string
+		sentAt, accepted bool
+	}{
+		{name: "created as draft", to: "draft"},
+		{name: "created as sent", to: "sent", sentAt: true},
+		{name: "draft to sent", old: openProposal("draft"), to: "sent", sentAt: true},
+		{name: "sent stays sent", old: openProposal("sent"), to: "sent"},
+		{name: "sent to accepted", old: openProposal("sent"), to: "accepted", accepted: true},
+		{name: "under review to accepted", old: openProposal("under_review"), to: "accepted", accepted: true},
+		{name: "sent to rejected", old: openProposal("sent"), to: "rejected"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := openProposal(tc.to)
+			if tc.old != nil {
+				tc.old.SentAt = &earlier
+				c := *tc.old
+				c.Status = tc.to
+				p = &c
+			}
+			StampProposal(tc.old, p, now)
+			if got := p.SentAt != nil && p.SentAt.Equal(now); got != tc.sentAt {
+				t.Errorf("sent_at = %v, want stamped %v", p.SentAt, tc.sentAt)
+			}
+			if got := p.AcceptedAt != nil && p.AcceptedAt.Equal(now); got != tc.accepted {
+				t.Errorf("accepted_at = %v, want stamped %v", p.AcceptedAt, tc.accepted)
+			}
+		})
+	}
+}
+
+func TestProposalIsExpired(t *testing.T) {
+	t.Parallel()
+	for _, status := range ProposalStatuses {
+		open := status == "draft" || status == "sent" || status == "under_review"
+		for until, past := range map[date.Date]bool{"2026-03-09": true, frozenToday: false, "2026-03-11": false} {
+			p := openProposal(status)
+			p.ValidUntil = until
+			if got, want := ProposalIsExpired(p, frozenToday), open && past; got != want {
+				t.Errorf("%s until %s: is_expired = %v, want %v", status, until, got, want)
+			}
+		}
+	}
+}
+
+func TestTodayIsTheFirmsToday(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 11, 8, 30, 0, 0, time.UTC) // 22:30 on the 10th in Honolulu
+	s := &Service{now: func() time.Time { return now }}
+	if got := s.today(auth.Actor{Timezone: "Pacific/Honolulu"}); got != "2026-03-10" {
+		t.Errorf("Honolulu today = %s", got)
+	}
+	if got := s.today(auth.Actor{}); got != "2026-03-11" {
+		t.Errorf("UTC today = %s", got)
+	}
+}
+
+func TestProposalFormatProblems(t *testing.T) {
+	t.Parallel()
+	usd, _ := money.LookupCurrency("USD")
+	dec := func(s string) *money.Decimal { d := money.Decimal(s); return &d }
+	tests := []struct {
+		name string
+		ch   ProposalChanges
+		cur  money.Currency
+		want map[string][]string
+	}{
+		{name: "nothing sent", cur: usd},
+		{name: "malformed client", ch: ProposalChanges{Client: ref("42")}, cur: usd,
+			want: map[string][]string{"client": {"Select a valid client."}}},
+		{name: "unknown status", ch: ProposalChanges{Status: ref("won")}, cur: usd,
+			want: map[string][]string{"status": {`"won" is not a valid choice.`}}},
+		{name: "unknown currency", ch: ProposalChanges{Currency: ref("usd")}, cur: usd,
+			want: map[string][]string{"currency": {"Unknown currency code."}}},
+		{name: "three decimals in USD", ch: ProposalChanges{TotalValue: dec("1.005")}, cur: usd,
+			want: map[string][]string{"total_value": {"Ensure that there are no more than 2 decimal places."}}},
+		{name: "decimals in the sent currency", ch: ProposalChanges{TotalValue: dec("10.5"), Currency: ref("JPY")}, cur: usd,
+			want: map[string][]string{"total_value": {"Ensure that there are no decimal places."}}},
+		{name: "stored currency unknown to the handler", ch: ProposalChanges{TotalValue: dec("10.555")}},
+		{name: "negative is a rule, not a format", ch: ProposalChanges{TotalValue: dec("-3")}, cur: usd},
+		{name: "not a number", ch: ProposalChanges{TotalValue: dec("ten")}, cur: usd,
+			want: map[string][]string{"total_value": {"A valid number is required."}}},
+		{name: "bad dates", ch: ProposalChanges{ValidUntil: ref("2026-02-30"), EstimatedStartDate: ref("soon"),
+			EstimatedEndDate: ref("")}, cur: usd, want: map[string][]string{
+			"valid_until":          {"Date has wrong format. Use one of these formats instead: YYYY-MM-DD."},
+			"estimated_start_date": {"Date has wrong format. Use one of these formats instead: YYYY-MM-DD."}}},
+		{name: "empty valid until", ch: ProposalChanges{ValidUntil: ref("")}, cur: usd,
+			want: map[string][]string{"valid_until": {wantMsgRequired}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			wantMessages(t, tc.ch.formatProblems(tc.cur), tc.want)
+		})
+	}
+}
+
+func TestProposalApply(t *testing.T) {
+	t.Parallel()
+	t.Run("patch keeps what is not sent", func(t *testing.T) {
+		t.Parallel()
+		p := openProposal("draft")
+		p.EstimatedStartDate = "2026-04-01"
+		bad := ProposalChanges{Title: ref("  New title "), EstimatedStartDate: ref(""),
+			EstimatedEndDate: ref("2026-05-01")}.apply(p)
+		wantMessages(t, bad, nil)
+		if p.Title != "New title" || p.Description != "Review" || p.EstimatedStartDate != "" ||
+			p.EstimatedEndDate != "2026-05-01" || p.TotalValue != 160000 || p.Currency != "USD" {
+			t.Errorf("merged = %+v", p)
+		}
+	})
+	t.Run("currency change keeps the figure", func(t *testing.T) {
+		t.Parallel()
+		p := openProposal("draft") // 1600.00 USD
+		wantMessages(t, ProposalChanges{Currency: ref("JPY")}.apply(p), nil)
+		if p.TotalValue != 1600 || p.Currency != "JPY" {
+			t.Errorf("got %d %s, want 1600 JPY", p.TotalValue, p.Currency)
+		}
+	})
+	t.Run("currency change the figure does not fit", func(t *testing.T) {
+		t.Parallel()
+		p := openProposal("draft")
+		p.TotalValue = 160050 // 1600.50 USD
+		wantMessages(t, ProposalChanges{Currency: ref("JPY")}.apply(p),
+			map[string][]string{"total_value": {"Ensure that there are no decimal places."}})
+	})
+	t.Run("value and currency together", func(t *testing.T) {
+		t.Parallel()
+		p := openProposal("draft")
+		v := money.Decimal("12.345")
+		wantMessages(t, ProposalChanges{Currency: ref("KWD"), TotalValue: &v}.apply(p), nil)
+		if p.TotalValue != 12345 || p.Currency != "KWD" {
+			t.Errorf("got %d %s, want 12345 KWD", p.TotalValue, p.Currency)
+		}
+	})
+}
+
+func TestReprice(t *testing.T) {
+	t.Parallel()
+	cur := func(code string) money.Currency { c, _ := money.LookupCurrency(code); return c }
+	tests := []struct {
+		amount   money.Amount
+		from, to string
+		want     money.Amount
+		err      string
+	}{
+		{160000, "USD", "EUR", 160000, ""},
+		{160000, "USD", "JPY", 1600, ""},
+		{160050, "USD", "JPY", 0, "Ensure that there are no decimal places."},
+		{1600, "JPY", "KWD", 1600000, ""},
+		{1234567, "KWD", "USD", 0, "Ensure that there are no more than 2 decimal places."},
+		{1234560, "KWD", "USD", 123456, ""},
+	}
+	for _, tc := range tests {
+		got, err := Reprice(tc.amount, cur(tc.from), cur(tc.to))
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("Reprice(%d %s → %s) error = %v, want %q", tc.amount, tc.from, tc.to, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("Reprice(%d %s → %s) = %d, %v; want %d", tc.amount, tc.from, tc.to, got, err, tc.want)
+		}
+	}
+}
