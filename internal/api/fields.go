@@ -31,7 +31,7 @@ func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
 func (n Nullable[T]) Schema(r huma.Registry) *huma.Schema {
 	inner := r.Schema(reflect.TypeOf(n.Value), true, "")
 	if inner.Ref != "" {
-		return &huma.Schema{OneOf: []*huma.Schema{inner, {Type: "null"}}}
+		return &huma.Schema{AnyOf: []*huma.Schema{inner, {Type: "null"}}}
 	}
 	s := *inner
 	s.Nullable = true

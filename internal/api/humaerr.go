@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/validation"
 )
@@ -121,6 +122,10 @@ func bodyMessage(path, msg string, value any) (field, message string) {
 	}
 	if msg == fmt.Sprintf(validation.MsgExpectedMinLength, 1) {
 		return orNonField(path), MsgRequired // an empty string where a value is required
+	}
+	if msg == validation.MsgExpectedMatchExactlyOneSchema {
+		// Only Decimal fields are documented as "string or number" (oneOf).
+		return orNonField(path), string(money.ErrInvalidNumber)
 	}
 	if strings.HasPrefix(msg, strings.SplitN(validation.MsgExpectedOneOf, "%", 2)[0]) {
 		return orNonField(path), ChoiceMessage(value)

@@ -49,6 +49,7 @@ func TestFields(t *testing.T) {
 	}
 	f.Add("email", "Invalid email format")
 	f.Add("email", "Too long")
+	f.Add("email", "Too long") // repeated: reported once
 	f.Add(NonField, "Nope")
 	err := f.Err()
 	e := As(err)

@@ -1,6 +1,9 @@
 package fault
 
-import "maps"
+import (
+	"maps"
+	"slices"
+)
 
 // ValidationMessage is the envelope message of every validation error.
 const ValidationMessage = "Validation failed"
@@ -9,10 +12,14 @@ const ValidationMessage = "Validation failed"
 // when nothing was added, so rule functions can append freely and return f.Err().
 type Fields map[string][]string
 
-// Add appends a message to a field (use NonField for object-level rules).
+// Add appends a message to a field (use NonField for object-level rules); a message the field
+// already has is not repeated.
 func (f *Fields) Add(field, message string) {
 	if *f == nil {
 		*f = Fields{}
+	}
+	if slices.Contains((*f)[field], message) {
+		return
 	}
 	(*f)[field] = append((*f)[field], message)
 }
