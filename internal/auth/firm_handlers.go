@@ -81,32 +81,28 @@ type userCreatedOut struct {
 func (h *Handlers) registerFirm(a *api.API) {
 	tags := []string{"Firm"}
 	api.Register(a, huma.Operation{OperationID: "get-firm", Method: http.MethodGet, Path: "/firm/",
-		Summary: "Get my firm", Tags: tags}, h.getFirm)
+		Summary: "Get my firm", Tags: tags}, Handle(h.getFirm))
 	api.Register(a, huma.Operation{OperationID: "update-firm", Method: http.MethodPatch, Path: "/firm/",
-		Summary: "Update firm settings", Tags: tags, Description: "Owners and admins."}, h.updateFirm)
+		Summary: "Update firm settings", Tags: tags, Description: "Owners and admins."}, Handle(h.updateFirm))
 	list := huma.Operation{OperationID: "list-firm-users", Method: http.MethodGet, Path: "/firm/users/",
 		Summary: "List firm users", Tags: tags, Description: "Owners and admins."}
 	UsersList.Document(&list)
-	api.Register(a, list, h.listUsers)
+	api.Register(a, list, Handle(h.listUsers))
 	api.Register(a, huma.Operation{OperationID: "create-firm-user", Method: http.MethodPost, Path: "/firm/users/",
 		Summary: "Add a user", Tags: tags, DefaultStatus: http.StatusCreated,
 		Description: "Owners and admins add a user with a role and an initial password. Only an owner may add an owner."},
-		h.createUser)
+		Handle(h.createUser))
 	api.Register(a, huma.Operation{OperationID: "get-firm-user", Method: http.MethodGet, Path: "/firm/users/{id}/",
-		Summary: "Get a user", Tags: tags}, h.getUser)
+		Summary: "Get a user", Tags: tags}, Handle(h.getUser))
 	api.Register(a, huma.Operation{OperationID: "update-firm-user", Method: http.MethodPatch, Path: "/firm/users/{id}/",
 		Summary: "Change a user's role, status or details", Tags: tags,
-		Description: "Deactivating a user ends their sessions at once. Only an owner may change an owner."}, h.updateUser)
+		Description: "Deactivating a user ends their sessions at once. Only an owner may change an owner."}, Handle(h.updateUser))
 	api.Register(a, huma.Operation{OperationID: "deactivate-firm-user", Method: http.MethodDelete, Path: "/firm/users/{id}/",
 		Summary: "Deactivate a user", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "The account stays (records refer to it) but can no longer sign in."}, h.deactivateUser)
+		Description: "The account stays (records refer to it) but can no longer sign in."}, Handle(h.deactivateUser))
 }
 
-func (h *Handlers) getFirm(ctx context.Context, _ *struct{}) (*firmBody, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) getFirm(ctx context.Context, a Actor, _ *struct{}) (*firmBody, error) {
 	f, err := h.svc.Firm(ctx, a)
 	if err != nil {
 		return nil, err
@@ -114,11 +110,7 @@ func (h *Handlers) getFirm(ctx context.Context, _ *struct{}) (*firmBody, error) 
 	return &firmBody{Body: firmOut(f)}, nil
 }
 
-func (h *Handlers) updateFirm(ctx context.Context, in *firmPatchIn) (*firmBody, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) updateFirm(ctx context.Context, a Actor, in *firmPatchIn) (*firmBody, error) {
 	b := in.Body
 	f, err := h.svc.UpdateFirm(ctx, a, FirmPatch{Name: b.Name, Timezone: b.Timezone, DefaultCurrency: b.DefaultCurrency,
 		DefaultPaymentTerms: b.DefaultPaymentTerms, InvoicePrefix: b.InvoicePrefix, ProposalPrefix: b.ProposalPrefix,
@@ -129,11 +121,7 @@ func (h *Handlers) updateFirm(ctx context.Context, in *firmPatchIn) (*firmBody, 
 	return &firmBody{Body: firmOut(f)}, nil
 }
 
-func (h *Handlers) listUsers(ctx context.Context, in *userListIn) (*api.ListOutput[UserOut], error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) listUsers(ctx context.Context, a Actor, in *userListIn) (*api.ListOutput[UserOut], error) {
 	if err := CanWrite(a, FirmSettings); err != nil {
 		return nil, err
 	}
@@ -152,11 +140,7 @@ func (h *Handlers) listUsers(ctx context.Context, in *userListIn) (*api.ListOutp
 	return api.NewPage(p, count, out)
 }
 
-func (h *Handlers) createUser(ctx context.Context, in *userCreateIn) (*userCreatedOut, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) createUser(ctx context.Context, a Actor, in *userCreateIn) (*userCreatedOut, error) {
 	b := in.Body
 	u, err := h.svc.CreateUser(ctx, a, NewUser{Username: b.Username, Email: b.Email, Password: b.Password,
 		FirstName: b.FirstName, LastName: b.LastName, Role: Role(b.Role)})
@@ -166,11 +150,7 @@ func (h *Handlers) createUser(ctx context.Context, in *userCreateIn) (*userCreat
 	return &userCreatedOut{Location: api.Prefix + "/firm/users/" + u.ID + "/", Body: userOut(u)}, nil
 }
 
-func (h *Handlers) getUser(ctx context.Context, in *userIDIn) (*profileOut, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) getUser(ctx context.Context, a Actor, in *userIDIn) (*profileOut, error) {
 	u, err := h.svc.GetUser(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
@@ -178,11 +158,7 @@ func (h *Handlers) getUser(ctx context.Context, in *userIDIn) (*profileOut, erro
 	return &profileOut{Body: userOut(u)}, nil
 }
 
-func (h *Handlers) updateUser(ctx context.Context, in *userPatchIn) (*profileOut, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) updateUser(ctx context.Context, a Actor, in *userPatchIn) (*profileOut, error) {
 	b := in.Body
 	p := UserPatch{Email: b.Email, FirstName: b.FirstName, LastName: b.LastName, IsActive: b.IsActive}
 	if b.Role != nil {
@@ -196,10 +172,6 @@ func (h *Handlers) updateUser(ctx context.Context, in *userPatchIn) (*profileOut
 	return &profileOut{Body: userOut(u)}, nil
 }
 
-func (h *Handlers) deactivateUser(ctx context.Context, in *userIDIn) (*struct{}, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) deactivateUser(ctx context.Context, a Actor, in *userIDIn) (*struct{}, error) {
 	return nil, h.svc.DeactivateUser(ctx, a, in.ID)
 }

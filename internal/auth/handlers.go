@@ -125,14 +125,14 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 		Description: "Rotates the refresh token. Presenting a refresh token twice revokes its whole session."}, h.refresh)
 	api.Register(a, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
 		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Ends the session: its access and refresh tokens stop working at once."}, h.logout)
+		Description: "Ends the session: its access and refresh tokens stop working at once."}, Handle(h.logout))
 	api.Register(a, huma.Operation{OperationID: "get-profile", Method: http.MethodGet, Path: "/auth/profile/",
-		Summary: "Get my profile", Tags: tags}, h.profile)
+		Summary: "Get my profile", Tags: tags}, Handle(h.profile))
 	api.Register(a, huma.Operation{OperationID: "update-profile", Method: http.MethodPatch, Path: "/auth/profile/",
-		Summary: "Update my profile", Tags: tags}, h.updateProfile)
+		Summary: "Update my profile", Tags: tags}, Handle(h.updateProfile))
 	api.Register(a, huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/auth/change-password/",
 		Summary: "Change my password", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Checks the old password, sets the new one and ends every other session of the user."}, h.changePassword)
+		Description: "Checks the old password, sets the new one and ends every other session of the user."}, Handle(h.changePassword))
 	h.registerFirm(a)
 }
 
@@ -170,19 +170,11 @@ func (h *Handlers) refresh(ctx context.Context, in *refreshIn) (*sessionOut, err
 	return out, nil
 }
 
-func (h *Handlers) logout(ctx context.Context, _ *struct{}) (*struct{}, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) logout(ctx context.Context, a Actor, _ *struct{}) (*struct{}, error) {
 	return nil, h.svc.Logout(ctx, a)
 }
 
-func (h *Handlers) profile(ctx context.Context, _ *struct{}) (*profileOut, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) profile(ctx context.Context, a Actor, _ *struct{}) (*profileOut, error) {
 	u, err := h.svc.Profile(ctx, a)
 	if err != nil {
 		return nil, err
@@ -190,11 +182,7 @@ func (h *Handlers) profile(ctx context.Context, _ *struct{}) (*profileOut, error
 	return &profileOut{Body: userOut(u)}, nil
 }
 
-func (h *Handlers) updateProfile(ctx context.Context, in *profilePatch) (*profileOut, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) updateProfile(ctx context.Context, a Actor, in *profilePatch) (*profileOut, error) {
 	b := in.Body
 	u, err := h.svc.UpdateProfile(ctx, a, UserPatch{Email: b.Email, FirstName: b.FirstName, LastName: b.LastName})
 	if err != nil {
@@ -203,11 +191,7 @@ func (h *Handlers) updateProfile(ctx context.Context, in *profilePatch) (*profil
 	return &profileOut{Body: userOut(u)}, nil
 }
 
-func (h *Handlers) changePassword(ctx context.Context, in *changePasswordIn) (*struct{}, error) {
-	a, err := ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *Handlers) changePassword(ctx context.Context, a Actor, in *changePasswordIn) (*struct{}, error) {
 	return nil, h.svc.ChangePassword(ctx, a, in.Body.OldPassword, in.Body.NewPassword)
 }
 

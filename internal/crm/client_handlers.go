@@ -194,26 +194,22 @@ func (h *handlers) registerClients(a *api.API) {
 	list := huma.Operation{OperationID: "list-clients", Method: http.MethodGet, Path: "/crm/clients/",
 		Summary: "List clients", Tags: tags, Middlewares: read}
 	ClientList.Document(&list)
-	api.Register(a, list, h.listClients)
+	api.Register(a, list, auth.Handle(h.listClients))
 	api.Register(a, huma.Operation{OperationID: "create-client", Method: http.MethodPost, Path: "/crm/clients/",
-		Summary: "Create a client", Tags: tags, DefaultStatus: http.StatusCreated, Middlewares: write}, h.createClient)
+		Summary: "Create a client", Tags: tags, DefaultStatus: http.StatusCreated, Middlewares: write}, auth.Handle(h.createClient))
 	api.Register(a, huma.Operation{OperationID: "get-client", Method: http.MethodGet, Path: "/crm/clients/{id}/",
-		Summary: "Get a client", Tags: tags, Middlewares: read}, h.getClient)
+		Summary: "Get a client", Tags: tags, Middlewares: read}, auth.Handle(h.getClient))
 	api.Register(a, huma.Operation{OperationID: "replace-client", Method: http.MethodPut, Path: "/crm/clients/{id}/",
-		Summary: "Update a client (full)", Tags: tags, Middlewares: editable}, h.putClient)
+		Summary: "Update a client (full)", Tags: tags, Middlewares: editable}, auth.Handle(h.putClient))
 	api.Register(a, huma.Operation{OperationID: "update-client", Method: http.MethodPatch, Path: "/crm/clients/{id}/",
-		Summary: "Update a client (partial)", Tags: tags, Middlewares: editable}, h.patchClient)
+		Summary: "Update a client (partial)", Tags: tags, Middlewares: editable}, auth.Handle(h.patchClient))
 	api.Register(a, huma.Operation{OperationID: "delete-client", Method: http.MethodDelete, Path: "/crm/clients/{id}/",
 		Summary: "Delete a client", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict},
 		Middlewares: write},
-		h.deleteClient)
+		auth.Handle(h.deleteClient))
 }
 
-func (h *handlers) listClients(ctx context.Context, in *clientListIn) (*api.ListOutput[ClientOut], error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) listClients(ctx context.Context, a auth.Actor, in *clientListIn) (*api.ListOutput[ClientOut], error) {
 	p, err := ClientList.Parse(&in.ListInput)
 	if err != nil {
 		return nil, err
@@ -229,11 +225,7 @@ func (h *handlers) listClients(ctx context.Context, in *clientListIn) (*api.List
 	return api.NewPage(p, count, out)
 }
 
-func (h *handlers) createClient(ctx context.Context, in *clientCreateIn) (*clientCreated, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) createClient(ctx context.Context, a auth.Actor, in *clientCreateIn) (*clientCreated, error) {
 	v, err := h.svc.CreateClient(ctx, a, in.Body.changes())
 	if err != nil {
 		return nil, err
@@ -241,11 +233,7 @@ func (h *handlers) createClient(ctx context.Context, in *clientCreateIn) (*clien
 	return &clientCreated{Location: api.Prefix + "/crm/clients/" + v.ID + "/", Body: clientOut(v)}, nil
 }
 
-func (h *handlers) getClient(ctx context.Context, in *idIn) (*clientBody, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) getClient(ctx context.Context, a auth.Actor, in *idIn) (*clientBody, error) {
 	v, err := h.svc.GetClient(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
@@ -253,19 +241,15 @@ func (h *handlers) getClient(ctx context.Context, in *idIn) (*clientBody, error)
 	return &clientBody{Body: clientOut(v)}, nil
 }
 
-func (h *handlers) putClient(ctx context.Context, in *clientPutIn) (*clientBody, error) {
-	return h.updateClient(ctx, in.ID, in.Body.changes())
+func (h *handlers) putClient(ctx context.Context, a auth.Actor, in *clientPutIn) (*clientBody, error) {
+	return h.updateClient(ctx, a, in.ID, in.Body.changes())
 }
 
-func (h *handlers) patchClient(ctx context.Context, in *clientPatchIn) (*clientBody, error) {
-	return h.updateClient(ctx, in.ID, in.Body.changes())
+func (h *handlers) patchClient(ctx context.Context, a auth.Actor, in *clientPatchIn) (*clientBody, error) {
+	return h.updateClient(ctx, a, in.ID, in.Body.changes())
 }
 
-func (h *handlers) updateClient(ctx context.Context, id string, ch ClientChanges) (*clientBody, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) updateClient(ctx context.Context, a auth.Actor, id string, ch ClientChanges) (*clientBody, error) {
 	v, err := h.svc.UpdateClient(ctx, a, id, ch)
 	if err != nil {
 		return nil, err
@@ -273,10 +257,6 @@ func (h *handlers) updateClient(ctx context.Context, id string, ch ClientChanges
 	return &clientBody{Body: clientOut(v)}, nil
 }
 
-func (h *handlers) deleteClient(ctx context.Context, in *idIn) (*struct{}, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) deleteClient(ctx context.Context, a auth.Actor, in *idIn) (*struct{}, error) {
 	return nil, h.svc.DeleteClient(ctx, a, in.ID)
 }

@@ -180,26 +180,22 @@ func (h *handlers) registerContracts(a *api.API) {
 	list := huma.Operation{OperationID: "list-contracts", Method: http.MethodGet, Path: "/crm/contracts/",
 		Summary: "List contracts", Tags: tags}
 	ContractList.Document(&list)
-	api.Register(a, list, h.listContracts)
+	api.Register(a, list, auth.Handle(h.listContracts))
 	api.Register(a, huma.Operation{OperationID: "create-contract", Method: http.MethodPost, Path: "/crm/contracts/",
 		Summary: "Create a contract", Tags: tags, DefaultStatus: http.StatusCreated,
-		Middlewares: auth.Authorize(a, mayCreate)}, h.createContract)
+		Middlewares: auth.Authorize(a, mayCreate)}, auth.Handle(h.createContract))
 	api.Register(a, huma.Operation{OperationID: "get-contract", Method: http.MethodGet, Path: "/crm/contracts/{id}/",
-		Summary: "Get a contract", Tags: tags}, h.getContract)
+		Summary: "Get a contract", Tags: tags}, auth.Handle(h.getContract))
 	api.Register(a, huma.Operation{OperationID: "replace-contract", Method: http.MethodPut, Path: "/crm/contracts/{id}/",
-		Summary: "Update a contract (full)", Tags: tags, Middlewares: editable}, h.putContract)
+		Summary: "Update a contract (full)", Tags: tags, Middlewares: editable}, auth.Handle(h.putContract))
 	api.Register(a, huma.Operation{OperationID: "update-contract", Method: http.MethodPatch, Path: "/crm/contracts/{id}/",
-		Summary: "Update a contract (partial)", Tags: tags, Middlewares: editable}, h.patchContract)
+		Summary: "Update a contract (partial)", Tags: tags, Middlewares: editable}, auth.Handle(h.patchContract))
 	api.Register(a, huma.Operation{OperationID: "delete-contract", Method: http.MethodDelete, Path: "/crm/contracts/{id}/",
 		Summary: "Delete a contract", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict}},
-		h.deleteContract)
+		auth.Handle(h.deleteContract))
 }
 
-func (h *handlers) listContracts(ctx context.Context, in *contractListIn) (*api.ListOutput[ContractOut], error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) listContracts(ctx context.Context, a auth.Actor, in *contractListIn) (*api.ListOutput[ContractOut], error) {
 	p, err := ContractList.Parse(&in.ListInput)
 	if err != nil {
 		return nil, err
@@ -215,11 +211,7 @@ func (h *handlers) listContracts(ctx context.Context, in *contractListIn) (*api.
 	return api.NewPage(p, count, out)
 }
 
-func (h *handlers) createContract(ctx context.Context, in *contractCreateIn) (*contractCreated, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) createContract(ctx context.Context, a auth.Actor, in *contractCreateIn) (*contractCreated, error) {
 	v, err := h.svc.CreateContract(ctx, a, in.Body.changes())
 	if err != nil {
 		return nil, err
@@ -227,11 +219,7 @@ func (h *handlers) createContract(ctx context.Context, in *contractCreateIn) (*c
 	return &contractCreated{Location: api.Prefix + "/crm/contracts/" + v.ID + "/", Body: contractOut(v)}, nil
 }
 
-func (h *handlers) getContract(ctx context.Context, in *idIn) (*contractBody, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) getContract(ctx context.Context, a auth.Actor, in *idIn) (*contractBody, error) {
 	v, err := h.svc.GetContract(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
@@ -239,19 +227,15 @@ func (h *handlers) getContract(ctx context.Context, in *idIn) (*contractBody, er
 	return &contractBody{Body: contractOut(v)}, nil
 }
 
-func (h *handlers) putContract(ctx context.Context, in *contractPutIn) (*contractBody, error) {
-	return h.updateContract(ctx, in.ID, in.Body.changes())
+func (h *handlers) putContract(ctx context.Context, a auth.Actor, in *contractPutIn) (*contractBody, error) {
+	return h.updateContract(ctx, a, in.ID, in.Body.changes())
 }
 
-func (h *handlers) patchContract(ctx context.Context, in *contractPatchIn) (*contractBody, error) {
-	return h.updateContract(ctx, in.ID, in.Body.changes())
+func (h *handlers) patchContract(ctx context.Context, a auth.Actor, in *contractPatchIn) (*contractBody, error) {
+	return h.updateContract(ctx, a, in.ID, in.Body.changes())
 }
 
-func (h *handlers) updateContract(ctx context.Context, id string, ch ContractChanges) (*contractBody, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) updateContract(ctx context.Context, a auth.Actor, id string, ch ContractChanges) (*contractBody, error) {
 	v, err := h.svc.UpdateContract(ctx, a, id, ch)
 	if err != nil {
 		return nil, err
@@ -259,10 +243,6 @@ func (h *handlers) updateContract(ctx context.Context, id string, ch ContractCha
 	return &contractBody{Body: contractOut(v)}, nil
 }
 
-func (h *handlers) deleteContract(ctx context.Context, in *idIn) (*struct{}, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) deleteContract(ctx context.Context, a auth.Actor, in *idIn) (*struct{}, error) {
 	return nil, h.svc.DeleteContract(ctx, a, in.ID)
 }

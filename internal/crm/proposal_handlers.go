@@ -201,32 +201,28 @@ func (h *handlers) registerProposals(a *api.API) {
 	list := huma.Operation{OperationID: "list-proposals", Method: http.MethodGet, Path: "/crm/proposals/",
 		Summary: "List proposals", Tags: tags}
 	ProposalList.Document(&list)
-	api.Register(a, list, h.listProposals)
+	api.Register(a, list, auth.Handle(h.listProposals))
 	api.Register(a, huma.Operation{OperationID: "create-proposal", Method: http.MethodPost, Path: "/crm/proposals/",
 		Summary: "Create a proposal", Tags: tags, DefaultStatus: http.StatusCreated,
-		Middlewares: auth.Authorize(a, mayCreate)}, h.createProposal)
+		Middlewares: auth.Authorize(a, mayCreate)}, auth.Handle(h.createProposal))
 	api.Register(a, huma.Operation{OperationID: "get-proposal", Method: http.MethodGet, Path: "/crm/proposals/{id}/",
-		Summary: "Get a proposal", Tags: tags}, h.getProposal)
+		Summary: "Get a proposal", Tags: tags}, auth.Handle(h.getProposal))
 	api.Register(a, huma.Operation{OperationID: "replace-proposal", Method: http.MethodPut, Path: "/crm/proposals/{id}/",
-		Summary: "Update a proposal (full)", Tags: tags, Middlewares: editable}, h.putProposal)
+		Summary: "Update a proposal (full)", Tags: tags, Middlewares: editable}, auth.Handle(h.putProposal))
 	api.Register(a, huma.Operation{OperationID: "update-proposal", Method: http.MethodPatch, Path: "/crm/proposals/{id}/",
-		Summary: "Update a proposal (partial)", Tags: tags, Middlewares: editable}, h.patchProposal)
+		Summary: "Update a proposal (partial)", Tags: tags, Middlewares: editable}, auth.Handle(h.patchProposal))
 	api.Register(a, huma.Operation{OperationID: "delete-proposal", Method: http.MethodDelete, Path: "/crm/proposals/{id}/",
 		Summary: "Delete a proposal", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusConflict}},
-		h.deleteProposal)
+		auth.Handle(h.deleteProposal))
 	api.Register(a, huma.Operation{OperationID: "accept-proposal", Method: http.MethodPost, Path: "/crm/proposals/{id}/accept/",
 		Summary: "Accept a proposal", Tags: tags, Middlewares: editable,
 		Description: "Accepts the proposal (the status rules apply) and, with create_contract, creates a draft " +
 			"contract carrying its client, title, description, value, currency and estimated dates (without an " +
 			"estimated start the contract starts today; without an estimated end after the start it ends one year " +
-			"after the start), all in one transaction."}, h.acceptProposal)
+			"after the start), all in one transaction."}, auth.Handle(h.acceptProposal))
 }
 
-func (h *handlers) listProposals(ctx context.Context, in *proposalListIn) (*api.ListOutput[ProposalOut], error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) listProposals(ctx context.Context, a auth.Actor, in *proposalListIn) (*api.ListOutput[ProposalOut], error) {
 	p, err := ProposalList.Parse(&in.ListInput)
 	if err != nil {
 		return nil, err
@@ -242,11 +238,7 @@ func (h *handlers) listProposals(ctx context.Context, in *proposalListIn) (*api.
 	return api.NewPage(p, count, out)
 }
 
-func (h *handlers) createProposal(ctx context.Context, in *proposalCreateIn) (*proposalCreated, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) createProposal(ctx context.Context, a auth.Actor, in *proposalCreateIn) (*proposalCreated, error) {
 	v, err := h.svc.CreateProposal(ctx, a, in.Body.changes())
 	if err != nil {
 		return nil, err
@@ -254,11 +246,7 @@ func (h *handlers) createProposal(ctx context.Context, in *proposalCreateIn) (*p
 	return &proposalCreated{Location: api.Prefix + "/crm/proposals/" + v.ID + "/", Body: proposalOut(v)}, nil
 }
 
-func (h *handlers) getProposal(ctx context.Context, in *idIn) (*proposalBody, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) getProposal(ctx context.Context, a auth.Actor, in *idIn) (*proposalBody, error) {
 	v, err := h.svc.GetProposal(ctx, a, in.ID)
 	if err != nil {
 		return nil, err
@@ -266,19 +254,15 @@ func (h *handlers) getProposal(ctx context.Context, in *idIn) (*proposalBody, er
 	return &proposalBody{Body: proposalOut(v)}, nil
 }
 
-func (h *handlers) putProposal(ctx context.Context, in *proposalPutIn) (*proposalBody, error) {
-	return h.updateProposal(ctx, in.ID, in.Body.changes())
+func (h *handlers) putProposal(ctx context.Context, a auth.Actor, in *proposalPutIn) (*proposalBody, error) {
+	return h.updateProposal(ctx, a, in.ID, in.Body.changes())
 }
 
-func (h *handlers) patchProposal(ctx context.Context, in *proposalPatchIn) (*proposalBody, error) {
-	return h.updateProposal(ctx, in.ID, in.Body.changes())
+func (h *handlers) patchProposal(ctx context.Context, a auth.Actor, in *proposalPatchIn) (*proposalBody, error) {
+	return h.updateProposal(ctx, a, in.ID, in.Body.changes())
 }
 
-func (h *handlers) updateProposal(ctx context.Context, id string, ch ProposalChanges) (*proposalBody, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) updateProposal(ctx context.Context, a auth.Actor, id string, ch ProposalChanges) (*proposalBody, error) {
 	v, err := h.svc.UpdateProposal(ctx, a, id, ch)
 	if err != nil {
 		return nil, err
@@ -286,19 +270,11 @@ func (h *handlers) updateProposal(ctx context.Context, id string, ch ProposalCha
 	return &proposalBody{Body: proposalOut(v)}, nil
 }
 
-func (h *handlers) deleteProposal(ctx context.Context, in *idIn) (*struct{}, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) deleteProposal(ctx context.Context, a auth.Actor, in *idIn) (*struct{}, error) {
 	return nil, h.svc.DeleteProposal(ctx, a, in.ID)
 }
 
-func (h *handlers) acceptProposal(ctx context.Context, in *proposalAcceptIn) (*acceptResult, error) {
-	a, err := auth.ActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (h *handlers) acceptProposal(ctx context.Context, a auth.Actor, in *proposalAcceptIn) (*acceptResult, error) {
 	create := in.Body != nil && in.Body.CreateContract
 	pv, kv, err := h.svc.AcceptProposal(ctx, a, in.ID, create)
 	if err != nil {
