@@ -123,3 +123,6 @@ func ConstraintName(err error) string {
 	}
 	return ""
 }
+
+// IsNotFound reports whether err is a NotFound fault (e.g. a translated sql.ErrNoRows).
+func IsNotFound(err error) bool { return fault.KindOf(err) == fault.NotFound }

@@ -1,0 +1,41 @@
+package testkit
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/uptrace/bun"
+)
+
+// QueryCounter counts the statements a database runs, to prove that a list costs a constant
+// number of queries whatever its page size (no N+1).
+type QueryCounter struct {
+	n atomic.Int64
+}
+
+// CountQueries attaches a counter to every pool of d. Call it before the server takes requests:
+// bun's hooks may not be added while queries run.
+func CountQueries(d *db.DB) *QueryCounter {
+	c := &QueryCounter{}
+	d.W.AddQueryHook(c)
+	if d.R != d.W {
+		d.R.AddQueryHook(c)
+	}
+	return c
+}
+
+// BeforeQuery implements bun.QueryHook.
+func (c *QueryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+// AfterQuery implements bun.QueryHook.
+func (c *QueryCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// Reset zeroes the count.
+func (c *QueryCounter) Reset() { c.n.Store(0) }
+
+// Count is the number of statements since the last Reset.
+func (c *QueryCounter) Count() int64 { return c.n.Load() }
