@@ -1,0 +1,59 @@
+package ratelimit
+
+import (
+	"context"
+	"time"
+)
+
+// Decision is the outcome of one check.
+type Decision struct {
+	// Allowed reports whether the request may proceed (for Check: whether one more hit would be
+	// allowed now).
+	Allowed bool
+	// Limit is the rate's Limit, for X-RateLimit-Limit.
+	Limit int
+	// Remaining is how many more hits the key may make right now: after this request for Allow,
+	// without any for Check; 0 when refused.
+	Remaining int
+	// Reset is when the window fully resets: the moment every hit counted now has left the window,
+	// so Remaining would be back to Limit. It is the decision's time when nothing is counted. Use
+	// ResetUnix for X-RateLimit-Reset.
+	Reset time.Time
+	// RetryAfter is how long until the window frees a slot; > 0 only when refused.
+	RetryAfter time.Duration
+}
+
+// RetryAfterSeconds is RetryAfter in whole seconds for the Retry-After header and the
+// "Expected available in N seconds" message: rounded up and at least 1 when refused, 0 when
+// allowed.
+func (d Decision) RetryAfterSeconds() int {
+	if d.Allowed {
+		return 0
+	}
+	secs := int((d.RetryAfter + time.Second - 1) / time.Second)
+	return max(secs, 1)
+}
+
+// ResetUnix is Reset as unix seconds, rounded up so that a client waiting until then is never
+// early, for X-RateLimit-Reset.
+func (d Decision) ResetUnix() int64 {
+	secs := d.Reset.Unix()
+	if d.Reset.Nanosecond() > 0 {
+		secs++
+	}
+	return secs
+}
+
+// Limiter checks and records hits per key under a rate. Implementations are safe for concurrent
+// use. A key is counted separately for each distinct Rate, so one key string may carry several
+// limits ("burst" and "sustained") without them interfering.
+type Limiter interface {
+	// Allow checks key against rate and, when allowed, records one hit. A refused request is not
+	// recorded. The error is non-nil only when the limiter could not decide (invalid rate,
+	// unreachable store); the Decision is then the zero value.
+	Allow(ctx context.Context, key string, rate Rate) (Decision, error)
+	// Check reports whether one more hit for key would be allowed now, without recording
+	// anything. Together with Allow it counts events other than requests, such as failed logins:
+	// Check before trying, Allow to record a failure.
+	Check(ctx context.Context, key string, rate Rate) (Decision, error)
+}
