@@ -22,6 +22,8 @@ type Options struct {
 	Debug          bool // error causes of 4xx responses in the log too
 	// Authenticate admits callers of operations that are not Public; nil refuses them all.
 	Authenticate Authenticator
+	// Throttle limits request rates per user or client IP; nil disables rate limiting.
+	Throttle *Throttle
 }
 
 // API is the platform: the huma API that modules register operations on, the router that also
@@ -66,7 +68,7 @@ func New(opts Options) *API {
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
 	}
-	a.Huma.UseMiddleware(a.authenticate)
+	a.Huma.UseMiddleware(a.authenticate, a.throttle)
 	a.routeDocs()
 	return a
 }

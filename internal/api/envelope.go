@@ -3,6 +3,8 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/fault"
 )
@@ -104,8 +106,21 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	info := Info(r.Context())
 	info.setErr(err)
 	env := NewEnvelope(err, info.ID)
+	if secs := retryAfterSeconds(err); secs > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	w.Header().Set("Content-Type", jsonContentType)
 	w.Header().Del("Content-Length")
 	w.WriteHeader(env.Err.status)
 	_ = json.NewEncoder(w).Encode(env)
+}
+
+// retryAfterSeconds is an error's Retry-After in whole seconds, rounded up, at least 1; 0 when
+// it has none.
+func retryAfterSeconds(err error) int {
+	d := fault.As(err).RetryAfter
+	if d <= 0 {
+		return 0
+	}
+	return max(1, int((d+time.Second-1)/time.Second))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,6 +26,9 @@ func init() {
 		err := classify(status, msg, errs)
 		info := Info(ctx.Context())
 		info.setErr(err)
+		if secs := retryAfterSeconds(err); secs > 0 {
+			ctx.SetHeader("Retry-After", strconv.Itoa(secs))
+		}
 		return NewEnvelope(err, info.ID)
 	}
 }

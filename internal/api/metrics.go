@@ -13,9 +13,10 @@ import (
 // Metrics holds the Prometheus registry of one server (no global registry, so tests and several
 // servers in one process never collide) and the request metrics the platform records.
 type Metrics struct {
-	Registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	Registry  *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	throttled *prometheus.CounterVec
 }
 
 // NewMetrics creates a registry with the Go runtime and process collectors and the HTTP request
@@ -33,8 +34,12 @@ func NewMetrics() *Metrics {
 			Help:    "HTTP request latency by method and route template.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"method", "route"}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "consultantpro_ratelimit_rejections_total",
+			Help: "Requests refused with 429, by rate-limit scope.",
+		}, []string{"scope"}),
 	}
-	reg.MustRegister(m.requests, m.latency,
+	reg.MustRegister(m.requests, m.latency, m.throttled,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

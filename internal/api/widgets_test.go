@@ -156,6 +156,9 @@ func registerWidgets(a *api.API, d *db.DB) {
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			return nil, errors.New("pq: password authentication failed for user \"admin\"")
 		})
+	pay := huma.Operation{OperationID: "pay", Security: api.Public, Method: http.MethodPost, Path: "/pay/", Summary: "Pay"}
+	api.Throttled(&pay, api.Payment)
+	api.Register(a, pay, func(ctx context.Context, _ *struct{}) (*struct{}, error) { return nil, nil })
 	api.Register(a, huma.Operation{OperationID: "conflict", Security: api.Public, Method: http.MethodPost, Path: "/conflict/", Summary: "Conflict"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			return nil, fault.New(fault.Conflict, "Idempotency key reused with another body.")
@@ -213,6 +216,7 @@ type env struct {
 }
 
 type envOptions struct {
+	throttle    *api.Throttle
 	production  bool
 	hosts       []string
 	corsOrigins []string
@@ -234,7 +238,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 	}
 	a := api.New(api.Options{Version: "test", Logs: logs, Metrics: api.NewMetrics(), AllowedHosts: hosts,
 		CORSOrigins: opts.corsOrigins, TrustedProxies: opts.proxies, Production: opts.production,
-		Authenticate: fakeAuth})
+		Authenticate: fakeAuth, Throttle: opts.throttle})
 	registerWidgets(a, d)
 	registerWhoami(a)
 	srv := httptest.NewServer(a.Handler())

@@ -26,6 +26,7 @@ type App struct {
 	Auth    *auth.Service
 	Version string
 	now     func() time.Time
+	limits  *limits
 }
 
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
@@ -47,21 +48,29 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 	if applied > 0 {
 		logs.App.Info("migrations applied", "count", applied, "engine", string(d.Dialect))
 	}
+	lim, err := newLimits(cfg, logs.App, o.now)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
 	metrics := api.NewMetrics()
 	metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.W.DB, "writer"))
 	if d.R != d.W {
 		metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.R.DB, "reader"))
 	}
-	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version, now: o.now}
+	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version, now: o.now, limits: lim}
 	a.Auth = auth.NewService(auth.Deps{
 		DB:       d,
 		Hasher:   auth.NewHasher(o.password),
 		Tokens:   auth.NewTokens(cfg.SecretKey, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, o.now),
 		Now:      o.now,
 		Security: logs.Security,
+		Logins:   lim.throttle.Limiter,
+		LoginMax: lim.loginFailures,
 	})
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,
+		Throttle:       lim.throttle,
 		Version:        version,
 		Logs:           logs,
 		Metrics:        metrics,
@@ -101,8 +110,11 @@ func (a *App) MetricsHandler() http.Handler {
 	return mux
 }
 
-// Close releases the database.
+// Close releases the database and the Redis connection.
 func (a *App) Close() error {
+	if a.limits.redis != nil {
+		_ = a.limits.redis.Close()
+	}
 	if err := a.DB.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}

@@ -7,10 +7,13 @@ import (
 
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/ratelimit"
 )
 
 // Service is the auth module: firms, users and sessions.
 type Service struct {
+	logins   ratelimit.Limiter
+	loginMax ratelimit.Rate
 	db       *db.DB
 	hasher   *Hasher
 	tokens   *Tokens
@@ -26,6 +29,9 @@ type Deps struct {
 	Tokens   *Tokens
 	Now      func() time.Time
 	Security *slog.Logger
+	// Logins counts failed logins per username (nil: unlimited); LoginMax is the allowance.
+	Logins   ratelimit.Limiter
+	LoginMax ratelimit.Rate
 }
 
 // NewService assembles the auth module.
@@ -36,7 +42,8 @@ func NewService(d Deps) *Service {
 	if d.Security == nil {
 		d.Security = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security}
+	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security,
+		logins: d.Logins, loginMax: d.LoginMax}
 }
 
 func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }

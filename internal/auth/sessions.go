@@ -124,9 +124,19 @@ func uniqueRace(err error) error {
 // Login checks a username-or-email and password and opens a session. Every failure gives the same
 // message and costs about the same time, so it reveals nothing about which accounts exist.
 func (s *Service) Login(ctx context.Context, login, password string, meta ClientMeta) (*User, TokenPair, error) {
+	var failed bool
 	fail := fault.New(fault.AuthFailed, MsgBadLogin)
+	if err := s.checkLoginFailures(ctx, login, meta); err != nil {
+		return nil, TokenPair{}, err
+	}
+	defer func() {
+		if failed {
+			s.recordLoginFailure(ctx, login)
+		}
+	}()
 	u, err := s.store.userByLogin(ctx, s.db.R, login)
 	if fault.KindOf(err) == fault.NotFound {
+		failed = true
 		s.hasher.DummyCheck(password)
 		s.security.Warn("login failed", "event", "login_failure", "login", login, "reason", "unknown user", "ip", meta.IP)
 		return nil, TokenPair{}, fail
@@ -142,6 +152,7 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 		}
 		s.security.Warn("login failed", "event", "login_failure", "login", login, "user", u.ID, "firm", u.FirmID,
 			"reason", reason, "ip", meta.IP)
+		failed = true
 		return nil, TokenPair{}, fail
 	}
 	var pair TokenPair

@@ -41,6 +41,8 @@ type Config struct {
 	ShutdownTimeout     time.Duration
 	AccessTokenTTL      time.Duration
 	RefreshTokenTTL     time.Duration
+	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
+	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
 }
 
 // Production reports whether the server runs in production mode.
@@ -125,6 +127,12 @@ func build(get func(string) string) (Config, error) {
 			*d.dst = ttl
 		}
 	}
+	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
+	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")
+	cfg.RateAnon = orDefault(get("RATE_ANON"), "20/hour")
+	cfg.RatePayment = orDefault(get("RATE_PAYMENT"), "10/min")
+	cfg.RateUpload = orDefault(get("RATE_UPLOAD"), "30/hour")
+	cfg.RateLoginFailures = orDefault(get("RATE_LOGIN_FAILURES"), "10/15m")
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8000"
 		if cfg.Production() {
@@ -181,4 +189,11 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }

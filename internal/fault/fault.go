@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // Kind classifies an error; the HTTP edge maps each kind to one status code.
@@ -42,6 +43,9 @@ type Error struct {
 	Message string
 	Details map[string][]string
 	Cause   error
+	// RetryAfter tells a throttled (or briefly unavailable) client when to try again; the HTTP
+	// edge sends it as Retry-After in whole seconds.
+	RetryAfter time.Duration
 }
 
 // Error renders the kind, message and cause for logs.

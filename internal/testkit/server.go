@@ -18,7 +18,8 @@ type Server struct {
 }
 
 // Config returns the configuration tests start from: local mode, a fresh database, a fixed
-// secret key, and the httptest host allowed.
+// secret key, the httptest host allowed, and rate limits high enough that only the tests about
+// rate limiting meet them.
 func Config(t testing.TB) config.Config {
 	t.Helper()
 	return config.Config{
@@ -27,6 +28,8 @@ func Config(t testing.TB) config.Config {
 		DatabaseURL:  DatabaseURL(t),
 		SecretKey:    "test-secret-key-that-is-long-enough-for-hs256-signing-0123456789",
 		AllowedHosts: []string{"127.0.0.1", "localhost"},
+		RateBurst:    "100000/min", RateSustained: "1000000/hour", RateAnon: "100000/hour",
+		RatePayment: "100000/min", RateUpload: "100000/hour", RateLoginFailures: "100000/15m",
 	}
 }
 

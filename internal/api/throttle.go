@@ -1,0 +1,108 @@
+package api
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/ratelimit"
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Scope is a rate-limit scope of SPEC §10.
+type Scope string
+
+// The scopes. Burst and Sustained apply to every API request; Anon to unauthenticated
+// operations; Payment and Upload to operations marked with Throttle.
+const (
+	Burst     Scope = "burst"
+	Sustained Scope = "sustained"
+	Anon      Scope = "anon"
+	Payment   Scope = "payment"
+	Upload    Scope = "upload"
+)
+
+// Throttle is the platform's rate limiting: a limiter (in-process or shared through Redis) and
+// the rate of each scope. Keys are the user id when the caller is authenticated, else the
+// client IP (from X-Forwarded-For only behind a trusted proxy).
+type Throttle struct {
+	Limiter ratelimit.Limiter
+	Rates   map[Scope]ratelimit.Rate
+}
+
+// MsgThrottled is SPEC §10's 429 message; %d is the whole seconds until a slot frees.
+const MsgThrottled = "Request was throttled. Expected available in %d seconds."
+
+// scopeKey is where an operation names its extra scope (payment or upload).
+const scopeKey = "throttle"
+
+// Throttled marks an operation with an extra scope (Payment or Upload).
+func Throttled(op *huma.Operation, s Scope) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[scopeKey] = s
+}
+
+// throttle is the huma middleware that applies the scopes of an operation, sets the
+// X-RateLimit-* headers of the tightest one, and answers 429 when any refuses. It runs after
+// authentication, so an authenticated caller is limited by user, not by shared office IP.
+func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
+	t := a.opts.Throttle
+	if t == nil || t.Limiter == nil {
+		next(ctx)
+		return
+	}
+	info := Info(ctx.Context())
+	key := "ip:" + info.ClientIP
+	if user, _ := info.Actor(); user != "" {
+		key = "user:" + user
+	}
+	scopes := [4]Scope{Burst, Sustained}
+	n := 2
+	if !needsAuth(ctx.Operation()) {
+		scopes[n], n = Anon, n+1
+	}
+	if s, ok := ctx.Operation().Metadata[scopeKey].(Scope); ok {
+		scopes[n], n = s, n+1
+	}
+	var tightest, refused ratelimit.Decision
+	var refusedScope Scope
+	for i, s := range scopes[:n] {
+		rate, ok := t.Rates[s]
+		if !ok {
+			continue
+		}
+		d, err := t.Limiter.Allow(ctx.Context(), string(s)+":"+key, rate)
+		if err != nil {
+			// Both limiters failed (the fallback logs why): serve rather than refuse everyone.
+			continue
+		}
+		if i == 0 || d.Remaining < tightest.Remaining || tightest.Limit == 0 {
+			tightest = d
+		}
+		if !d.Allowed && d.RetryAfter > refused.RetryAfter {
+			refused, refusedScope = d, s
+		}
+	}
+	if tightest.Limit > 0 {
+		ctx.SetHeader("X-RateLimit-Limit", strconv.Itoa(tightest.Limit))
+		ctx.SetHeader("X-RateLimit-Remaining", strconv.Itoa(tightest.Remaining))
+		ctx.SetHeader("X-RateLimit-Reset", strconv.FormatInt(tightest.ResetUnix(), 10))
+	}
+	if refusedScope == "" {
+		next(ctx)
+		return
+	}
+	secs := refused.RetryAfterSeconds()
+	if a.metrics != nil {
+		a.metrics.throttled.WithLabelValues(string(refusedScope)).Inc()
+	}
+	user, firm := info.Actor()
+	a.opts.Logs.Security.Warn("request throttled", "event", "throttled", "scope", string(refusedScope),
+		"request_id", info.ID, "user", user, "firm", firm, "client_ip", info.ClientIP, "path", info.Path)
+	err := &fault.Error{Kind: fault.RateLimited, Message: fmt.Sprintf(MsgThrottled, secs),
+		RetryAfter: time.Duration(secs) * time.Second}
+	_ = huma.WriteErr(a.Huma, ctx, StatusOf(err), "", err)
+}

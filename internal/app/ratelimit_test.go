@@ -1,0 +1,309 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/app"
+	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/logging"
+	"github.com/consultantpro/consultantpro/internal/testkit"
+	"github.com/google/uuid"
+)
+
+// limitedConfig is a test configuration with SPEC §10's default rates.
+func limitedConfig(t *testing.T) config.Config {
+	cfg := testkit.Config(t)
+	cfg.RateBurst, cfg.RateSustained, cfg.RateAnon = "100/min", "1000/hour", "20/hour"
+	cfg.RatePayment, cfg.RateUpload, cfg.RateLoginFailures = "10/min", "30/hour", "10/15m"
+	return cfg
+}
+
+// startApp serves cfg (its own instance: own process-local limiter) and returns its URL.
+func startApp(t *testing.T, cfg config.Config, logs *logging.Logs) string {
+	t.Helper()
+	if logs == nil {
+		logs = logging.Discard()
+	}
+	a, err := app.New(context.Background(), cfg, logs, "test", app.WithFastPasswords())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	return srv.URL
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   map[string]any
+}
+
+func send(t *testing.T, method, url, token string, body any) reply {
+	t.Helper()
+	var rd *bytes.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&m)
+	return reply{status: res.StatusCode, header: res.Header, body: m}
+}
+
+// register creates a firm through base and returns the owner's access token.
+func register(t *testing.T, base string) string {
+	t.Helper()
+	name := "u" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	r := send(t, "POST", base+"/api/auth/register/", "", map[string]any{"firm_name": "Firm " + name,
+		"username": name, "email": name + "@firm.example", "password": "correct horse battery staple"})
+	if r.status != 201 {
+		t.Fatalf("register: %d %v", r.status, r.body)
+	}
+	return r.body["access"].(string)
+}
+
+func throttledMessage(t *testing.T, r reply) string {
+	t.Helper()
+	e, _ := r.body["error"].(map[string]any)
+	if e["type"] != "Throttled" || e["code"] != "TOO_MANY_REQUESTS" {
+		t.Fatalf("429 envelope = %v", r.body)
+	}
+	return e["message"].(string)
+}
+
+func TestBurstLimit(t *testing.T) {
+	t.Parallel()
+	base := startApp(t, limitedConfig(t), nil)
+	token := register(t, base)
+	var last reply
+	allowed := 0
+	for i := 0; i < 101; i++ {
+		last = send(t, "GET", base+"/api/auth/profile/", token, nil)
+		if last.status == 200 {
+			allowed++
+			if got := last.header.Get("X-RateLimit-Limit"); got != "100" {
+				t.Fatalf("X-RateLimit-Limit = %q, want the tightest scope's 100", got)
+			}
+			if got := last.header.Get("X-RateLimit-Remaining"); got != strconv.Itoa(100-allowed) {
+				t.Fatalf("request %d: X-RateLimit-Remaining = %q, want %d", i+1, got, 100-allowed)
+			}
+			reset, err := strconv.ParseInt(last.header.Get("X-RateLimit-Reset"), 10, 64)
+			if err != nil || reset < time.Now().Unix() {
+				t.Fatalf("X-RateLimit-Reset = %q", last.header.Get("X-RateLimit-Reset"))
+			}
+		}
+	}
+	if allowed != 100 || last.status != 429 {
+		t.Fatalf("allowed %d, 101st answered %d; want 100 and 429", allowed, last.status)
+	}
+	secs, err := strconv.Atoi(last.header.Get("Retry-After"))
+	if err != nil || secs < 1 || secs > 60 {
+		t.Fatalf("Retry-After = %q", last.header.Get("Retry-After"))
+	}
+	if msg := throttledMessage(t, last); msg != fmt.Sprintf("Request was throttled. Expected available in %d seconds.", secs) {
+		t.Fatalf("message = %q", msg)
+	}
+	// Another user (another key) is not affected.
+	if r := send(t, "GET", base+"/api/auth/profile/", register(t, base), nil); r.status != 200 {
+		t.Fatalf("another user: %d", r.status)
+	}
+}
+
+func TestAnonLimitOnUnauthenticatedEndpoints(t *testing.T) {
+	t.Parallel()
+	base := startApp(t, limitedConfig(t), nil)
+	statuses := map[int]int{}
+	var last reply
+	for i := 0; i < 21; i++ {
+		last = send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": fmt.Sprintf("nobody%d", i), "password": "wrong password here"})
+		statuses[last.status]++
+	}
+	if statuses[401] != 20 || statuses[429] != 1 || last.status != 429 {
+		t.Fatalf("statuses = %v, want 20×401 then 429", statuses)
+	}
+	if last.header.Get("X-RateLimit-Limit") != "20" {
+		t.Fatalf("tightest limit on login = %q, want 20 (anon)", last.header.Get("X-RateLimit-Limit"))
+	}
+	throttledMessage(t, last)
+}
+
+func TestLoginFailuresPerUsername(t *testing.T) {
+	t.Parallel()
+	cfg := limitedConfig(t)
+	cfg.RateAnon = "1000/hour" // isolate the per-username rule from the per-IP one
+	base := startApp(t, cfg, nil)
+	name := "victim" + uuid.NewString()[:8]
+	r := send(t, "POST", base+"/api/auth/register/", "", map[string]any{"firm_name": "V", "username": name,
+		"email": name + "@firm.example", "password": "correct horse battery staple"})
+	if r.status != 201 {
+		t.Fatal(r.body)
+	}
+	for i := 0; i < 10; i++ {
+		if r := send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": strings.ToUpper(name), "password": "not the password"}); r.status != 401 {
+			t.Fatalf("failure %d: %d", i+1, r.status)
+		}
+	}
+	// The 11th attempt is refused before the password is checked, even with the right one.
+	r = send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": name, "password": "correct horse battery staple"})
+	if r.status != 429 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("after 10 failures: %d %v", r.status, r.header)
+	}
+	throttledMessage(t, r)
+	// Another username is not affected.
+	if r := send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": "someone-else", "password": "x"}); r.status != 401 {
+		t.Fatalf("other username: %d", r.status)
+	}
+}
+
+// redisURL is the test Redis; CI must provide one.
+func redisURL(t *testing.T) string {
+	u := os.Getenv("TEST_REDIS_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("TEST_REDIS_URL is not set; CI must provide Redis")
+		}
+		t.Skip("TEST_REDIS_URL not set")
+	}
+	return u
+}
+
+func TestRedisSharesLimitsAcrossInstances(t *testing.T) {
+	t.Parallel()
+	cfg := limitedConfig(t)
+	cfg.RedisURL = redisURL(t)
+	first := startApp(t, cfg, nil)
+	second := startApp(t, cfg, nil) // same database, same key, same Redis: a second instance
+	token := register(t, first)
+	var mu sync.Mutex
+	allowed := 0
+	var wg sync.WaitGroup
+	for i := 0; i < 120; i++ {
+		base := first
+		if i%2 == 1 {
+			base = second
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if send(t, "GET", base+"/api/auth/profile/", token, nil).status == 200 {
+				mu.Lock()
+				allowed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed != 100 {
+		t.Fatalf("%d of 120 requests allowed across two instances, want 100", allowed)
+	}
+}
+
+func TestUnreachableRedisFallsBackToMemory(t *testing.T) {
+	t.Parallel()
+	cfg := limitedConfig(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RedisURL = "redis://" + ln.Addr().String() + "/0"
+	ln.Close() // nothing listens there now
+	var buf safeBuffer
+	logs, err := logging.New(logging.Options{Console: &buf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startApp(t, cfg, logs)
+	token := register(t, base)
+	allowed := 0
+	for i := 0; i < 101; i++ {
+		if send(t, "GET", base+"/api/auth/profile/", token, nil).status == 200 {
+			allowed++
+		}
+	}
+	if allowed != 100 {
+		t.Fatalf("with Redis down, %d of 101 allowed; the in-process limits must still apply", allowed)
+	}
+	if !strings.Contains(strings.ToLower(buf.String()), "redis") {
+		t.Fatalf("the switch to in-process limits was not logged:\n%s", buf.String())
+	}
+}
+
+func TestSlowClientIsCutOff(t *testing.T) {
+	t.Parallel()
+	a, err := app.New(context.Background(), testkit.Config(t), logging.Discard(), "test", app.WithFastPasswords())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := app.NewServer(a.Handler())
+	srv.ReadHeaderTimeout = 300 * time.Millisecond // the production value is seconds; the behaviour is the same
+	go srv.Serve(ln)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")); err != nil { // headers never finish
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 512)
+	n, err := conn.Read(buf)
+	// The server gives up on the request: it closes the connection (after at most a 408).
+	if err == nil && !strings.Contains(string(buf[:n]), "408") {
+		t.Fatalf("slow client got %q", buf[:n])
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the server kept a slow client's connection open")
+	}
+}
+
+// safeBuffer collects log output from the server's goroutines.
+type safeBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *safeBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *safeBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
