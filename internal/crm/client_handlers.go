@@ -120,20 +120,10 @@ type clientPatch struct {
 }
 
 func (b *clientPatch) changes() ClientChanges {
-	ch := ClientChanges{}
-	for field, v := range map[string]struct {
-		in  api.Nullable[string]
-		dst **string
-	}{
-		"company_name":          {b.CompanyName, &ch.CompanyName},
-		"primary_contact_name":  {b.PrimaryContactName, &ch.PrimaryContactName},
-		"primary_contact_email": {b.PrimaryContactEmail, &ch.PrimaryContactEmail},
-	} {
-		if v.in.Null {
-			ch.Nulls = append(ch.Nulls, field) // a required field cannot be cleared
-		}
-		*v.dst = v.in.Ptr()
-	}
+	var ch ClientChanges
+	ch.CompanyName = requiredPatch("company_name", b.CompanyName, &ch.Nulls)
+	ch.PrimaryContactName = requiredPatch("primary_contact_name", b.PrimaryContactName, &ch.Nulls)
+	ch.PrimaryContactEmail = requiredPatch("primary_contact_email", b.PrimaryContactEmail, &ch.Nulls)
 	b.ClientOptional.changes(&ch)
 	return ch
 }

@@ -65,12 +65,16 @@ type ContractChanges struct {
 	SignedBy        *string
 	ContractFileURL *string
 	Notes           *string
+	Nulls           []string // required fields sent as null
 }
 
 // formatProblems checks the fields that have a format, for whatever the request sent; cur is as
 // for ProposalChanges.formatProblems.
 func (ch ContractChanges) formatProblems(cur money.Currency) fault.Fields {
 	var f fault.Fields
+	for _, field := range ch.Nulls {
+		f.Add(field, MsgNull)
+	}
 	if c := ch.Client; c != nil && !validID(strings.TrimSpace(*c)) {
 		f.Add("client", MsgClientUnknown)
 	}

@@ -100,22 +100,23 @@ func (b *contractWrite) changes() ContractChanges {
 
 // contractPatch is the body of PATCH: every field optional.
 type contractPatch struct {
-	Client      *string      `json:"client,omitempty" minLength:"1" doc:"Client id (a client of your firm)"`
-	Title       *string      `json:"title,omitempty" minLength:"1" maxLength:"255"`
-	Description *string      `json:"description,omitempty" minLength:"1"`
-	TotalValue  *api.Decimal `json:"total_value,omitempty"`
-	StartDate   *string      `json:"start_date,omitempty" minLength:"1" example:"2026-04-01" doc:"Date, YYYY-MM-DD"`
-	EndDate     *string      `json:"end_date,omitempty" minLength:"1" example:"2026-12-31" doc:"Date, YYYY-MM-DD; after start_date"`
+	Client      api.Nullable[string]      `json:"client,omitempty" minLength:"1" doc:"Client id (a client of your firm)"`
+	Title       api.Nullable[string]      `json:"title,omitempty" minLength:"1" maxLength:"255"`
+	Description api.Nullable[string]      `json:"description,omitempty" minLength:"1"`
+	TotalValue  api.Nullable[api.Decimal] `json:"total_value,omitempty"`
+	StartDate   api.Nullable[string]      `json:"start_date,omitempty" minLength:"1" example:"2026-04-01" doc:"Date, YYYY-MM-DD"`
+	EndDate     api.Nullable[string]      `json:"end_date,omitempty" minLength:"1" example:"2026-12-31" doc:"Date, YYYY-MM-DD; after start_date"`
 	ContractOptional
 }
 
 func (b *contractPatch) changes() ContractChanges {
-	ch := ContractChanges{Client: b.Client, Title: b.Title, Description: b.Description, StartDate: b.StartDate,
-		EndDate: b.EndDate}
-	if b.TotalValue != nil {
-		v := money.Decimal(*b.TotalValue)
-		ch.TotalValue = &v
-	}
+	var ch ContractChanges
+	ch.Client = requiredPatch("client", b.Client, &ch.Nulls)
+	ch.Title = requiredPatch("title", b.Title, &ch.Nulls)
+	ch.Description = requiredPatch("description", b.Description, &ch.Nulls)
+	ch.StartDate = requiredPatch("start_date", b.StartDate, &ch.Nulls)
+	ch.EndDate = requiredPatch("end_date", b.EndDate, &ch.Nulls)
+	ch.TotalValue = requiredDecimal("total_value", b.TotalValue, &ch.Nulls)
 	b.ContractOptional.changes(&ch)
 	return ch
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/danielgtaylor/huma/v2"
 )
 
@@ -66,3 +67,24 @@ func detailErrors(f fault.Fields) []error {
 
 // mayCreate lets the roles that write CRM create proposals and contracts.
 func mayCreate(_ context.Context, a auth.Actor, _ string) error { return auth.CanWrite(a, auth.CRM) }
+
+// requiredPatch maps a required field of a PATCH body: nil when not sent; sent as null, it is
+// noted in nulls (a required field cannot be cleared) and left unchanged.
+func requiredPatch(field string, n api.Nullable[string], nulls *[]string) *string {
+	if n.Null {
+		*nulls = append(*nulls, field)
+	}
+	return n.Ptr()
+}
+
+// requiredDecimal is requiredPatch for an amount.
+func requiredDecimal(field string, n api.Nullable[api.Decimal], nulls *[]string) *money.Decimal {
+	if n.Null {
+		*nulls = append(*nulls, field)
+	}
+	if !n.Set || n.Null {
+		return nil
+	}
+	d := money.Decimal(n.Value)
+	return &d
+}

@@ -76,6 +76,7 @@ type ProposalChanges struct {
 	ValidUntil         *string
 	EstimatedStartDate *string
 	EstimatedEndDate   *string
+	Nulls              []string // required fields sent as null
 }
 
 // requestCurrency is the currency amounts of the request are read in: the one it sends when that is
@@ -94,6 +95,9 @@ func requestCurrency(sent *string, cur money.Currency) (money.Currency, bool) {
 // unless the request names a currency (the handler does not know the stored one).
 func (ch ProposalChanges) formatProblems(cur money.Currency) fault.Fields {
 	var f fault.Fields
+	for _, field := range ch.Nulls {
+		f.Add(field, MsgNull)
+	}
 	if c := ch.Client; c != nil && !validID(strings.TrimSpace(*c)) {
 		f.Add("client", MsgClientUnknown)
 	}
@@ -234,9 +238,10 @@ func applyMoney(f *fault.Fields, field string, amount money.Amount, code string,
 	case hadCurrency && cur.Code != old.Code:
 		a, err := Reprice(amount, old, cur)
 		if err != nil {
-			f.Add(field, err.Error())
+			f.Add(field, err.Error()) // keep the stored figure: only this message applies
+		} else {
+			amount = a
 		}
-		amount = a
 	}
 	return amount, cur.Code
 }

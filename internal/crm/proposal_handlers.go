@@ -89,20 +89,21 @@ func (b *proposalWrite) changes() ProposalChanges {
 
 // proposalPatch is the body of PATCH: every field optional.
 type proposalPatch struct {
-	Client      *string      `json:"client,omitempty" minLength:"1" doc:"Client id (a client of your firm)"`
-	Title       *string      `json:"title,omitempty" minLength:"1" maxLength:"255"`
-	Description *string      `json:"description,omitempty" minLength:"1"`
-	TotalValue  *api.Decimal `json:"total_value,omitempty"`
-	ValidUntil  *string      `json:"valid_until,omitempty" minLength:"1" example:"2026-03-31" doc:"Date, YYYY-MM-DD; not before today when changed"`
+	Client      api.Nullable[string]      `json:"client,omitempty" minLength:"1" doc:"Client id (a client of your firm)"`
+	Title       api.Nullable[string]      `json:"title,omitempty" minLength:"1" maxLength:"255"`
+	Description api.Nullable[string]      `json:"description,omitempty" minLength:"1"`
+	TotalValue  api.Nullable[api.Decimal] `json:"total_value,omitempty"`
+	ValidUntil  api.Nullable[string]      `json:"valid_until,omitempty" minLength:"1" example:"2026-03-31" doc:"Date, YYYY-MM-DD; not before today when changed"`
 	ProposalOptional
 }
 
 func (b *proposalPatch) changes() ProposalChanges {
-	ch := ProposalChanges{Client: b.Client, Title: b.Title, Description: b.Description, ValidUntil: b.ValidUntil}
-	if b.TotalValue != nil {
-		v := money.Decimal(*b.TotalValue)
-		ch.TotalValue = &v
-	}
+	var ch ProposalChanges
+	ch.Client = requiredPatch("client", b.Client, &ch.Nulls)
+	ch.Title = requiredPatch("title", b.Title, &ch.Nulls)
+	ch.Description = requiredPatch("description", b.Description, &ch.Nulls)
+	ch.ValidUntil = requiredPatch("valid_until", b.ValidUntil, &ch.Nulls)
+	ch.TotalValue = requiredDecimal("total_value", b.TotalValue, &ch.Nulls)
 	b.ProposalOptional.changes(&ch)
 	return ch
 }
