@@ -14,13 +14,16 @@ type QueryCounter struct {
 	n atomic.Int64
 }
 
-// CountQueries attaches a counter to every pool of d. Call it before the server takes requests:
-// bun's hooks may not be added while queries run.
+// CountQueries attaches a counter to every pool of d (replacing its handles with hooked clones,
+// which the services see because they keep d itself). Call it before the server takes requests.
 func CountQueries(d *db.DB) *QueryCounter {
 	c := &QueryCounter{}
-	d.W.AddQueryHook(c)
-	if d.R != d.W {
-		d.R.AddQueryHook(c)
+	shared := d.R == d.W
+	d.W = d.W.WithQueryHook(c)
+	if shared {
+		d.R = d.W
+	} else {
+		d.R = d.R.WithQueryHook(c)
 	}
 	return c
 }
