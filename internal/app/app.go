@@ -13,6 +13,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/projects"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
@@ -88,7 +89,9 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 func (a *App) routes() {
 	a.registerHealth()
 	auth.Register(a.API, a.Auth, knownCurrency)
-	crm.Register(a.API, crm.NewService(a.DB, a.Auth, a.now))
+	crmSvc := crm.NewService(a.DB, a.Auth, a.now)
+	crm.Register(a.API, crmSvc)
+	projects.Register(a.API, projects.NewService(a.DB, a.Auth, crmSvc, a.now))
 	if a.Config.MetricsAddr == "" {
 		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
 	}

@@ -27,3 +27,12 @@ func WithUserName(q *bun.SelectQuery, alias, fk, as string) *bun.SelectQuery {
 		ColumnExpr(fmt.Sprintf("COALESCE(NULLIF(TRIM(%[1]s.first_name || ' ' || %[1]s.last_name), ''), %[1]s.username) AS %[2]s",
 			alias, as))
 }
+
+// LockMember locks a user's row until tx ends (on PostgreSQL; SQLite serialises writers), so a
+// rule that sums a user's records — 24 hours a day of time entries — is checked by one
+// transaction at a time even when the user has no records yet.
+func (s *Service) LockMember(ctx context.Context, tx bun.IDB, firm db.Firm, id string) error {
+	var ids []string
+	err := s.db.ForUpdate(firm.Select(tx, (*User)(nil)).Column("u.id").Where("u.id = ?", id)).Scan(ctx, &ids)
+	return db.Translate(err)
+}

@@ -1,5 +1,7 @@
 package money
 
+import "database/sql/driver"
+
 // Hours is a duration of work as an integer count of hundredths of an hour: 850 is 8.50 h.
 type Hours int64
 
@@ -34,3 +36,7 @@ func (h Hours) MarshalJSON() ([]byte, error) {
 	b = appendFixed(b, int64(h), hoursDigits)
 	return append(b, '"'), nil
 }
+
+// Value stores hours as their integer hundredths. Without it a driver would see the JSON
+// marshaller and store "8.00" as text.
+func (h Hours) Value() (driver.Value, error) { return int64(h), nil }

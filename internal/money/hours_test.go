@@ -122,3 +122,11 @@ func TestHoursJSON(t *testing.T) {
 		})
 	}
 }
+
+func TestHoursValueIsHundredths(t *testing.T) {
+	t.Parallel()
+	v, err := Hours(850).Value()
+	if err != nil || v != int64(850) {
+		t.Fatalf("Value() = %v, %v; want int64 850 (not the JSON text)", v, err)
+	}
+}
