@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"encoding/json"
+	"github.com/consultantpro/consultantpro/internal/testkit"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -18,7 +19,7 @@ func sameClient(t testing.TB, what string, got, want client, anyUpdated bool) {
 	t.Helper()
 	g, w := got, want
 	if anyUpdated {
-		if stamp(t, g.UpdatedAt).Before(stamp(t, w.UpdatedAt)) {
+		if testkit.Stamp(t, g.UpdatedAt).Before(testkit.Stamp(t, w.UpdatedAt)) {
 			t.Errorf("%s: updated_at went back from %s to %s", what, w.UpdatedAt, g.UpdatedAt)
 		}
 		g.UpdatedAt = w.UpdatedAt
@@ -33,8 +34,8 @@ func sameClient(t testing.TB, what string, got, want client, anyUpdated bool) {
 func TestClientCreateValidation(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
 
 	long := strings.Repeat("x", 256)
 	tests := []struct {
@@ -110,23 +111,23 @@ func TestClientCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, tc.body)
-			env := wantValidation(t, r, tc.want)
-			wantFields(t, r, env, tc.any...)
+			r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, tc.body)
+			env := testkit.WantValidation(t, r, tc.want)
+			testkit.WantFields(t, r, env, tc.any...)
 			if tc.only {
 				fields := make([]string, 0, len(tc.want))
 				for k := range tc.want {
 					fields = append(fields, k)
 				}
-				wantOnlyFields(t, r, env, fields...)
+				testkit.WantOnlyFields(t, r, env, fields...)
 			}
 		})
 	}
 
 	t.Run("malformed JSON", func(t *testing.T) {
 		t.Parallel()
-		r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, `{"company_name": `)
-		wantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
+		r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, `{"company_name": `)
+		testkit.WantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
 	})
 	// Parallel subtests finish before the test's cleanups run (and this one runs before the
 	// server's, registered earlier).
@@ -141,7 +142,7 @@ func TestClientCreateValidation(t *testing.T) {
 func TestClientCreateAcceptedValues(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 
 	tests := []struct {
 		name  string
@@ -194,10 +195,10 @@ func TestClientCreateAcceptedValues(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{tc.field: tc.in}))
-			wantStatus(t, r, http.StatusCreated)
+			r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{tc.field: tc.in}))
+			testkit.WantStatus(t, r, http.StatusCreated)
 			var c client
-			decode(t, r, &c)
+			testkit.Decode(t, r, &c)
 			if got, want := tc.check(c); got != want {
 				t.Errorf("%s = %#v after sending %v, want %#v", tc.field, got, tc.in, want)
 			}
@@ -213,12 +214,12 @@ func TestClientCreateDefaults(t *testing.T) {
 
 	t.Run("new firm", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		body := clientBody(nil)
-		r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, body)
-		wantStatus(t, r, http.StatusCreated)
+		r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusCreated)
 		var c client
-		decode(t, r, &c)
+		testkit.Decode(t, r, &c)
 		if loc := r.Header.Get("Location"); loc != "/api/v1/crm/clients/"+c.ID+"/" {
 			t.Errorf("Location = %q, want /api/v1/crm/clients/%s/", loc, c.ID)
 		}
@@ -233,9 +234,9 @@ func TestClientCreateDefaults(t *testing.T) {
 			Currency: "USD", Owner: ptr(f.Owner.ID), OwnerName: ptr(f.Owner.Name),
 			CreatedAt: c.CreatedAt, UpdatedAt: c.CreatedAt}
 		sameClient(t, "created client", c, want, false)
-		stamp(t, c.CreatedAt)
+		testkit.Stamp(t, c.CreatedAt)
 		// Every field is present, the empty ones included (null, never omitted).
-		m := object(t, r)
+		m := testkit.Object(t, r)
 		for _, k := range []string{"id", "company_name", "industry", "status", "primary_contact_name",
 			"primary_contact_email", "primary_contact_phone", "street_address", "city", "state", "postal_code",
 			"country", "website", "employee_count", "annual_revenue", "currency", "source", "owner", "owner_name",
@@ -248,8 +249,8 @@ func TestClientCreateDefaults(t *testing.T) {
 
 	t.Run("firm settings", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
-		f.settings(t, map[string]any{"country": "Germany", "default_currency": "EUR"})
+		f := s.RegisterFirm(t)
+		f.Settings(t, map[string]any{"country": "Germany", "default_currency": "EUR"})
 		c := s.createClient(t, f.Owner.Token, map[string]any{"annual_revenue": "99.5"})
 		if c.Country != "Germany" || c.Currency != "EUR" || deref(c.AnnualRevenue) != "99.50" {
 			t.Errorf("country/currency/revenue = %q/%q/%s, want Germany/EUR/99.50", c.Country, c.Currency, deref(c.AnnualRevenue))
@@ -263,7 +264,7 @@ func TestClientCreateDefaults(t *testing.T) {
 
 	t.Run("read-only fields in the body are ignored", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		fake := "01900000-0000-7000-8000-000000000000"
 		c := s.createClient(t, f.Owner.Token, map[string]any{"id": fake, "owner_name": "Mallory",
 			"currency": "JPY", "created_at": "2001-01-01T00:00:00Z", "updated_at": "2001-01-01T00:00:00Z"})
@@ -275,8 +276,8 @@ func TestClientCreateDefaults(t *testing.T) {
 
 	t.Run("manager creates", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
-		m := f.addUser(t, roleManager)
+		f := s.RegisterFirm(t)
+		m := f.AddUser(t, roleManager)
 		c := s.createClient(t, m.Token, nil)
 		if deref(c.Owner) != m.ID || deref(c.OwnerName) != m.Name {
 			t.Errorf("owner/owner_name = %s/%s, want %s/%s", deref(c.Owner), deref(c.OwnerName), m.ID, m.Name)
@@ -287,8 +288,8 @@ func TestClientCreateDefaults(t *testing.T) {
 func TestClientMoneyInJPY(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	f.settings(t, map[string]any{"default_currency": "JPY"})
+	f := s.RegisterFirm(t)
+	f.Settings(t, map[string]any{"default_currency": "JPY"})
 
 	tests := []struct {
 		name string
@@ -307,15 +308,15 @@ func TestClientMoneyInJPY(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"annual_revenue": tc.in}))
+			r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"annual_revenue": tc.in}))
 			if tc.want == "" {
-				env := wantValidation(t, r, map[string][]string{"annual_revenue": {tc.msg}})
-				wantOnlyFields(t, r, env, "annual_revenue")
+				env := testkit.WantValidation(t, r, map[string][]string{"annual_revenue": {tc.msg}})
+				testkit.WantOnlyFields(t, r, env, "annual_revenue")
 				return
 			}
-			wantStatus(t, r, http.StatusCreated)
+			testkit.WantStatus(t, r, http.StatusCreated)
 			var c client
-			decode(t, r, &c)
+			testkit.Decode(t, r, &c)
 			if deref(c.AnnualRevenue) != tc.want || c.Currency != "JPY" {
 				t.Errorf("annual_revenue/currency = %s/%s, want %s/JPY", deref(c.AnnualRevenue), c.Currency, tc.want)
 			}
@@ -324,8 +325,8 @@ func TestClientMoneyInJPY(t *testing.T) {
 	t.Run("PATCH validates in JPY too", func(t *testing.T) {
 		t.Parallel()
 		c := s.createClient(t, f.Owner.Token, nil)
-		r := s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"annual_revenue": "10.5"})
-		wantValidation(t, r, map[string][]string{"annual_revenue": {msgNoDecimals}})
+		r := s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"annual_revenue": "10.5"})
+		testkit.WantValidation(t, r, map[string][]string{"annual_revenue": {msgNoDecimals}})
 	})
 }
 
@@ -337,42 +338,42 @@ func TestClientMoneyKeepsClientCurrency(t *testing.T) {
 
 	t.Run("USD client after the firm moves to JPY", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		c := s.createClient(t, f.Owner.Token, map[string]any{"annual_revenue": "1600.50"})
-		f.settings(t, map[string]any{"default_currency": "JPY"})
+		f.Settings(t, map[string]any{"default_currency": "JPY"})
 
 		t.Run("PUT of the fetched object", func(t *testing.T) {
-			got := s.do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil)
-			wantStatus(t, got, http.StatusOK)
-			r := s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, got.Body)
-			wantStatus(t, r, http.StatusOK)
+			got := s.Do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil)
+			testkit.WantStatus(t, got, http.StatusOK)
+			r := s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, got.Body)
+			testkit.WantStatus(t, r, http.StatusOK)
 			var put client
-			decode(t, r, &put)
+			testkit.Decode(t, r, &put)
 			sameClient(t, "PUT of the fetched USD client", put, c, true)
 		})
 		t.Run("PATCH with cents", func(t *testing.T) {
-			r := s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"annual_revenue": "99.99"})
-			wantStatus(t, r, http.StatusOK)
+			r := s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"annual_revenue": "99.99"})
+			testkit.WantStatus(t, r, http.StatusOK)
 			var patched client
-			decode(t, r, &patched)
+			testkit.Decode(t, r, &patched)
 			if deref(patched.AnnualRevenue) != "99.99" || patched.Currency != "USD" {
 				t.Errorf("annual_revenue/currency = %s/%s, want 99.99/USD", deref(patched.AnnualRevenue), patched.Currency)
 			}
 		})
 		t.Run("PATCH of another field", func(t *testing.T) {
-			r := s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"notes": "still USD"})
-			wantStatus(t, r, http.StatusOK)
+			r := s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"notes": "still USD"})
+			testkit.WantStatus(t, r, http.StatusOK)
 		})
 	})
 
 	t.Run("JPY client after the firm moves to USD", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
-		f.settings(t, map[string]any{"default_currency": "JPY"})
+		f := s.RegisterFirm(t)
+		f.Settings(t, map[string]any{"default_currency": "JPY"})
 		c := s.createClient(t, f.Owner.Token, map[string]any{"annual_revenue": "1600"})
-		f.settings(t, map[string]any{"default_currency": "USD"})
-		r := s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"annual_revenue": "10.5"})
-		wantValidation(t, r, map[string][]string{"annual_revenue": {msgNoDecimals}})
+		f.Settings(t, map[string]any{"default_currency": "USD"})
+		r := s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"annual_revenue": "10.5"})
+		testkit.WantValidation(t, r, map[string][]string{"annual_revenue": {msgNoDecimals}})
 		if got := s.getClient(t, f.Owner.Token, c.ID); deref(got.AnnualRevenue) != "1600" || got.Currency != "JPY" {
 			t.Errorf("after the refused PATCH: annual_revenue/currency = %s/%s, want 1600/JPY",
 				deref(got.AnnualRevenue), got.Currency)
@@ -386,15 +387,15 @@ func TestClientCompanyNameUnique(t *testing.T) {
 
 	t.Run("create", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Acme"})
 		for _, name := range []string{"Acme", "ACME", "acme", "  aCmE  "} {
-			r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"company_name": name}))
-			env := wantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
-			wantOnlyFields(t, r, env, "company_name")
+			r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"company_name": name}))
+			env := testkit.WantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
+			testkit.WantOnlyFields(t, r, env, "company_name")
 		}
 		// Other firms may have the same name.
-		other := s.registerFirm(t)
+		other := s.RegisterFirm(t)
 		c := s.createClient(t, other.Owner.Token, map[string]any{"company_name": "ACME"})
 		if c.CompanyName != "ACME" {
 			t.Errorf("company_name = %q, want ACME", c.CompanyName)
@@ -409,23 +410,23 @@ func TestClientCompanyNameUnique(t *testing.T) {
 	// Case-insensitive means beyond ASCII too, on both databases.
 	t.Run("non-ASCII letters", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Ärzte Öl GmbH"})
 		for _, name := range []string{"ärzte öl gmbh", "ÄRZTE ÖL GMBH"} {
-			r := s.do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"company_name": name}))
-			wantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
+			r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"company_name": name}))
+			testkit.WantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
 		}
 	})
 
 	t.Run("concurrent creates", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		names := []string{"Race Co", "RACE CO", "race co", "Race CO", "rAcE cO", "RaCe Co"}
 		results := make([]*response, len(names))
 		var wg sync.WaitGroup
 		for i, name := range names {
 			wg.Go(func() {
-				results[i] = s.do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"company_name": name}))
+				results[i] = s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, clientBody(map[string]any{"company_name": name}))
 			})
 		}
 		wg.Wait()
@@ -435,7 +436,7 @@ func TestClientCompanyNameUnique(t *testing.T) {
 				created++
 				continue
 			}
-			wantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
+			testkit.WantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
 		}
 		if created != 1 {
 			t.Errorf("%d concurrent creates of the same name succeeded, want 1", created)
@@ -447,36 +448,36 @@ func TestClientCompanyNameUnique(t *testing.T) {
 
 	t.Run("rename", func(t *testing.T) {
 		t.Parallel()
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		acme := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Acme"})
 		globex := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Globex"})
 
-		r := s.do(t, http.MethodPatch, clientPath(globex.ID), f.Owner.Token, map[string]any{"company_name": "aCME"})
-		wantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
+		r := s.Do(t, http.MethodPatch, clientPath(globex.ID), f.Owner.Token, map[string]any{"company_name": "aCME"})
+		testkit.WantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
 
 		full := clientBody(map[string]any{"company_name": "ACME"})
-		r = s.do(t, http.MethodPut, clientPath(globex.ID), f.Owner.Token, full)
-		wantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
+		r = s.Do(t, http.MethodPut, clientPath(globex.ID), f.Owner.Token, full)
+		testkit.WantValidation(t, r, map[string][]string{"company_name": {msgCompanyTaken}})
 		sameClient(t, "Globex after refused renames", s.getClient(t, f.Owner.Token, globex.ID), globex, false)
 
 		// A client keeps its own name, and may change its case.
-		r = s.do(t, http.MethodPatch, clientPath(acme.ID), f.Owner.Token, map[string]any{"company_name": "ACME"})
-		wantStatus(t, r, http.StatusOK)
-		r = s.do(t, http.MethodPut, clientPath(acme.ID), f.Owner.Token,
+		r = s.Do(t, http.MethodPatch, clientPath(acme.ID), f.Owner.Token, map[string]any{"company_name": "ACME"})
+		testkit.WantStatus(t, r, http.StatusOK)
+		r = s.Do(t, http.MethodPut, clientPath(acme.ID), f.Owner.Token,
 			clientBody(map[string]any{"company_name": "Acme"}))
-		wantStatus(t, r, http.StatusOK)
+		testkit.WantStatus(t, r, http.StatusOK)
 		// Once renamed away, the old name is free again.
-		r = s.do(t, http.MethodPatch, clientPath(acme.ID), f.Owner.Token, map[string]any{"company_name": "Acme Two"})
-		wantStatus(t, r, http.StatusOK)
-		r = s.do(t, http.MethodPatch, clientPath(globex.ID), f.Owner.Token, map[string]any{"company_name": "acme"})
-		wantStatus(t, r, http.StatusOK)
+		r = s.Do(t, http.MethodPatch, clientPath(acme.ID), f.Owner.Token, map[string]any{"company_name": "Acme Two"})
+		testkit.WantStatus(t, r, http.StatusOK)
+		r = s.Do(t, http.MethodPatch, clientPath(globex.ID), f.Owner.Token, map[string]any{"company_name": "acme"})
+		testkit.WantStatus(t, r, http.StatusOK)
 	})
 }
 
 func TestClientPut(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	full := map[string]any{
 		"industry": "Manufacturing", "status": "prospect", "primary_contact_phone": "+44 20 7946 0958",
 		"street_address": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701",
@@ -487,12 +488,12 @@ func TestClientPut(t *testing.T) {
 	t.Run("fetched object sent back unchanged", func(t *testing.T) {
 		t.Parallel()
 		c := s.createClient(t, f.Owner.Token, full)
-		got := s.do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil)
-		wantStatus(t, got, http.StatusOK)
-		r := s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, got.Body)
-		wantStatus(t, r, http.StatusOK)
+		got := s.Do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil)
+		testkit.WantStatus(t, got, http.StatusOK)
+		r := s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, got.Body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var put client
-		decode(t, r, &put)
+		testkit.Decode(t, r, &put)
 		sameClient(t, "PUT answer", put, c, true)
 		sameClient(t, "GET after PUT", s.getClient(t, f.Owner.Token, c.ID), put, false)
 	})
@@ -500,19 +501,19 @@ func TestClientPut(t *testing.T) {
 	t.Run("read-only fields changed in the body are ignored", func(t *testing.T) {
 		t.Parallel()
 		c := s.createClient(t, f.Owner.Token, full)
-		body := object(t, s.do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil))
+		body := testkit.Object(t, s.Do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil))
 		body["id"] = "01900000-0000-7000-8000-000000000000"
 		body["created_at"] = "2001-01-01T00:00:00Z"
 		body["updated_at"] = "2001-01-01T00:00:00Z"
 		body["owner_name"] = "Mallory"
 		body["currency"] = "JPY"
-		r := s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, body)
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var put client
-		decode(t, r, &put)
+		testkit.Decode(t, r, &put)
 		sameClient(t, "PUT answer", put, c, true)
 		sameClient(t, "GET after PUT", s.getClient(t, f.Owner.Token, c.ID), put, false)
-		wantNotFound(t, s.do(t, http.MethodGet, clientPath("01900000-0000-7000-8000-000000000000"), f.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, clientPath("01900000-0000-7000-8000-000000000000"), f.Owner.Token, nil))
 	})
 
 	t.Run("changes what is sent", func(t *testing.T) {
@@ -520,10 +521,10 @@ func TestClientPut(t *testing.T) {
 		c := s.createClient(t, f.Owner.Token, full)
 		body := clientBody(map[string]any{"company_name": "Renamed " + c.ID, "status": "active",
 			"primary_contact_email": "New.Contact@Example.com", "annual_revenue": 10, "employee_count": nil})
-		r := s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, body)
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var put client
-		decode(t, r, &put)
+		testkit.Decode(t, r, &put)
 		if put.CompanyName != "Renamed "+c.ID || put.Status != "active" ||
 			put.PrimaryContactEmail != "new.contact@example.com" || deref(put.AnnualRevenue) != "10.00" {
 			t.Errorf("PUT did not apply the body: %+v", put)
@@ -536,10 +537,10 @@ func TestClientPut(t *testing.T) {
 	t.Run("required fields", func(t *testing.T) {
 		t.Parallel()
 		c := s.createClient(t, f.Owner.Token, nil)
-		r := s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, map[string]any{"industry": "Retail"})
-		env := wantValidation(t, r, map[string][]string{"company_name": {msgRequired},
+		r := s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token, map[string]any{"industry": "Retail"})
+		env := testkit.WantValidation(t, r, map[string][]string{"company_name": {msgRequired},
 			"primary_contact_name": {msgRequired}, "primary_contact_email": {msgRequired}})
-		wantOnlyFields(t, r, env, "company_name", "primary_contact_name", "primary_contact_email")
+		testkit.WantOnlyFields(t, r, env, "company_name", "primary_contact_name", "primary_contact_email")
 		sameClient(t, "after refused PUT", s.getClient(t, f.Owner.Token, c.ID), c, false)
 	})
 
@@ -548,14 +549,14 @@ func TestClientPut(t *testing.T) {
 		c := s.createClient(t, f.Owner.Token, nil)
 		// The schema is checked first; the format rules of an update run after the object rules
 		// (a caller who may not edit the client hears that first), so they come in a second round.
-		r := s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token,
+		r := s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token,
 			clientBody(map[string]any{"website": "www.x.com", "primary_contact_email": "nope", "extra": 1}))
-		env := wantValidation(t, r, map[string][]string{"extra": {msgUnknownField}})
-		wantOnlyFields(t, r, env, "extra")
-		r = s.do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token,
+		env := testkit.WantValidation(t, r, map[string][]string{"extra": {msgUnknownField}})
+		testkit.WantOnlyFields(t, r, env, "extra")
+		r = s.Do(t, http.MethodPut, clientPath(c.ID), f.Owner.Token,
 			clientBody(map[string]any{"website": "www.x.com", "primary_contact_email": "nope"}))
-		env = wantValidation(t, r, map[string][]string{"website": {msgWebsite}, "primary_contact_email": {msgEmail}})
-		wantOnlyFields(t, r, env, "website", "primary_contact_email")
+		env = testkit.WantValidation(t, r, map[string][]string{"website": {msgWebsite}, "primary_contact_email": {msgEmail}})
+		testkit.WantOnlyFields(t, r, env, "website", "primary_contact_email")
 		sameClient(t, "after refused PUT", s.getClient(t, f.Owner.Token, c.ID), c, false)
 	})
 }
@@ -563,7 +564,7 @@ func TestClientPut(t *testing.T) {
 func TestClientPatch(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	full := map[string]any{
 		"industry": "Energy", "status": "active", "primary_contact_phone": "555-123-4567",
 		"city": "Oslo", "country": "Norway", "website": "https://energy.example", "employee_count": 40,
@@ -594,10 +595,10 @@ func TestClientPatch(t *testing.T) {
 			t.Parallel()
 			c := s.createClient(t, f.Owner.Token, full)
 			// json.Marshal of a map keeps a nil value as null: "sent as null" is what is tested.
-			r := s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, tc.body)
-			wantStatus(t, r, http.StatusOK)
+			r := s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, tc.body)
+			testkit.WantStatus(t, r, http.StatusOK)
 			var got client
-			decode(t, r, &got)
+			testkit.Decode(t, r, &got)
 			want := c
 			tc.apply(&want)
 			sameClient(t, "PATCH answer", got, want, true)
@@ -627,9 +628,9 @@ func TestClientPatch(t *testing.T) {
 		t.Run("refused: "+tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := s.createClient(t, f.Owner.Token, full)
-			r := s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, tc.body)
-			env := wantValidation(t, r, tc.want)
-			wantFields(t, r, env, tc.any...)
+			r := s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, tc.body)
+			env := testkit.WantValidation(t, r, tc.want)
+			testkit.WantFields(t, r, env, tc.any...)
 			sameClient(t, "after refused PATCH", s.getClient(t, f.Owner.Token, c.ID), c, false)
 		})
 	}
@@ -638,9 +639,9 @@ func TestClientPatch(t *testing.T) {
 func TestClientList(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
+	other := s.RegisterFirm(t)
 	otherClient := s.createClient(t, other.Owner.Token, map[string]any{"company_name": "Acme Widgets Other Firm",
 		"status": "active", "industry": "Software"})
 
@@ -667,9 +668,9 @@ func TestClientList(t *testing.T) {
 
 	t.Run("default order and shape", func(t *testing.T) {
 		t.Parallel()
-		r := s.do(t, http.MethodGet, clientsPath, f.Owner.Token, nil)
-		wantStatus(t, r, http.StatusOK)
-		m := object(t, r)
+		r := s.Do(t, http.MethodGet, clientsPath, f.Owner.Token, nil)
+		testkit.WantStatus(t, r, http.StatusOK)
+		m := testkit.Object(t, r)
 		for _, k := range []string{"count", "next", "previous", "results"} {
 			if _, ok := m[k]; !ok {
 				t.Errorf("list body lacks %q: %s", k, r.Body)
@@ -693,10 +694,10 @@ func TestClientList(t *testing.T) {
 	t.Run("paths", func(t *testing.T) {
 		t.Parallel()
 		for _, path := range []string{"/api/crm/clients/", "/api/crm/clients", "/api/v1/crm/clients/", "/api/v1/crm/clients"} {
-			r := s.do(t, http.MethodGet, path, f.Owner.Token, nil)
-			wantStatus(t, r, http.StatusOK)
+			r := s.Do(t, http.MethodGet, path, f.Owner.Token, nil)
+			testkit.WantStatus(t, r, http.StatusOK)
 			var p page
-			decode(t, r, &p)
+			testkit.Decode(t, r, &p)
 			if p.Count != 5 {
 				t.Errorf("GET %s: count %d, want 5", path, p.Count)
 			}
@@ -721,15 +722,15 @@ func TestClientList(t *testing.T) {
 		if p3.Next != nil || p3.Previous == nil || !slices.Equal(clientNames(cs), newestFirst[4:]) {
 			t.Errorf("page 3: prev %v next %v names %q", p3.Previous, p3.Next, clientNames(cs))
 		}
-		r := s.do(t, http.MethodGet, clientsPath+"?page_size=2&page=4", f.Owner.Token, nil)
-		env := wantError(t, r, http.StatusNotFound, typeNotFound, codeNotFound)
+		r := s.Do(t, http.MethodGet, clientsPath+"?page_size=2&page=4", f.Owner.Token, nil)
+		env := testkit.WantError(t, r, http.StatusNotFound, typeNotFound, codeNotFound)
 		if env.Error.Message != msgInvalidPage {
 			t.Errorf("page past the end: message %q, want %q", env.Error.Message, msgInvalidPage)
 		}
 		for _, q := range []string{"page_size=0", "page_size=-1", "page_size=abc", "page_size=201"} {
-			r := s.do(t, http.MethodGet, clientsPath+"?"+q, f.Owner.Token, nil)
-			env := wantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
-			wantFields(t, r, env, "page_size")
+			r := s.Do(t, http.MethodGet, clientsPath+"?"+q, f.Owner.Token, nil)
+			env := testkit.WantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
+			testkit.WantFields(t, r, env, "page_size")
 		}
 		if p, cs := s.listClients(t, f.Owner.Token, "page_size=200"); p.Count != 5 || len(cs) != 5 {
 			t.Errorf("page_size=200: count %d, %d results", p.Count, len(cs))
@@ -794,9 +795,9 @@ func TestClientList(t *testing.T) {
 	for _, tc := range badQueries {
 		t.Run("bad "+tc.query[:min(len(tc.query), 40)], func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodGet, clientsPath+"?"+tc.query, f.Owner.Token, nil)
-			env := wantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
-			wantOnlyFields(t, r, env, tc.field)
+			r := s.Do(t, http.MethodGet, clientsPath+"?"+tc.query, f.Owner.Token, nil)
+			env := testkit.WantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
+			testkit.WantOnlyFields(t, r, env, tc.field)
 		})
 	}
 
@@ -822,7 +823,7 @@ func TestClientList(t *testing.T) {
 func TestClientSearchLiteralAndUnicode(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	for _, name := range []string{"100% Pure", "1000 Pure", "A_B Corp", "AxB Corp", "Ärzte Öl GmbH", "Back\\Slash"} {
 		s.createClient(t, f.Owner.Token, map[string]any{"company_name": name})
 	}
@@ -854,14 +855,14 @@ func TestClientSearchLiteralAndUnicode(t *testing.T) {
 func TestClientListUpdatedSince(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	a := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Alpha"})
 	b := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Beta"})
-	r := s.do(t, http.MethodPatch, clientPath(a.ID), f.Owner.Token, map[string]any{"notes": "touched"})
-	wantStatus(t, r, http.StatusOK)
+	r := s.Do(t, http.MethodPatch, clientPath(a.ID), f.Owner.Token, map[string]any{"notes": "touched"})
+	testkit.WantStatus(t, r, http.StatusOK)
 	var touched client
-	decode(t, r, &touched)
-	if !stamp(t, touched.UpdatedAt).After(stamp(t, b.UpdatedAt)) {
+	testkit.Decode(t, r, &touched)
+	if !testkit.Stamp(t, touched.UpdatedAt).After(testkit.Stamp(t, b.UpdatedAt)) {
 		t.Fatalf("updated_at %s is not after %s", touched.UpdatedAt, b.UpdatedAt)
 	}
 
@@ -871,9 +872,9 @@ func TestClientListUpdatedSince(t *testing.T) {
 	}{
 		{touched.UpdatedAt, []string{"Alpha"}}, // inclusive
 		{b.UpdatedAt, []string{"Alpha", "Beta"}},
-		{stamp(t, touched.UpdatedAt).Add(time.Microsecond).Format(time.RFC3339Nano), []string{}},
+		{testkit.Stamp(t, touched.UpdatedAt).Add(time.Microsecond).Format(time.RFC3339Nano), []string{}},
 		{"2000-01-01T00:00:00Z", []string{"Alpha", "Beta"}},
-		{stamp(t, touched.UpdatedAt).In(time.FixedZone("X", 2*3600)).Format(time.RFC3339Nano), []string{"Alpha"}},
+		{testkit.Stamp(t, touched.UpdatedAt).In(time.FixedZone("X", 2*3600)).Format(time.RFC3339Nano), []string{"Alpha"}},
 	}
 	for _, tc := range tests {
 		q := "updated_since=" + url.QueryEscape(tc.since) + "&ordering=company_name"
@@ -887,8 +888,8 @@ func TestClientListUpdatedSince(t *testing.T) {
 func TestClientPermissions(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	users := f.roles(t)
+	f := s.RegisterFirm(t)
+	users := f.Roles(t)
 
 	type expect struct{ list, get, create, patch, put, del int }
 	byRole := map[string]expect{
@@ -901,10 +902,10 @@ func TestClientPermissions(t *testing.T) {
 	check := func(t *testing.T, r *response, status int) {
 		t.Helper()
 		if status == http.StatusForbidden {
-			wantForbidden(t, r)
+			testkit.WantForbidden(t, r)
 			return
 		}
-		wantStatus(t, r, status)
+		testkit.WantStatus(t, r, status)
 	}
 	for role, want := range byRole {
 		t.Run(role, func(t *testing.T) {
@@ -917,19 +918,19 @@ func TestClientPermissions(t *testing.T) {
 			}
 			c := s.createClient(t, creator.Token, nil)
 
-			check(t, s.do(t, http.MethodGet, clientsPath, u.Token, nil), want.list)
-			check(t, s.do(t, http.MethodGet, clientPath(c.ID), u.Token, nil), want.get)
-			check(t, s.do(t, http.MethodPost, clientsPath, u.Token, clientBody(nil)), want.create)
-			check(t, s.do(t, http.MethodPatch, clientPath(c.ID), u.Token, map[string]any{"notes": "by " + role}), want.patch)
-			check(t, s.do(t, http.MethodPut, clientPath(c.ID), u.Token, clientBody(map[string]any{"notes": "put"})), want.put)
+			check(t, s.Do(t, http.MethodGet, clientsPath, u.Token, nil), want.list)
+			check(t, s.Do(t, http.MethodGet, clientPath(c.ID), u.Token, nil), want.get)
+			check(t, s.Do(t, http.MethodPost, clientsPath, u.Token, clientBody(nil)), want.create)
+			check(t, s.Do(t, http.MethodPatch, clientPath(c.ID), u.Token, map[string]any{"notes": "by " + role}), want.patch)
+			check(t, s.Do(t, http.MethodPut, clientPath(c.ID), u.Token, clientBody(map[string]any{"notes": "put"})), want.put)
 			if want.patch == http.StatusForbidden {
 				sameClient(t, "after refused writes", s.getClient(t, creator.Token, c.ID), c, false)
 			}
-			check(t, s.do(t, http.MethodDelete, clientPath(c.ID), u.Token, nil), want.del)
+			check(t, s.Do(t, http.MethodDelete, clientPath(c.ID), u.Token, nil), want.del)
 			if want.del == http.StatusForbidden {
 				s.getClient(t, creator.Token, c.ID)
 			} else {
-				wantNotFound(t, s.do(t, http.MethodGet, clientPath(c.ID), creator.Token, nil))
+				testkit.WantNotFound(t, s.Do(t, http.MethodGet, clientPath(c.ID), creator.Token, nil))
 			}
 		})
 	}
@@ -941,25 +942,25 @@ func TestClientPermissions(t *testing.T) {
 		if deref(c.Owner) != cons.ID || deref(c.OwnerName) != cons.Name {
 			t.Fatalf("admin-set owner/owner_name = %s/%s, want %s/%s", deref(c.Owner), deref(c.OwnerName), cons.ID, cons.Name)
 		}
-		r := s.do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"status": "prospect"})
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"status": "prospect"})
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got client
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		if got.Status != "prospect" {
 			t.Errorf("status = %q, want prospect", got.Status)
 		}
-		body := object(t, s.do(t, http.MethodGet, clientPath(c.ID), cons.Token, nil))
+		body := testkit.Object(t, s.Do(t, http.MethodGet, clientPath(c.ID), cons.Token, nil))
 		body["notes"] = "put by consultant"
-		wantStatus(t, s.do(t, http.MethodPut, clientPath(c.ID), cons.Token, body), http.StatusOK)
+		testkit.WantStatus(t, s.Do(t, http.MethodPut, clientPath(c.ID), cons.Token, body), http.StatusOK)
 
 		// They cannot give it away (owner is read-only for them) ...
-		r = s.do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"owner": users[roleManager].ID})
-		wantStatus(t, r, http.StatusOK)
+		r = s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"owner": users[roleManager].ID})
+		testkit.WantStatus(t, r, http.StatusOK)
 		if got := s.getClient(t, cons.Token, c.ID); deref(got.Owner) != cons.ID {
 			t.Errorf("consultant changed the owner to %s", deref(got.Owner))
 		}
 		// ... nor delete it.
-		wantForbidden(t, s.do(t, http.MethodDelete, clientPath(c.ID), cons.Token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, clientPath(c.ID), cons.Token, nil))
 		s.getClient(t, cons.Token, c.ID)
 	})
 
@@ -970,8 +971,8 @@ func TestClientPermissions(t *testing.T) {
 		if deref(c.Owner) != acc.ID {
 			t.Fatalf("owner = %s, want the accountant", deref(c.Owner))
 		}
-		wantForbidden(t, s.do(t, http.MethodPatch, clientPath(c.ID), acc.Token, map[string]any{"notes": "x"}))
-		wantForbidden(t, s.do(t, http.MethodDelete, clientPath(c.ID), acc.Token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPatch, clientPath(c.ID), acc.Token, map[string]any{"notes": "x"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, clientPath(c.ID), acc.Token, nil))
 	})
 
 	t.Run("manager cannot set the owner", func(t *testing.T) {
@@ -982,16 +983,16 @@ func TestClientPermissions(t *testing.T) {
 			t.Errorf("manager-created owner/owner_name = %s/%s, want the manager %s/%s",
 				deref(c.Owner), deref(c.OwnerName), mgr.ID, mgr.Name)
 		}
-		r := s.do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": cons.ID, "notes": "m"})
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": cons.ID, "notes": "m"})
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got client
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		if deref(got.Owner) != mgr.ID || got.Notes != "m" {
 			t.Errorf("after manager PATCH: owner %s notes %q, want %s and m", deref(got.Owner), got.Notes, mgr.ID)
 		}
 		// Nor clear it.
-		r = s.do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": nil})
-		wantStatus(t, r, http.StatusOK)
+		r = s.Do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": nil})
+		testkit.WantStatus(t, r, http.StatusOK)
 		if got := s.getClient(t, mgr.Token, c.ID); deref(got.Owner) != mgr.ID {
 			t.Errorf("manager cleared the owner: %s", deref(got.Owner))
 		}
@@ -1004,20 +1005,20 @@ func TestClientPermissions(t *testing.T) {
 		if deref(c.Owner) != admin.ID {
 			t.Fatalf("owner = %s, want the admin", deref(c.Owner))
 		}
-		r := s.do(t, http.MethodPatch, clientPath(c.ID), admin.Token, map[string]any{"owner": mgr.ID})
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPatch, clientPath(c.ID), admin.Token, map[string]any{"owner": mgr.ID})
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got client
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		if deref(got.Owner) != mgr.ID || deref(got.OwnerName) != mgr.Name {
 			t.Errorf("owner/owner_name = %s/%s, want %s/%s", deref(got.Owner), deref(got.OwnerName), mgr.ID, mgr.Name)
 		}
-		r = s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"owner": nil})
-		wantStatus(t, r, http.StatusOK)
-		decode(t, r, &got)
+		r = s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"owner": nil})
+		testkit.WantStatus(t, r, http.StatusOK)
+		testkit.Decode(t, r, &got)
 		if got.Owner != nil || got.OwnerName != nil {
 			t.Errorf("owner null: owner/owner_name = %v/%v, want null/null", got.Owner, got.OwnerName)
 		}
-		if m := object(t, r); m["owner"] != nil || m["owner_name"] != nil {
+		if m := testkit.Object(t, r); m["owner"] != nil || m["owner_name"] != nil {
 			t.Errorf("owner/owner_name must be present as null: %s", r.Body)
 		}
 	})
@@ -1025,9 +1026,9 @@ func TestClientPermissions(t *testing.T) {
 	t.Run("owner must be an active user of the firm", func(t *testing.T) {
 		t.Parallel()
 		admin := users[roleAdmin]
-		other := s.registerFirm(t)
-		gone := f.addUser(t, roleConsultant)
-		f.deactivate(t, gone)
+		other := s.RegisterFirm(t)
+		gone := f.AddUser(t, roleConsultant)
+		f.Deactivate(t, gone)
 		c := s.createClient(t, admin.Token, nil)
 		for name, owner := range map[string]string{
 			"another firm's user": other.Owner.ID,
@@ -1036,12 +1037,12 @@ func TestClientPermissions(t *testing.T) {
 			"malformed id":        "42",
 		} {
 			t.Run(name, func(t *testing.T) {
-				r := s.do(t, http.MethodPost, clientsPath, admin.Token, clientBody(map[string]any{"owner": owner}))
-				env := wantValidation(t, r, map[string][]string{"owner": {msgOwnerUnknown}})
-				wantOnlyFields(t, r, env, "owner")
-				r = s.do(t, http.MethodPatch, clientPath(c.ID), admin.Token, map[string]any{"owner": owner})
-				env = wantValidation(t, r, map[string][]string{"owner": {msgOwnerUnknown}})
-				wantOnlyFields(t, r, env, "owner")
+				r := s.Do(t, http.MethodPost, clientsPath, admin.Token, clientBody(map[string]any{"owner": owner}))
+				env := testkit.WantValidation(t, r, map[string][]string{"owner": {msgOwnerUnknown}})
+				testkit.WantOnlyFields(t, r, env, "owner")
+				r = s.Do(t, http.MethodPatch, clientPath(c.ID), admin.Token, map[string]any{"owner": owner})
+				env = testkit.WantValidation(t, r, map[string][]string{"owner": {msgOwnerUnknown}})
+				testkit.WantOnlyFields(t, r, env, "owner")
 			})
 		}
 		sameClient(t, "after refused owners", s.getClient(t, admin.Token, c.ID), c, false)
@@ -1051,13 +1052,13 @@ func TestClientPermissions(t *testing.T) {
 		t.Parallel()
 		c := s.createClient(t, f.Owner.Token, nil)
 		for _, r := range []*response{
-			s.do(t, http.MethodGet, clientsPath, "", nil),
-			s.do(t, http.MethodGet, clientPath(c.ID), "", nil),
-			s.do(t, http.MethodPost, clientsPath, "", clientBody(nil)),
-			s.do(t, http.MethodPatch, clientPath(c.ID), "", map[string]any{"notes": "x"}),
-			s.do(t, http.MethodDelete, clientPath(c.ID), "", nil),
+			s.Do(t, http.MethodGet, clientsPath, "", nil),
+			s.Do(t, http.MethodGet, clientPath(c.ID), "", nil),
+			s.Do(t, http.MethodPost, clientsPath, "", clientBody(nil)),
+			s.Do(t, http.MethodPatch, clientPath(c.ID), "", map[string]any{"notes": "x"}),
+			s.Do(t, http.MethodDelete, clientPath(c.ID), "", nil),
 		} {
-			wantError(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth)
+			testkit.WantError(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth)
 		}
 		s.getClient(t, f.Owner.Token, c.ID)
 	})
@@ -1066,9 +1067,9 @@ func TestClientPermissions(t *testing.T) {
 func TestClientTenancy(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	a := s.registerFirm(t)
-	b := s.registerFirm(t)
-	bAdmin := b.addUser(t, roleAdmin)
+	a := s.RegisterFirm(t)
+	b := s.RegisterFirm(t)
+	bAdmin := b.AddUser(t, roleAdmin)
 	c := s.createClient(t, a.Owner.Token, map[string]any{"company_name": "Secret Corp", "annual_revenue": "5"})
 
 	for _, u := range []user{b.Owner, bAdmin} {
@@ -1081,8 +1082,8 @@ func TestClientTenancy(t *testing.T) {
 			{http.MethodPut, clientBody(map[string]any{"company_name": "Pwned"})},
 			{http.MethodDelete, nil},
 		} {
-			wantNotFound(t, s.do(t, tc.method, clientPath(c.ID), u.Token, tc.body))
-			wantNotFound(t, s.do(t, tc.method, "/api/v1/crm/clients/"+c.ID, u.Token, tc.body))
+			testkit.WantNotFound(t, s.Do(t, tc.method, clientPath(c.ID), u.Token, tc.body))
+			testkit.WantNotFound(t, s.Do(t, tc.method, "/api/v1/crm/clients/"+c.ID, u.Token, tc.body))
 		}
 	}
 	sameClient(t, "firm A's client after firm B's attempts", s.getClient(t, a.Owner.Token, c.ID), c, false)
@@ -1094,28 +1095,28 @@ func TestClientTenancy(t *testing.T) {
 
 	// Ids that name nothing, well-formed or not, are 404 for every method.
 	for _, id := range []string{"01900000-0000-7000-8000-000000000000", "not-a-uuid", "123", "01900000000070008000000000000000"} {
-		wantNotFound(t, s.do(t, http.MethodGet, clientPath(id), a.Owner.Token, nil))
-		wantNotFound(t, s.do(t, http.MethodPatch, clientPath(id), a.Owner.Token, map[string]any{"notes": "x"}))
-		wantNotFound(t, s.do(t, http.MethodPut, clientPath(id), a.Owner.Token, clientBody(nil)))
-		wantNotFound(t, s.do(t, http.MethodDelete, clientPath(id), a.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, clientPath(id), a.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodPatch, clientPath(id), a.Owner.Token, map[string]any{"notes": "x"}))
+		testkit.WantNotFound(t, s.Do(t, http.MethodPut, clientPath(id), a.Owner.Token, clientBody(nil)))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, clientPath(id), a.Owner.Token, nil))
 	}
 }
 
 func TestClientDelete(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	keep := s.createClient(t, f.Owner.Token, nil)
 	c := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Doomed"})
 
-	r := s.do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil)
-	wantStatus(t, r, http.StatusNoContent)
+	r := s.Do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil)
+	testkit.WantStatus(t, r, http.StatusNoContent)
 	if len(r.Body) != 0 {
 		t.Errorf("204 with a body: %s", r.Body)
 	}
-	wantNotFound(t, s.do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil))
-	wantNotFound(t, s.do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil))
-	wantNotFound(t, s.do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"notes": "x"}))
+	testkit.WantNotFound(t, s.Do(t, http.MethodGet, clientPath(c.ID), f.Owner.Token, nil))
+	testkit.WantNotFound(t, s.Do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPatch, clientPath(c.ID), f.Owner.Token, map[string]any{"notes": "x"}))
 	p, cs := s.listClients(t, f.Owner.Token, "")
 	if p.Count != 1 || cs[0].ID != keep.ID {
 		t.Errorf("after delete the list holds %q", clientNames(cs))
@@ -1123,31 +1124,31 @@ func TestClientDelete(t *testing.T) {
 	// The name is free again.
 	s.createClient(t, f.Owner.Token, map[string]any{"company_name": "DOOMED"})
 	// The canonical path without a trailing slash deletes too.
-	wantStatus(t, s.do(t, http.MethodDelete, "/api/v1/crm/clients/"+keep.ID, f.Owner.Token, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/v1/crm/clients/"+keep.ID, f.Owner.Token, nil), http.StatusNoContent)
 }
 
 func TestClientMethodsAndPaths(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 
 	for _, path := range []string{"/api/crm/clients/", "/api/crm/clients", "/api/v1/crm/clients/", "/api/v1/crm/clients"} {
-		r := s.do(t, http.MethodPost, path, f.Owner.Token, clientBody(nil))
-		wantStatus(t, r, http.StatusCreated)
+		r := s.Do(t, http.MethodPost, path, f.Owner.Token, clientBody(nil))
+		testkit.WantStatus(t, r, http.StatusCreated)
 		var c client
-		decode(t, r, &c)
+		testkit.Decode(t, r, &c)
 		if loc := r.Header.Get("Location"); loc != "/api/v1/crm/clients/"+c.ID+"/" {
 			t.Errorf("POST %s: Location %q", path, loc)
 		}
 		for _, p := range []string{"/api/crm/clients/" + c.ID + "/", "/api/crm/clients/" + c.ID,
 			"/api/v1/crm/clients/" + c.ID + "/", "/api/v1/crm/clients/" + c.ID} {
-			wantStatus(t, s.do(t, http.MethodGet, p, f.Owner.Token, nil), http.StatusOK)
+			testkit.WantStatus(t, s.Do(t, http.MethodGet, p, f.Owner.Token, nil), http.StatusOK)
 		}
-		wantStatus(t, s.do(t, http.MethodPatch, "/api/crm/clients/"+c.ID, f.Owner.Token,
+		testkit.WantStatus(t, s.Do(t, http.MethodPatch, "/api/crm/clients/"+c.ID, f.Owner.Token,
 			map[string]any{"notes": "no slash"}), http.StatusOK)
 	}
-	r := s.do(t, http.MethodDelete, clientsPath, f.Owner.Token, nil)
-	wantError(t, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "METHOD_NOT_ALLOWED")
+	r := s.Do(t, http.MethodDelete, clientsPath, f.Owner.Token, nil)
+	testkit.WantError(t, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "METHOD_NOT_ALLOWED")
 	if allow := r.Header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "POST") {
 		t.Errorf("405 Allow = %q, want GET and POST", allow)
 	}
@@ -1158,27 +1159,27 @@ func TestClientMethodsAndPaths(t *testing.T) {
 func TestClientAuthorizationBeforeValidation(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	cons := f.addUser(t, roleConsultant)
-	acc := f.addUser(t, roleAccountant)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, roleConsultant)
+	acc := f.AddUser(t, roleAccountant)
+	other := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	bad := map[string]any{"website": "www.x.com", "primary_contact_phone": "123"}
 
 	t.Run("consultant creates with an invalid body", func(t *testing.T) {
 		t.Parallel()
-		wantForbidden(t, s.do(t, http.MethodPost, clientsPath, cons.Token, map[string]any{"company_name": "X"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPost, clientsPath, cons.Token, map[string]any{"company_name": "X"}))
 	})
 	t.Run("accountant creates with an invalid body", func(t *testing.T) {
 		t.Parallel()
-		wantForbidden(t, s.do(t, http.MethodPost, clientsPath, acc.Token, bad))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPost, clientsPath, acc.Token, bad))
 	})
 	t.Run("consultant patches a client they do not own with an invalid body", func(t *testing.T) {
 		t.Parallel()
-		wantForbidden(t, s.do(t, http.MethodPatch, clientPath(c.ID), cons.Token, bad))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token, bad))
 	})
 	t.Run("another firm patches with an invalid body", func(t *testing.T) {
 		t.Parallel()
-		wantNotFound(t, s.do(t, http.MethodPatch, clientPath(c.ID), other.Owner.Token, bad))
+		testkit.WantNotFound(t, s.Do(t, http.MethodPatch, clientPath(c.ID), other.Owner.Token, bad))
 	})
 }

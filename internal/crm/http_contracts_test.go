@@ -1,6 +1,7 @@
 package crm_test
 
 import (
+	"github.com/consultantpro/consultantpro/internal/testkit"
 	"maps"
 	"net/http"
 	"reflect"
@@ -54,11 +55,11 @@ func contractBody(clientID string, fields map[string]any) map[string]any {
 // answer.
 func (s *apiServer) contractDo(t testing.TB, method, path, token string, body any, status int) contractRes {
 	t.Helper()
-	r := s.do(t, method, path, token, body)
-	wantStatus(t, r, status)
+	r := s.Do(t, method, path, token, body)
+	testkit.WantStatus(t, r, status)
 	var k contractRes
 	if status == http.StatusOK || status == http.StatusCreated {
-		decode(t, r, &k)
+		testkit.Decode(t, r, &k)
 	}
 	return k
 }
@@ -80,16 +81,16 @@ func contractNumbers(ks []contractRes) []string {
 func TestContractCreate(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
 	c := s.createClient(t, f.Owner.Token, nil)
 
 	body := contractBody(c.ID, map[string]any{"contract_number": "HACK-1", "created_by": mgr.ID,
 		"is_active": true, "proposal_number": "PROP-1999-001", "client_name": "x"})
-	r := s.do(t, http.MethodPost, contractsURL, f.Owner.Token, body)
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, contractsURL, f.Owner.Token, body)
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var k contractRes
-	decode(t, r, &k)
+	testkit.Decode(t, r, &k)
 	if loc := r.Header.Get("Location"); loc != "/api/v1/crm/contracts/"+k.ID+"/" {
 		t.Errorf("Location %q", loc)
 	}
@@ -100,7 +101,7 @@ func TestContractCreate(t *testing.T) {
 	if !reflect.DeepEqual(k, want) {
 		t.Errorf("created contract\n got: %+v\nwant: %+v", k, want)
 	}
-	obj := object(t, r)
+	obj := testkit.Object(t, r)
 	for _, key := range []string{"proposal", "proposal_number", "signed_date"} {
 		if v, ok := obj[key]; !ok || v != nil {
 			t.Errorf("%s = %v (present %v), want null", key, v, ok)
@@ -122,7 +123,7 @@ func TestContractCreate(t *testing.T) {
 		k2.ContractFileURL != "https://files.example/c.pdf" || k2.Notes != "Signed at kickoff" {
 		t.Errorf("second contract: %+v", k2)
 	}
-	f.settings(t, map[string]any{"default_currency": "JPY"})
+	f.Settings(t, map[string]any{"default_currency": "JPY"})
 	if k3 := s.postContract(t, f.Owner.Token, c.ID, map[string]any{"total_value": "5000000"}); k3.Currency != "JPY" || k3.TotalValue != "5000000" {
 		t.Errorf("JPY firm: %s %s", k3.TotalValue, k3.Currency)
 	}
@@ -131,8 +132,8 @@ func TestContractCreate(t *testing.T) {
 func TestContractCreateValidation(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	c2 := s.createClient(t, f.Owner.Token, nil)
 	ofC2 := s.postProposal(t, f.Owner.Token, c2.ID, nil)
@@ -175,10 +176,10 @@ func TestContractCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, contractsURL, f.Owner.Token, contractBody(c.ID, tc.body))
-			env := wantValidation(t, r, tc.want)
-			wantFields(t, r, env, tc.any...)
-			wantOnlyFields(t, r, env, append(slices.Collect(maps.Keys(tc.want)), tc.any...)...)
+			r := s.Do(t, http.MethodPost, contractsURL, f.Owner.Token, contractBody(c.ID, tc.body))
+			env := testkit.WantValidation(t, r, tc.want)
+			testkit.WantFields(t, r, env, tc.any...)
+			testkit.WantOnlyFields(t, r, env, append(slices.Collect(maps.Keys(tc.want)), tc.any...)...)
 		})
 	}
 	if k := s.postContract(t, f.Owner.Token, c.ID, map[string]any{"signed_date": "2026-04-01"}); k.ContractNumber != "CTR-2026-001" {
@@ -191,7 +192,7 @@ func TestContractCreateValidation(t *testing.T) {
 func TestContractPatchEffectiveValues(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	tok := f.Owner.Token
 	c := s.createClient(t, tok, nil)
 	c2 := s.createClient(t, tok, nil)
@@ -233,10 +234,10 @@ func TestContractPatchEffectiveValues(t *testing.T) {
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				t.Parallel()
-				r := s.do(t, http.MethodPatch, contractURL(k.ID), tok, tc.body)
-				env := wantValidation(t, r, tc.want)
-				wantFields(t, r, env, tc.any...)
-				wantOnlyFields(t, r, env, append(slices.Collect(maps.Keys(tc.want)), tc.any...)...)
+				r := s.Do(t, http.MethodPatch, contractURL(k.ID), tok, tc.body)
+				env := testkit.WantValidation(t, r, tc.want)
+				testkit.WantFields(t, r, env, tc.any...)
+				testkit.WantOnlyFields(t, r, env, append(slices.Collect(maps.Keys(tc.want)), tc.any...)...)
 			})
 		}
 	})
@@ -255,7 +256,7 @@ func TestContractPatchEffectiveValues(t *testing.T) {
 		if got.Proposal != nil || got.ProposalNumber != nil || got.PaymentTerms != "net_60" || got.StartDate != "2026-03-20" {
 			t.Errorf("clear proposal, one-day contract signed on its start: %+v", got)
 		}
-		fetched := object(t, s.do(t, http.MethodGet, contractURL(k.ID), tok, nil))
+		fetched := testkit.Object(t, s.Do(t, http.MethodGet, contractURL(k.ID), tok, nil))
 		fetched["notes"] = "Put back"
 		if put := s.contractDo(t, http.MethodPut, contractURL(k.ID), tok, fetched, http.StatusOK); put.Notes != "Put back" ||
 			put.ContractNumber != k.ContractNumber {
@@ -269,7 +270,7 @@ func TestContractPatchEffectiveValues(t *testing.T) {
 func TestContractActivation(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	tok := f.Owner.Token
 	c := s.createClient(t, tok, nil)
 	activate := map[string]any{"status": "active"}
@@ -285,9 +286,9 @@ func TestContractActivation(t *testing.T) {
 	}
 
 	started := s.postContract(t, tok, c.ID, map[string]any{"start_date": "2026-03-01"})
-	r := s.do(t, http.MethodPatch, contractURL(started.ID), tok, activate)
-	env := wantValidation(t, r, nil)
-	wantOnlyFields(t, r, env, "signed_date")
+	r := s.Do(t, http.MethodPatch, contractURL(started.ID), tok, activate)
+	env := testkit.WantValidation(t, r, nil)
+	testkit.WantOnlyFields(t, r, env, "signed_date")
 	if g := s.contractDo(t, http.MethodGet, contractURL(started.ID), tok, nil, http.StatusOK); g.Status != "draft" || g.SignedDate != nil {
 		t.Errorf("refused activation stored: %+v", g)
 	}
@@ -325,22 +326,22 @@ func TestContractActivation(t *testing.T) {
 
 	// "Today" is the firm's: 23:00 on 10 March in Honolulu is 11 March in UTC.
 	clk.set(time.Date(2026, 3, 11, 9, 0, 0, 0, time.UTC))
-	hnl := s.registerFirm(t)
-	hnl.settings(t, map[string]any{"timezone": "Pacific/Honolulu"})
+	hnl := s.RegisterFirm(t)
+	hnl.Settings(t, map[string]any{"timezone": "Pacific/Honolulu"})
 	hk := s.postContract(t, hnl.Owner.Token, s.createClient(t, hnl.Owner.Token, nil).ID, map[string]any{"start_date": "2026-03-10"})
 	if got := s.contractDo(t, http.MethodPatch, contractURL(hk.ID), hnl.Owner.Token, activate, http.StatusOK); deref(got.SignedDate) != "2026-03-10" || !got.IsActive {
 		t.Errorf("Honolulu: activated on its start date: %+v", got)
 	}
 	uk := s.postContract(t, tok, c.ID, map[string]any{"start_date": "2026-03-10"})
-	r = s.do(t, http.MethodPatch, contractURL(uk.ID), tok, activate)
-	wantOnlyFields(t, r, wantValidation(t, r, nil), "signed_date")
+	r = s.Do(t, http.MethodPatch, contractURL(uk.ID), tok, activate)
+	testkit.WantOnlyFields(t, r, testkit.WantValidation(t, r, nil), "signed_date")
 }
 
 func TestContractList(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	cons := f.addUser(t, roleConsultant)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, roleConsultant)
 	ca := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Acme Analytics"})
 	cb := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Borealis Bank"})
 	mk := func(clientID string, fields map[string]any) contractRes {
@@ -351,7 +352,7 @@ func TestContractList(t *testing.T) {
 	k2 := mk(ca.ID, map[string]any{"title": "Pricing sprint", "start_date": "2026-03-01", "status": "active",
 		"signed_date": "2026-02-15", "payment_terms": "net_15"})
 	k3 := mk(cb.ID, map[string]any{"title": "Retainer review", "start_date": "2026-04-01", "payment_terms": "net_15"})
-	o := s.registerFirm(t)
+	o := s.RegisterFirm(t)
 	s.postContract(t, o.Owner.Token, s.createClient(t, o.Owner.Token, map[string]any{"company_name": "Borealis Bank"}).ID, nil)
 
 	num := func(ks ...contractRes) []string { return contractNumbers(ks) }
@@ -376,25 +377,25 @@ func TestContractList(t *testing.T) {
 		{"ordering=-start_date", num(k1, k3, k2)},
 		{"ordering=created_at", num(k1, k2, k3)},
 	} {
-		pg, ks := listOf[contractRes](t, s, cons.Token, contractsURL, tc.query)
+		pg, ks := testkit.ListOf[contractRes](t, s.API, cons.Token, contractsURL, tc.query)
 		if got := contractNumbers(ks); !slices.Equal(got, tc.want) || pg.Count != int64(len(tc.want)) {
 			t.Errorf("?%s: count %d, %q, want %q", tc.query, pg.Count, got, tc.want)
 		}
 	}
-	_, ks := listOf[contractRes](t, s, cons.Token, "/api/v1/crm/contracts", "status=active")
+	_, ks := testkit.ListOf[contractRes](t, s.API, cons.Token, "/api/v1/crm/contracts", "status=active")
 	if len(ks) != 1 || !ks[0].IsActive || deref(ks[0].ClientName) != ca.CompanyName {
 		t.Errorf("list row: %+v", ks)
 	}
 	for query, field := range map[string]string{"payment_terms=net_90": "payment_terms", "status=signed": "status",
 		"client=nope": "client", "ordering=title": "ordering", "ordering=end_date": "ordering"} {
-		r := s.do(t, http.MethodGet, contractsURL+"?"+query, f.Owner.Token, nil)
+		r := s.Do(t, http.MethodGet, contractsURL+"?"+query, f.Owner.Token, nil)
 		if r.Status != http.StatusBadRequest {
 			t.Errorf("?%s: status %d, want 400: %s", query, r.Status, r.Body)
 			continue
 		}
 		var env envelope
-		decode(t, r, &env)
-		wantFields(t, r, env, field)
+		testkit.Decode(t, r, &env)
+		testkit.WantFields(t, r, env, field)
 	}
 }
 
@@ -406,11 +407,11 @@ type acceptRes struct {
 
 func (s *apiServer) accept(t testing.TB, path, token string, body any) acceptRes {
 	t.Helper()
-	r := s.do(t, http.MethodPost, path, token, body)
-	wantStatus(t, r, http.StatusOK)
+	r := s.Do(t, http.MethodPost, path, token, body)
+	testkit.WantStatus(t, r, http.StatusOK)
 	var out acceptRes
-	decode(t, r, &out)
-	if v, ok := object(t, r)["contract"]; !ok || out.Contract == nil && v != nil {
+	testkit.Decode(t, r, &out)
+	if v, ok := testkit.Object(t, r)["contract"]; !ok || out.Contract == nil && v != nil {
 		t.Errorf("contract key missing or not null: %s", r.Body)
 	}
 	return out
@@ -419,8 +420,8 @@ func (s *apiServer) accept(t testing.TB, path, token string, body any) acceptRes
 func TestProposalAccept(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p := s.postProposal(t, f.Owner.Token, c.ID, map[string]any{"status": "sent", "currency": "EUR",
 		"total_value": "2500.50", "estimated_start_date": "2026-04-01", "estimated_end_date": "2026-09-30"})
@@ -449,13 +450,13 @@ func TestProposalAccept(t *testing.T) {
 	}
 
 	// Accepting again is a refused transition, and makes no second contract.
-	r := s.do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, map[string]any{"create_contract": true})
-	wantOnlyFields(t, r, wantValidation(t, r, nil), "status")
+	r := s.Do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, map[string]any{"create_contract": true})
+	testkit.WantOnlyFields(t, r, testkit.WantValidation(t, r, nil), "status")
 	// A draft cannot be accepted (SPEC §4's transition table).
 	d := s.postProposal(t, f.Owner.Token, c.ID, nil)
-	r = s.do(t, http.MethodPost, acceptURL(d.ID), f.Owner.Token, map[string]any{"create_contract": true})
-	wantValidation(t, r, map[string][]string{"status": {"Cannot change status from draft to accepted"}})
-	if pg, _ := listOf[contractRes](t, s, f.Owner.Token, contractsURL, ""); pg.Count != 1 {
+	r = s.Do(t, http.MethodPost, acceptURL(d.ID), f.Owner.Token, map[string]any{"create_contract": true})
+	testkit.WantValidation(t, r, map[string][]string{"status": {"Cannot change status from draft to accepted"}})
+	if pg, _ := testkit.ListOf[contractRes](t, s.API, f.Owner.Token, contractsURL, ""); pg.Count != 1 {
 		t.Errorf("%d contracts after refused accepts, want 1", pg.Count)
 	}
 
@@ -474,12 +475,12 @@ func TestProposalAccept(t *testing.T) {
 		t.Errorf("contract of a proposal without dates: %+v", out.Contract)
 	}
 
-	r = s.do(t, http.MethodPost, acceptURL(d.ID), f.Owner.Token, map[string]any{"create_contract": true, "signed": true})
-	wantValidation(t, r, map[string][]string{"signed": {msgUnknownField}})
-	other := s.registerFirm(t)
-	wantNotFound(t, s.do(t, http.MethodPost, acceptURL(d.ID), other.Owner.Token, map[string]any{"create_contract": true}))
-	wantNotFound(t, s.do(t, http.MethodPost, acceptURL("0193a000-0000-7000-8000-000000000000"), f.Owner.Token, nil))
-	wantNotFound(t, s.do(t, http.MethodPost, acceptURL("nope"), f.Owner.Token, nil))
+	r = s.Do(t, http.MethodPost, acceptURL(d.ID), f.Owner.Token, map[string]any{"create_contract": true, "signed": true})
+	testkit.WantValidation(t, r, map[string][]string{"signed": {msgUnknownField}})
+	other := s.RegisterFirm(t)
+	testkit.WantNotFound(t, s.Do(t, http.MethodPost, acceptURL(d.ID), other.Owner.Token, map[string]any{"create_contract": true}))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPost, acceptURL("0193a000-0000-7000-8000-000000000000"), f.Owner.Token, nil))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPost, acceptURL("nope"), f.Owner.Token, nil))
 }
 
 // SPEC §1: managers and up write proposals and contracts; a consultant edits the ones they
@@ -488,19 +489,19 @@ func TestProposalAccept(t *testing.T) {
 func TestProposalContractPermissions(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	u := f.roles(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	u := f.Roles(t)
+	other := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	bad := map[string]any{"total_value": "-1", "status": "bogus", "nope": 1}
 
 	for _, role := range []string{roleOwner, roleAdmin, roleManager, roleConsultant, roleAccountant} {
 		tok := u[role].Token
 		if role == roleConsultant || role == roleAccountant {
-			wantForbidden(t, s.do(t, http.MethodPost, proposalsURL, tok, proposalBody(c.ID, nil)))
-			wantForbidden(t, s.do(t, http.MethodPost, contractsURL, tok, contractBody(c.ID, nil)))
-			wantForbidden(t, s.do(t, http.MethodPost, proposalsURL, tok, bad))
-			wantForbidden(t, s.do(t, http.MethodPost, contractsURL, tok, bad))
+			testkit.WantForbidden(t, s.Do(t, http.MethodPost, proposalsURL, tok, proposalBody(c.ID, nil)))
+			testkit.WantForbidden(t, s.Do(t, http.MethodPost, contractsURL, tok, contractBody(c.ID, nil)))
+			testkit.WantForbidden(t, s.Do(t, http.MethodPost, proposalsURL, tok, bad))
+			testkit.WantForbidden(t, s.Do(t, http.MethodPost, contractsURL, tok, bad))
 			continue
 		}
 		if p := s.postProposal(t, tok, c.ID, nil); deref(p.CreatedBy) != u[role].ID {
@@ -510,10 +511,10 @@ func TestProposalContractPermissions(t *testing.T) {
 	}
 
 	// Consultants cannot create, so a consultant's own proposal is one they made as a manager.
-	former := f.addUser(t, roleManager)
+	former := f.AddUser(t, roleManager)
 	mineP := s.postProposal(t, former.Token, c.ID, map[string]any{"status": "sent"})
 	mineK := s.postContract(t, former.Token, c.ID, nil)
-	wantStatus(t, s.do(t, http.MethodPatch, "/api/firm/users/"+former.ID+"/", f.Owner.Token,
+	testkit.WantStatus(t, s.Do(t, http.MethodPatch, "/api/firm/users/"+former.ID+"/", f.Owner.Token,
 		map[string]any{"role": roleConsultant}), http.StatusOK)
 	theirsP := s.postProposal(t, f.Owner.Token, c.ID, map[string]any{"status": "sent"})
 	theirsK := s.postContract(t, f.Owner.Token, c.ID, nil)
@@ -523,15 +524,15 @@ func TestProposalContractPermissions(t *testing.T) {
 	}
 	s.contractDo(t, http.MethodPatch, contractURL(mineK.ID), former.Token, map[string]any{"notes": "Mine"}, http.StatusOK)
 	for _, path := range []string{proposalURL(mineP.ID), contractURL(mineK.ID)} {
-		fetched := object(t, s.do(t, http.MethodGet, path, former.Token, nil))
+		fetched := testkit.Object(t, s.Do(t, http.MethodGet, path, former.Token, nil))
 		fetched["description"] = "Put by its creator"
-		wantStatus(t, s.do(t, http.MethodPut, path, former.Token, fetched), http.StatusOK)
+		testkit.WantStatus(t, s.Do(t, http.MethodPut, path, former.Token, fetched), http.StatusOK)
 		// Updating is not deleting: consultants delete nothing.
-		wantForbidden(t, s.do(t, http.MethodDelete, path, former.Token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, path, former.Token, nil))
 	}
 	// Accepting their own proposal is an update; creating its contract is not theirs to do, and
 	// the refusal leaves the proposal as it was.
-	wantForbidden(t, s.do(t, http.MethodPost, acceptURL(mineP.ID), former.Token, map[string]any{"create_contract": true}))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPost, acceptURL(mineP.ID), former.Token, map[string]any{"create_contract": true}))
 	if p := s.getProposal(t, former.Token, mineP.ID); p.Status != "sent" || p.AcceptedAt != nil {
 		t.Errorf("refused accept changed the proposal: %+v", p)
 	}
@@ -548,19 +549,19 @@ func TestProposalContractPermissions(t *testing.T) {
 	}
 	for _, ro := range readOnly {
 		for _, path := range []string{proposalURL(ro.p), contractURL(ro.k)} {
-			wantStatus(t, s.do(t, http.MethodGet, path, ro.token, nil), http.StatusOK)
-			fetched := object(t, s.do(t, http.MethodGet, path, ro.token, nil))
+			testkit.WantStatus(t, s.Do(t, http.MethodGet, path, ro.token, nil), http.StatusOK)
+			fetched := testkit.Object(t, s.Do(t, http.MethodGet, path, ro.token, nil))
 			for _, body := range []map[string]any{{"notes": "x", "title": "x"}, bad} {
-				wantForbidden(t, s.do(t, http.MethodPatch, path, ro.token, body))
-				wantForbidden(t, s.do(t, http.MethodPut, path, ro.token, body))
+				testkit.WantForbidden(t, s.Do(t, http.MethodPatch, path, ro.token, body))
+				testkit.WantForbidden(t, s.Do(t, http.MethodPut, path, ro.token, body))
 			}
-			wantForbidden(t, s.do(t, http.MethodPut, path, ro.token, fetched))
-			wantForbidden(t, s.do(t, http.MethodDelete, path, ro.token, nil))
+			testkit.WantForbidden(t, s.Do(t, http.MethodPut, path, ro.token, fetched))
+			testkit.WantForbidden(t, s.Do(t, http.MethodDelete, path, ro.token, nil))
 		}
-		wantForbidden(t, s.do(t, http.MethodPost, acceptURL(ro.p), ro.token, nil))
-		wantForbidden(t, s.do(t, http.MethodPost, acceptURL(ro.p), ro.token, map[string]any{"create_contract": "bad"}))
-		listOf[proposalRes](t, s, ro.token, proposalsURL, "")
-		listOf[contractRes](t, s, ro.token, contractsURL, "")
+		testkit.WantForbidden(t, s.Do(t, http.MethodPost, acceptURL(ro.p), ro.token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPost, acceptURL(ro.p), ro.token, map[string]any{"create_contract": "bad"}))
+		testkit.ListOf[proposalRes](t, s.API, ro.token, proposalsURL, "")
+		testkit.ListOf[contractRes](t, s.API, ro.token, contractsURL, "")
 	}
 	if p := s.getProposal(t, f.Owner.Token, theirsP.ID); p.Status != "sent" || p.Title != theirsP.Title {
 		t.Errorf("refused writes changed the proposal: %+v", p)
@@ -571,15 +572,15 @@ func TestProposalContractPermissions(t *testing.T) {
 
 	// Another firm: 404 for every method, whatever the body.
 	for _, path := range []string{proposalURL(theirsP.ID), contractURL(theirsK.ID)} {
-		wantNotFound(t, s.do(t, http.MethodGet, path, other.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, path, other.Owner.Token, nil))
 		for _, body := range []map[string]any{{"title": "x"}, bad} {
-			wantNotFound(t, s.do(t, http.MethodPatch, path, other.Owner.Token, body))
-			wantNotFound(t, s.do(t, http.MethodPut, path, other.Owner.Token, body))
+			testkit.WantNotFound(t, s.Do(t, http.MethodPatch, path, other.Owner.Token, body))
+			testkit.WantNotFound(t, s.Do(t, http.MethodPut, path, other.Owner.Token, body))
 		}
-		wantNotFound(t, s.do(t, http.MethodDelete, path, other.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, path, other.Owner.Token, nil))
 	}
-	wantNotFound(t, s.do(t, http.MethodPost, acceptURL(theirsP.ID), other.Owner.Token, map[string]any{"create_contract": true}))
-	if pg, _ := listOf[proposalRes](t, s, other.Owner.Token, proposalsURL, "client="+c.ID); pg.Count != 0 {
+	testkit.WantNotFound(t, s.Do(t, http.MethodPost, acceptURL(theirsP.ID), other.Owner.Token, map[string]any{"create_contract": true}))
+	if pg, _ := testkit.ListOf[proposalRes](t, s.API, other.Owner.Token, proposalsURL, "client="+c.ID); pg.Count != 0 {
 		t.Errorf("another firm lists %d proposals of the client", pg.Count)
 	}
 
@@ -590,6 +591,6 @@ func TestProposalContractPermissions(t *testing.T) {
 		t.Errorf("manager accept: no contract")
 	}
 	s.contractDo(t, http.MethodPatch, contractURL(theirsK.ID), mgr, map[string]any{"status": "on_hold"}, http.StatusOK)
-	wantStatus(t, s.do(t, http.MethodDelete, contractURL(theirsK.ID), mgr, nil), http.StatusNoContent)
-	wantStatus(t, s.do(t, http.MethodDelete, contractURL(mineK.ID), mgr, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, contractURL(theirsK.ID), mgr, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, contractURL(mineK.ID), mgr, nil), http.StatusNoContent)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/consultantpro/consultantpro/internal/testkit"
 	"io"
 	"net/http"
 	"slices"
@@ -18,9 +19,9 @@ func TestDocumentNumbering(t *testing.T) {
 	t.Parallel()
 	// 05:00 UTC on 1 January 2027 is still 19:00 on 31 December 2026 in Honolulu.
 	s, clk := startCRMServerAt(t, time.Date(2027, 1, 1, 5, 0, 0, 0, time.UTC))
-	utc := s.registerFirm(t)
-	hnl := s.registerFirm(t)
-	hnl.settings(t, map[string]any{"timezone": "Pacific/Honolulu"})
+	utc := s.RegisterFirm(t)
+	hnl := s.RegisterFirm(t)
+	hnl.Settings(t, map[string]any{"timezone": "Pacific/Honolulu"})
 	uc := s.createClient(t, utc.Owner.Token, nil)
 	hc := s.createClient(t, hnl.Owner.Token, nil)
 	valid := map[string]any{"valid_until": "2027-06-30"}
@@ -47,18 +48,18 @@ func TestDocumentNumbering(t *testing.T) {
 	check(hnl, hc.ID, "PROP-2027-001", "CTR-2027-001")
 
 	// A firm's prefixes apply to new numbers; the count goes on; old numbers stay.
-	utc.settings(t, map[string]any{"proposal_prefix": "Q", "contract_prefix": "K-EU"})
+	utc.Settings(t, map[string]any{"proposal_prefix": "Q", "contract_prefix": "K-EU"})
 	check(utc, uc.ID, "Q-2027-003", "K-EU-2027-003")
-	_, ps := listOf[proposalRes](t, s, utc.Owner.Token, proposalsURL, "ordering=created_at")
+	_, ps := testkit.ListOf[proposalRes](t, s.API, utc.Owner.Token, proposalsURL, "ordering=created_at")
 	if got := proposalNumbers(ps); !slices.Equal(got, []string{"PROP-2027-001", "PROP-2027-002", "Q-2027-003"}) {
 		t.Errorf("numbers after the prefix change: %q", got)
 	}
 	// A deleted document's number is not given out again.
-	wantStatus(t, s.do(t, http.MethodDelete, proposalURL(ps[2].ID), utc.Owner.Token, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, proposalURL(ps[2].ID), utc.Owner.Token, nil), http.StatusNoContent)
 	check(utc, uc.ID, "Q-2027-004", "K-EU-2027-004")
 
 	// A new firm starts at 001 whatever the others have used.
-	fresh := s.registerFirm(t)
+	fresh := s.RegisterFirm(t)
 	check(fresh, s.createClient(t, fresh.Owner.Token, nil).ID, "PROP-2027-001", "CTR-2027-001")
 }
 
@@ -96,13 +97,13 @@ func postOnce(s *apiServer, rq postReq) sent {
 	if err != nil {
 		return sent{err: err}
 	}
-	req, err := http.NewRequest(http.MethodPost, s.srv.URL+rq.path, bytes.NewReader(raw))
+	req, err := http.NewRequest(http.MethodPost, s.Srv.URL+rq.path, bytes.NewReader(raw))
 	if err != nil {
 		return sent{err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+rq.token)
-	res, err := s.srv.Client().Do(req)
+	res, err := s.Srv.Client().Do(req)
 	if err != nil {
 		return sent{err: err}
 	}
@@ -142,8 +143,8 @@ func wantNumbers(t *testing.T, answers []sent, status int, field, prefix string)
 func TestDocumentNumbersUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
 	c := s.createClient(t, f.Owner.Token, nil)
 	const n = 50
 	tokens := []string{f.Owner.Token, mgr.Token}
@@ -163,7 +164,7 @@ func TestDocumentNumbersUnderConcurrency(t *testing.T) {
 		wantNumbers(t, postAll(s, reqs), http.StatusCreated, "contract_number", "CTR-2026")
 	})
 	t.Run("contracts from accepted proposals, mixed with direct ones", func(t *testing.T) {
-		_, ps := listOf[proposalRes](t, s, f.Owner.Token, proposalsURL, "page_size=20&ordering=proposal_number")
+		_, ps := testkit.ListOf[proposalRes](t, s.API, f.Owner.Token, proposalsURL, "page_size=20&ordering=proposal_number")
 		reqs := make([]postReq, 0, 40)
 		for i, p := range ps {
 			reqs = append(reqs, postReq{acceptURL(p.ID), tokens[i%2], map[string]any{"create_contract": true}},
@@ -207,7 +208,7 @@ func TestDocumentNumbersUnderConcurrency(t *testing.T) {
 func TestDocumentNumbersPerFirmUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	a, b := s.registerFirm(t), s.registerFirm(t)
+	a, b := s.RegisterFirm(t), s.RegisterFirm(t)
 	ca, cb := s.createClient(t, a.Owner.Token, nil), s.createClient(t, b.Owner.Token, nil)
 	const n = 25
 	reqs := make([]postReq, 0, 2*n)
@@ -233,7 +234,7 @@ func TestDocumentNumbersPerFirmUnderConcurrency(t *testing.T) {
 func TestProposalAcceptedOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p := s.postProposal(t, f.Owner.Token, c.ID, map[string]any{"status": "sent"})
 	reqs := make([]postReq, 10)
@@ -254,7 +255,7 @@ func TestProposalAcceptedOnceUnderConcurrency(t *testing.T) {
 	if ok != 1 {
 		t.Errorf("%d accepts succeeded, want 1", ok)
 	}
-	if pg, ks := listOf[contractRes](t, s, f.Owner.Token, contractsURL, ""); pg.Count != 1 || ks[0].ContractNumber != "CTR-2026-001" {
+	if pg, ks := testkit.ListOf[contractRes](t, s.API, f.Owner.Token, contractsURL, ""); pg.Count != 1 || ks[0].ContractNumber != "CTR-2026-001" {
 		t.Errorf("contracts: %q", contractNumbers(ks))
 	}
 }
@@ -264,7 +265,7 @@ func TestProposalAcceptedOnceUnderConcurrency(t *testing.T) {
 func TestProposalAcceptIsAtomic(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	// A contract failure reachable over HTTP after the proposal's UPDATE has run: estimated
 	// dates both on 9999-12-31 are a valid proposal (the end is not before the start), but the
@@ -272,15 +273,15 @@ func TestProposalAcceptIsAtomic(t *testing.T) {
 	p := s.postProposal(t, f.Owner.Token, c.ID, map[string]any{"status": "sent",
 		"estimated_start_date": "9999-12-31", "estimated_end_date": "9999-12-31"})
 	clk.add(time.Minute) // so that a committed UPDATE would show in updated_at
-	r := s.do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, map[string]any{"create_contract": true})
+	r := s.Do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, map[string]any{"create_contract": true})
 	if r.Status == http.StatusOK {
 		t.Fatalf("the contract no longer fails to be created, find another trigger: %s", r.Body)
 	}
-	wantValidation(t, r, nil)
+	testkit.WantValidation(t, r, nil)
 	if got := s.getProposal(t, f.Owner.Token, p.ID); got.Status != "sent" || got.AcceptedAt != nil || got.UpdatedAt != p.UpdatedAt {
 		t.Errorf("the proposal changed although the contract was not created: %+v", got)
 	}
-	if pg, _ := listOf[contractRes](t, s, f.Owner.Token, contractsURL, ""); pg.Count != 0 {
+	if pg, _ := testkit.ListOf[contractRes](t, s.API, f.Owner.Token, contractsURL, ""); pg.Count != 0 {
 		t.Errorf("%d contracts", pg.Count)
 	}
 	// The proposal can still be accepted without a contract; the contract numbers start at 001.

@@ -60,7 +60,7 @@ func startCRMServerAt(t testing.TB, at time.Time) (*apiServer, *crmClock) {
 		srv.Close()
 		a.Close()
 	})
-	return &apiServer{t: t, srv: &testkit.Server{Server: srv, App: a}}, clk
+	return &apiServer{&testkit.API{Srv: &testkit.Server{Server: srv, App: a}}}, clk
 }
 
 // Paths of SPEC §4 under the /api alias.
@@ -113,10 +113,10 @@ func proposalBody(clientID string, fields map[string]any) map[string]any {
 // postProposal creates a proposal from proposalBody and returns it.
 func (s *apiServer) postProposal(t testing.TB, token, clientID string, fields map[string]any) proposalRes {
 	t.Helper()
-	r := s.do(t, http.MethodPost, proposalsURL, token, proposalBody(clientID, fields))
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, proposalsURL, token, proposalBody(clientID, fields))
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var p proposalRes
-	decode(t, r, &p)
+	testkit.Decode(t, r, &p)
 	if p.ID == "" {
 		t.Fatalf("create proposal: no id: %s", r.Body)
 	}
@@ -126,11 +126,11 @@ func (s *apiServer) postProposal(t testing.TB, token, clientID string, fields ma
 // proposalDo sends a request about a proposal, expects the status and decodes a 200 answer.
 func (s *apiServer) proposalDo(t testing.TB, method, path, token string, body any, status int) proposalRes {
 	t.Helper()
-	r := s.do(t, method, path, token, body)
-	wantStatus(t, r, status)
+	r := s.Do(t, method, path, token, body)
+	testkit.WantStatus(t, r, status)
 	var p proposalRes
 	if status == http.StatusOK {
-		decode(t, r, &p)
+		testkit.Decode(t, r, &p)
 	}
 	return p
 }
@@ -158,18 +158,18 @@ func proposalNumbers(ps []proposalRes) []string {
 func TestProposalCreate(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
 	c := s.createClient(t, f.Owner.Token, nil)
 
 	// Read-only fields in the body are ignored (SPEC §2: no mass assignment).
 	body := proposalBody(c.ID, map[string]any{"total_value": 1600, "proposal_number": "HACK-1",
 		"created_by": mgr.ID, "sent_at": "2020-01-01T00:00:00Z", "accepted_at": "2020-01-01T00:00:00Z",
 		"is_expired": true, "client_name": "Someone Else", "id": "0193a000-0000-7000-8000-000000000000"})
-	r := s.do(t, http.MethodPost, proposalsURL, f.Owner.Token, body)
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, proposalsURL, f.Owner.Token, body)
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var p proposalRes
-	decode(t, r, &p)
+	testkit.Decode(t, r, &p)
 	if loc := r.Header.Get("Location"); loc != "/api/v1/crm/proposals/"+p.ID+"/" {
 		t.Errorf("Location %q", loc)
 	}
@@ -181,7 +181,7 @@ func TestProposalCreate(t *testing.T) {
 		t.Errorf("created proposal\n got: %+v\nwant: %+v", p, want)
 	}
 	// Empty relations and stamps are null, never omitted (SPEC §2).
-	obj := object(t, r)
+	obj := testkit.Object(t, r)
 	for _, k := range []string{"estimated_start_date", "estimated_end_date", "sent_at", "accepted_at"} {
 		if v, ok := obj[k]; !ok || v != nil {
 			t.Errorf("%s = %v (present %v), want null", k, v, ok)
@@ -192,11 +192,11 @@ func TestProposalCreate(t *testing.T) {
 	}
 
 	// The canonical path, no slash, by a manager: next number, created_by is the caller.
-	r = s.do(t, http.MethodPost, "/api/v1/crm/proposals", mgr.Token, proposalBody(c.ID, map[string]any{
+	r = s.Do(t, http.MethodPost, "/api/v1/crm/proposals", mgr.Token, proposalBody(c.ID, map[string]any{
 		"status": "sent", "estimated_start_date": "2026-04-01", "estimated_end_date": "2026-04-01"}))
-	wantStatus(t, r, http.StatusCreated)
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var p2 proposalRes
-	decode(t, r, &p2)
+	testkit.Decode(t, r, &p2)
 	if p2.ProposalNumber != "PROP-2026-002" || deref(p2.CreatedBy) != mgr.ID || p2.Status != "sent" {
 		t.Errorf("second proposal: number %s, created_by %s, status %s", p2.ProposalNumber, deref(p2.CreatedBy), p2.Status)
 	}
@@ -209,7 +209,7 @@ func TestProposalCreate(t *testing.T) {
 	}
 
 	// The currency defaults to the firm's, and money renders with its minor digits.
-	f.settings(t, map[string]any{"default_currency": "JPY"})
+	f.Settings(t, map[string]any{"default_currency": "JPY"})
 	p3 := s.postProposal(t, f.Owner.Token, c.ID, map[string]any{"total_value": "250000"})
 	if p3.Currency != "JPY" || p3.TotalValue != "250000" {
 		t.Errorf("JPY firm: %s %s", p3.TotalValue, p3.Currency)
@@ -229,8 +229,8 @@ func TestProposalCreate(t *testing.T) {
 func TestProposalCreateValidation(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	foreign := s.createClient(t, other.Owner.Token, nil)
 
@@ -280,11 +280,11 @@ func TestProposalCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, proposalsURL, f.Owner.Token, proposalBody(c.ID, tc.body))
-			env := wantValidation(t, r, tc.want)
-			wantFields(t, r, env, tc.any...)
+			r := s.Do(t, http.MethodPost, proposalsURL, f.Owner.Token, proposalBody(c.ID, tc.body))
+			env := testkit.WantValidation(t, r, tc.want)
+			testkit.WantFields(t, r, env, tc.any...)
 			if tc.only {
-				wantOnlyFields(t, r, env, append(slices.Collect(maps.Keys(tc.want)), tc.any...)...)
+				testkit.WantOnlyFields(t, r, env, append(slices.Collect(maps.Keys(tc.want)), tc.any...)...)
 			}
 		})
 	}
@@ -298,7 +298,7 @@ func TestProposalCreateValidation(t *testing.T) {
 func TestProposalValidUntilOverTime(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	tok := f.Owner.Token
 	c := s.createClient(t, tok, nil)
 	draft := s.postProposal(t, tok, c.ID, map[string]any{"valid_until": clk.today()}) // today is allowed
@@ -326,7 +326,7 @@ func TestProposalValidUntilOverTime(t *testing.T) {
 	if got.Title != "Renamed" || got.ValidUntil != draft.ValidUntil || !got.IsExpired {
 		t.Errorf("PATCH title: %+v", got)
 	}
-	fetched := object(t, s.do(t, http.MethodGet, proposalURL(draft.ID), tok, nil))
+	fetched := testkit.Object(t, s.Do(t, http.MethodGet, proposalURL(draft.ID), tok, nil))
 	fetched["description"] = "Put back"
 	if got := s.proposalDo(t, http.MethodPut, proposalURL(draft.ID), tok, fetched, http.StatusOK); got.Description != "Put back" {
 		t.Errorf("PUT of the fetched proposal: %+v", got)
@@ -334,16 +334,16 @@ func TestProposalValidUntilOverTime(t *testing.T) {
 	// Sending the same stored date is no change.
 	s.patchProposal(t, tok, draft.ID, map[string]any{"valid_until": draft.ValidUntil})
 	// A changed valid_until in the past is refused.
-	wantValidation(t, s.do(t, http.MethodPatch, proposalURL(draft.ID), tok, map[string]any{"valid_until": "2026-03-19"}),
+	testkit.WantValidation(t, s.Do(t, http.MethodPatch, proposalURL(draft.ID), tok, map[string]any{"valid_until": "2026-03-19"}),
 		map[string][]string{"valid_until": {msgValidUntilPast}})
 
 	// Sending with the stored, past valid_until is refused with SPEC's exact body.
-	r := s.do(t, http.MethodPatch, proposalURL(other.ID), tok, map[string]any{"status": "sent"})
-	env := wantValidation(t, r, map[string][]string{"status": {msgSendExpired}})
-	wantOnlyFields(t, r, env, "status")
+	r := s.Do(t, http.MethodPatch, proposalURL(other.ID), tok, map[string]any{"status": "sent"})
+	env := testkit.WantValidation(t, r, map[string][]string{"status": {msgSendExpired}})
+	testkit.WantOnlyFields(t, r, env, "status")
 	// The incoming valid_until is the effective one: past → refused on both fields...
-	r = s.do(t, http.MethodPatch, proposalURL(other.ID), tok, map[string]any{"status": "sent", "valid_until": "2026-03-19"})
-	wantValidation(t, r, map[string][]string{"status": {msgSendExpired}, "valid_until": {msgValidUntilPast}})
+	r = s.Do(t, http.MethodPatch, proposalURL(other.ID), tok, map[string]any{"status": "sent", "valid_until": "2026-03-19"})
+	testkit.WantValidation(t, r, map[string][]string{"status": {msgSendExpired}, "valid_until": {msgValidUntilPast}})
 	if g := s.getProposal(t, tok, other.ID); g.Status != "draft" || g.SentAt != nil || g.ValidUntil != "2026-03-12" {
 		t.Errorf("refused changes were stored: %+v", g)
 	}
@@ -363,9 +363,9 @@ func TestProposalValidUntilOverTime(t *testing.T) {
 func TestProposalTodayInFirmTimeZone(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, time.Date(2026, 3, 11, 9, 0, 0, 0, time.UTC))
-	hnl := s.registerFirm(t)
-	hnl.settings(t, map[string]any{"timezone": "Pacific/Honolulu"})
-	utc := s.registerFirm(t)
+	hnl := s.RegisterFirm(t)
+	hnl.Settings(t, map[string]any{"timezone": "Pacific/Honolulu"})
+	utc := s.RegisterFirm(t)
 	hc := s.createClient(t, hnl.Owner.Token, nil)
 	uc := s.createClient(t, utc.Owner.Token, nil)
 
@@ -377,7 +377,7 @@ func TestProposalTodayInFirmTimeZone(t *testing.T) {
 	if sent.Status != "sent" || sent.IsExpired {
 		t.Errorf("Honolulu: sent on its last valid day: %+v", sent)
 	}
-	wantValidation(t, s.do(t, http.MethodPost, proposalsURL, utc.Owner.Token,
+	testkit.WantValidation(t, s.Do(t, http.MethodPost, proposalsURL, utc.Owner.Token,
 		proposalBody(uc.ID, map[string]any{"valid_until": "2026-03-10"})),
 		map[string][]string{"valid_until": {msgValidUntilPast}})
 
@@ -385,7 +385,7 @@ func TestProposalTodayInFirmTimeZone(t *testing.T) {
 	if got := s.getProposal(t, hnl.Owner.Token, p.ID); !got.IsExpired {
 		t.Errorf("Honolulu, the day after valid_until: is_expired false")
 	}
-	if _, ps := listOf[proposalRes](t, s, hnl.Owner.Token, proposalsURL, ""); len(ps) != 2 || !ps[0].IsExpired || !ps[1].IsExpired {
+	if _, ps := testkit.ListOf[proposalRes](t, s.API, hnl.Owner.Token, proposalsURL, ""); len(ps) != 2 || !ps[0].IsExpired || !ps[1].IsExpired {
 		t.Errorf("list: is_expired not computed per row: %+v", ps)
 	}
 }
@@ -395,19 +395,19 @@ func TestProposalTodayInFirmTimeZone(t *testing.T) {
 func TestProposalPatchRefusals(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p := s.postProposal(t, f.Owner.Token, c.ID, map[string]any{"total_value": "1600.50"})
 	for _, field := range []string{"client", "title", "description", "total_value", "valid_until"} {
-		r := s.do(t, http.MethodPatch, proposalURL(p.ID), f.Owner.Token, map[string]any{field: nil})
+		r := s.Do(t, http.MethodPatch, proposalURL(p.ID), f.Owner.Token, map[string]any{field: nil})
 		if r.Status != http.StatusBadRequest {
 			t.Errorf("PATCH {%q: null}: status %d, want 400", field, r.Status)
 			continue
 		}
-		wantOnlyFields(t, r, wantValidation(t, r, nil), field)
+		testkit.WantOnlyFields(t, r, testkit.WantValidation(t, r, nil), field)
 	}
-	r := s.do(t, http.MethodPatch, proposalURL(p.ID), f.Owner.Token, map[string]any{"currency": "JPY"})
-	wantOnlyFields(t, r, wantValidation(t, r, map[string][]string{"total_value": {msgNoDecimals}}), "total_value")
+	r := s.Do(t, http.MethodPatch, proposalURL(p.ID), f.Owner.Token, map[string]any{"currency": "JPY"})
+	testkit.WantOnlyFields(t, r, testkit.WantValidation(t, r, map[string][]string{"total_value": {msgNoDecimals}}), "total_value")
 	if got := s.getProposal(t, f.Owner.Token, p.ID); !reflect.DeepEqual(got, p) {
 		t.Errorf("refused changes were stored:\n got %+v\nwant %+v", got, p)
 	}
@@ -416,7 +416,7 @@ func TestProposalPatchRefusals(t *testing.T) {
 func TestProposalTransitions(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	tok := f.Owner.Token
 	c := s.createClient(t, tok, nil)
 	// reach is the way from a new draft to each status.
@@ -440,18 +440,18 @@ func TestProposalTransitions(t *testing.T) {
 				for _, st := range reach[from] {
 					p = s.patchProposal(t, tok, p.ID, map[string]any{"status": st})
 				}
-				r := s.do(t, http.MethodPatch, proposalURL(p.ID), tok, map[string]any{"status": to})
+				r := s.Do(t, http.MethodPatch, proposalURL(p.ID), tok, map[string]any{"status": to})
 				if !slices.Contains(ok[from], to) {
-					env := wantValidation(t, r, map[string][]string{"status": {"Cannot change status from " + from + " to " + to}})
-					wantOnlyFields(t, r, env, "status")
+					env := testkit.WantValidation(t, r, map[string][]string{"status": {"Cannot change status from " + from + " to " + to}})
+					testkit.WantOnlyFields(t, r, env, "status")
 					if g := s.getProposal(t, tok, p.ID); g.Status != from {
 						t.Errorf("refused change stored: status %s", g.Status)
 					}
 					return
 				}
-				wantStatus(t, r, http.StatusOK)
+				testkit.WantStatus(t, r, http.StatusOK)
 				var got proposalRes
-				decode(t, r, &got)
+				testkit.Decode(t, r, &got)
 				if got.Status != to {
 					t.Fatalf("status %s, want %s", got.Status, to)
 				}
@@ -490,9 +490,9 @@ func TestProposalTransitions(t *testing.T) {
 func TestProposalList(t *testing.T) {
 	t.Parallel()
 	s, clk := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
-	acc := f.addUser(t, roleAccountant)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
+	acc := f.AddUser(t, roleAccountant)
 	ca := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Acme Analytics"})
 	cb := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Borealis Bank"})
 	mk := func(token, clientID string, fields map[string]any) proposalRes {
@@ -503,7 +503,7 @@ func TestProposalList(t *testing.T) {
 	p2 := mk(mgr.Token, ca.ID, map[string]any{"title": "Operating model", "valid_until": "2026-04-30", "status": "sent"})
 	p3 := mk(mgr.Token, cb.ID, map[string]any{"title": "Pricing review", "valid_until": "2026-05-31"})
 	// Another firm's proposals never show.
-	o := s.registerFirm(t)
+	o := s.RegisterFirm(t)
 	s.postProposal(t, o.Owner.Token, s.createClient(t, o.Owner.Token, map[string]any{"company_name": "Acme Analytics"}).ID,
 		map[string]any{"title": "Pricing strategy"})
 
@@ -533,67 +533,67 @@ func TestProposalList(t *testing.T) {
 		{"ordering=-created_at", num(p3, p2, p1)},
 	}
 	for _, tc := range tests {
-		pg, ps := listOf[proposalRes](t, s, acc.Token, proposalsURL, tc.query)
+		pg, ps := testkit.ListOf[proposalRes](t, s.API, acc.Token, proposalsURL, tc.query)
 		if got := proposalNumbers(ps); !slices.Equal(got, tc.want) || pg.Count != int64(len(tc.want)) {
 			t.Errorf("?%s: count %d, %q, want %q", tc.query, pg.Count, got, tc.want)
 		}
 	}
-	if _, ps := listOf[proposalRes](t, s, acc.Token, "/api/v1/crm/proposals", "client="+cb.ID); len(ps) != 1 ||
+	if _, ps := testkit.ListOf[proposalRes](t, s.API, acc.Token, "/api/v1/crm/proposals", "client="+cb.ID); len(ps) != 1 ||
 		deref(ps[0].ClientName) != cb.CompanyName || ps[0].Title != "Pricing review" {
 		t.Errorf("list row: %+v", ps)
 	}
 	for query, field := range map[string]string{"status=won": "status", "client=acme": "client",
 		"created_by=42": "created_by", "ordering=title": "ordering", "ordering=total_value": "ordering"} {
-		r := s.do(t, http.MethodGet, proposalsURL+"?"+query, f.Owner.Token, nil)
+		r := s.Do(t, http.MethodGet, proposalsURL+"?"+query, f.Owner.Token, nil)
 		if r.Status != http.StatusBadRequest {
 			t.Errorf("?%s: status %d, want 400: %s", query, r.Status, r.Body)
 			continue
 		}
 		var env envelope
-		decode(t, r, &env)
-		wantFields(t, r, env, field)
+		testkit.Decode(t, r, &env)
+		testkit.WantFields(t, r, env, field)
 	}
 }
 
 func TestProposalDelete(t *testing.T) {
 	t.Parallel()
 	s, _ := startCRMServerAt(t, t0)
-	f := s.registerFirm(t)
-	mgr := f.addUser(t, roleManager)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p := s.postProposal(t, f.Owner.Token, c.ID, nil)
 
-	r := s.do(t, http.MethodDelete, proposalURL(p.ID), mgr.Token, nil)
-	wantStatus(t, r, http.StatusNoContent)
+	r := s.Do(t, http.MethodDelete, proposalURL(p.ID), mgr.Token, nil)
+	testkit.WantStatus(t, r, http.StatusNoContent)
 	if len(r.Body) != 0 {
 		t.Errorf("204 with a body: %s", r.Body)
 	}
-	wantNotFound(t, s.do(t, http.MethodGet, proposalURL(p.ID), f.Owner.Token, nil))
-	wantNotFound(t, s.do(t, http.MethodDelete, proposalURL(p.ID), f.Owner.Token, nil))
-	wantNotFound(t, s.do(t, http.MethodPatch, proposalURL(p.ID), f.Owner.Token, map[string]any{"title": "x"}))
-	wantNotFound(t, s.do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, nil))
+	testkit.WantNotFound(t, s.Do(t, http.MethodGet, proposalURL(p.ID), f.Owner.Token, nil))
+	testkit.WantNotFound(t, s.Do(t, http.MethodDelete, proposalURL(p.ID), f.Owner.Token, nil))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPatch, proposalURL(p.ID), f.Owner.Token, map[string]any{"title": "x"}))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, nil))
 
 	// A proposal a contract refers to cannot be deleted (409), until the contract is gone.
 	used := s.postProposal(t, f.Owner.Token, c.ID, nil)
 	k := s.postContract(t, f.Owner.Token, c.ID, map[string]any{"proposal": used.ID})
-	wantError(t, s.do(t, http.MethodDelete, proposalURL(used.ID), mgr.Token, nil), http.StatusConflict, "Conflict", "CONFLICT")
+	testkit.WantError(t, s.Do(t, http.MethodDelete, proposalURL(used.ID), mgr.Token, nil), http.StatusConflict, "Conflict", "CONFLICT")
 	s.getProposal(t, f.Owner.Token, used.ID)
 
 	// A client with proposals or contracts cannot be deleted either (SPEC §4's message).
-	env := wantError(t, s.do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil), http.StatusConflict, "Conflict", "CONFLICT")
+	env := testkit.WantError(t, s.Do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil), http.StatusConflict, "Conflict", "CONFLICT")
 	if env.Error.Message != msgClientInUse {
 		t.Errorf("delete client with proposals: message %q, want %q", env.Error.Message, msgClientInUse)
 	}
 	onlyContract := s.createClient(t, f.Owner.Token, nil)
 	s.postContract(t, f.Owner.Token, onlyContract.ID, nil)
-	env = wantError(t, s.do(t, http.MethodDelete, clientPath(onlyContract.ID), f.Owner.Token, nil), http.StatusConflict, "Conflict", "CONFLICT")
+	env = testkit.WantError(t, s.Do(t, http.MethodDelete, clientPath(onlyContract.ID), f.Owner.Token, nil), http.StatusConflict, "Conflict", "CONFLICT")
 	if env.Error.Message != msgClientInUse {
 		t.Errorf("delete client with a contract: message %q, want %q", env.Error.Message, msgClientInUse)
 	}
 
-	wantStatus(t, s.do(t, http.MethodDelete, contractURL(k.ID), mgr.Token, nil), http.StatusNoContent)
-	wantNotFound(t, s.do(t, http.MethodGet, contractURL(k.ID), f.Owner.Token, nil))
-	wantStatus(t, s.do(t, http.MethodDelete, "/api/v1/crm/proposals/"+used.ID, mgr.Token, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, contractURL(k.ID), mgr.Token, nil), http.StatusNoContent)
+	testkit.WantNotFound(t, s.Do(t, http.MethodGet, contractURL(k.ID), f.Owner.Token, nil))
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/v1/crm/proposals/"+used.ID, mgr.Token, nil), http.StatusNoContent)
 	// With its proposals gone the client can go too.
-	wantStatus(t, s.do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, clientPath(c.ID), f.Owner.Token, nil), http.StatusNoContent)
 }

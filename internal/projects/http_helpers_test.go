@@ -1,24 +1,15 @@
 package projects_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"slices"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/consultantpro/consultantpro/internal/app"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
-	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/projects"
 	"github.com/consultantpro/consultantpro/internal/testkit"
@@ -67,7 +58,7 @@ const (
 )
 
 // testPassword passes every password rule for the accounts these tests make.
-const testPassword = "correct horse battery staple 42"
+const testPassword = testkit.Password
 
 // Roles of SPEC §1.
 const (
@@ -86,228 +77,33 @@ var seq atomic.Int64
 
 func nextSeq() int64 { return seq.Add(1) }
 
-// clock is a settable clock for a frozen-time server: "today" and every stamp come from it.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// apiServer is a whole server (testkit.API) with this module's helpers as methods.
+type apiServer struct{ *testkit.API }
 
-// Now returns the clock's time.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// apiServer is a running ConsultantPro server on a fresh database.
-type apiServer struct {
-	srv     *testkit.Server
-	clock   *clock                // nil on the wall clock
-	queries *testkit.QueryCounter // nil unless counting
-}
-
-// serverOptions choose how a test server is built.
-type serverOptions struct {
-	frozenAt time.Time // freeze the clock here (zero: the wall clock)
-	count    bool      // count the statements the database runs
-}
+// The shapes of testkit's HTTP helpers, under the short names the suites use.
+type (
+	user     = testkit.User
+	firm     = testkit.Firm
+	response = testkit.Response
+	page     = testkit.Page
+)
 
 // startServer starts a server on the wall clock; it stops at cleanup.
 func startServer(t testing.TB) *apiServer {
 	t.Helper()
-	return newServer(t, serverOptions{})
+	return &apiServer{testkit.StartAPI(t, testkit.APIOptions{})}
 }
 
-// startServerAt starts a server whose clock is frozen at now (s.clock moves it).
+// startServerAt starts a server whose clock is frozen at now (s.Clock moves it).
 func startServerAt(t testing.TB, now time.Time) *apiServer {
 	t.Helper()
-	return newServer(t, serverOptions{frozenAt: now})
+	return &apiServer{testkit.StartAPI(t, testkit.APIOptions{FrozenAt: now})}
 }
 
-// startCountingServer starts a server whose database statements are counted (s.queries).
+// startCountingServer starts a server whose database statements are counted (s.Queries).
 func startCountingServer(t testing.TB) *apiServer {
 	t.Helper()
-	return newServer(t, serverOptions{count: true})
-}
-
-// newServer assembles the app as testkit.StartServer does, with the options applied: the
-// counter is attached before the server takes requests, as bun requires.
-func newServer(t testing.TB, o serverOptions) *apiServer {
-	t.Helper()
-	s := &apiServer{}
-	opts := []app.Option{app.WithFastPasswords()}
-	if !o.frozenAt.IsZero() {
-		s.clock = &clock{now: o.frozenAt}
-		opts = append(opts, app.WithClock(s.clock.Now))
-	}
-	a, err := app.New(context.Background(), testkit.Config(t), logging.Discard(), "test", opts...)
-	if err != nil {
-		t.Fatalf("start app: %v", err)
-	}
-	if o.count {
-		s.queries = testkit.CountQueries(a.DB)
-	}
-	hs := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		hs.Close()
-		a.Close()
-	})
-	s.srv = &testkit.Server{Server: hs, App: a}
-	return s
-}
-
-// DB is the server's database, for seeding rows the API cannot make (yet).
-func (s *apiServer) DB() *db.DB { return s.srv.App.DB }
-
-// user is a signed-in user of a firm.
-type user struct {
-	ID       string
-	Username string
-	Email    string
-	Name     string // display name: "First Last"
-	Role     string
-	Token    string
-}
-
-// firm is a registered firm and its owner.
-type firm struct {
-	s     *apiServer
-	ID    string
-	Name  string
-	Owner user
-}
-
-// response is a finished HTTP exchange.
-type response struct {
-	Method string
-	Path   string
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-func (r *response) String() string {
-	return fmt.Sprintf("%s %s → %d %s", r.Method, r.Path, r.Status, r.Body)
-}
-
-// envelope is SPEC §2's error body.
-type envelope struct {
-	Error struct {
-		Type      string              `json:"type"`
-		Message   string              `json:"message"`
-		Details   map[string][]string `json:"details"`
-		Code      string              `json:"code"`
-		RequestID string              `json:"request_id"`
-	} `json:"error"`
-}
-
-// page is SPEC §2's list body, with the results left raw for the caller to decode.
-type page struct {
-	Count    int64             `json:"count"`
-	Next     *string           `json:"next"`
-	Previous *string           `json:"previous"`
-	Results  []json.RawMessage `json:"results"`
-}
-
-// do sends a request with an optional bearer token. body may be nil, a string or []byte sent as
-// is, or any other value encoded as JSON.
-func (s *apiServer) do(t testing.TB, method, path, token string, body any) *response {
-	t.Helper()
-	var rdr io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rdr = strings.NewReader(b)
-	case []byte:
-		rdr = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatalf("encode %s %s body: %v", method, path, err)
-		}
-		rdr = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, s.srv.URL+path, rdr)
-	if err != nil {
-		t.Fatalf("new request %s %s: %v", method, path, err)
-	}
-	if rdr != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	// Redirects are not followed: SPEC §2 serves every path form directly.
-	hc := *s.srv.Client()
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	res, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("read %s %s: %v", method, path, err)
-	}
-	return &response{Method: method, Path: path, Status: res.StatusCode, Header: res.Header, Body: raw}
-}
-
-// listOf GETs a list at path with the query string (without "?"), expects 200 and returns the
-// page and its results decoded as T.
-func listOf[T any](t testing.TB, s *apiServer, token, path, query string) (page, []T) {
-	t.Helper()
-	if query != "" {
-		path += "?" + query
-	}
-	r := s.do(t, http.MethodGet, path, token, nil)
-	wantStatus(t, r, http.StatusOK)
-	var p page
-	decode(t, r, &p)
-	if p.Results == nil {
-		t.Fatalf("GET %s: results missing or null: %s", path, r.Body)
-	}
-	out := make([]T, len(p.Results))
-	for i, raw := range p.Results {
-		if err := json.Unmarshal(raw, &out[i]); err != nil {
-			t.Fatalf("GET %s: result %d: %v", path, i, err)
-		}
-	}
-	return p, out
-}
-
-// fetch GETs path, expects 200 and decodes the body as T.
-func fetch[T any](t testing.TB, s *apiServer, token, path string) T {
-	t.Helper()
-	r := s.do(t, http.MethodGet, path, token, nil)
-	wantStatus(t, r, http.StatusOK)
-	var v T
-	decode(t, r, &v)
-	return v
-}
-
-// stamp parses an RFC 3339 timestamp of the API, which must be in UTC ("Z").
-func stamp(t testing.TB, s string) time.Time {
-	t.Helper()
-	ts, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil || !strings.HasSuffix(s, "Z") {
-		t.Fatalf("timestamp %q is not RFC 3339 UTC: %v", s, err)
-	}
-	return ts
+	return &apiServer{testkit.StartAPI(t, testkit.APIOptions{Count: true})}
 }
 
 // deref shows an optional string for comparisons and messages ("<nil>" when absent).
@@ -319,243 +115,6 @@ func deref(p *string) string {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// wantStatus fails the test now unless the response has the status.
-func wantStatus(t testing.TB, r *response, status int) {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("%s %s: status %d, want %d; body: %s", r.Method, r.Path, r.Status, status, r.Body)
-	}
-}
-
-// decode fails the test unless the body is JSON that fits v.
-func decode(t testing.TB, r *response, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("%s %s: decode %T: %v; body: %s", r.Method, r.Path, v, err, r.Body)
-	}
-}
-
-// object decodes a JSON object body into a map, keeping numbers exact.
-func object(t testing.TB, r *response) map[string]any {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(r.Body))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil || m == nil {
-		t.Fatalf("%s %s: body is not a JSON object (%v): %s", r.Method, r.Path, err, r.Body)
-	}
-	return m
-}
-
-// wantError fails the test now unless the response is the error envelope with this status, type
-// and code, with a non-empty message and request id; it returns the envelope.
-func wantError(t testing.TB, r *response, status int, typ, code string) envelope {
-	t.Helper()
-	wantStatus(t, r, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s %s: error Content-Type %q, want application/json", r.Method, r.Path, ct)
-	}
-	var env envelope
-	decode(t, r, &env)
-	e := env.Error
-	if e.Type != typ || e.Code != code {
-		t.Fatalf("%s %s: error type/code %s/%s, want %s/%s; body: %s", r.Method, r.Path, e.Type, e.Code, typ, code, r.Body)
-	}
-	if e.Message == "" || e.RequestID == "" || e.Details == nil {
-		t.Errorf("%s %s: envelope lacks message, request_id or details: %s", r.Method, r.Path, r.Body)
-	}
-	return env
-}
-
-// wantValidation asserts a 400 ValidationError whose details hold exactly these messages for
-// these fields (other fields may carry messages too; see wantOnlyFields).
-func wantValidation(t testing.TB, r *response, want map[string][]string) envelope {
-	t.Helper()
-	env := wantError(t, r, http.StatusBadRequest, typeValidation, codeValidation)
-	if env.Error.Message != msgValidation {
-		t.Errorf("%s %s: message %q, want %q", r.Method, r.Path, env.Error.Message, msgValidation)
-	}
-	wantDetails(t, r, env, want)
-	return env
-}
-
-// wantOnly asserts a 400 ValidationError with exactly these messages on exactly these fields.
-func wantOnly(t testing.TB, r *response, want map[string][]string) {
-	t.Helper()
-	env := wantValidation(t, r, want)
-	fields := make([]string, 0, len(want))
-	for f := range want {
-		fields = append(fields, f)
-	}
-	wantOnlyFields(t, r, env, fields...)
-}
-
-// wantDetails asserts the envelope's messages for each field of want, exactly and in order.
-func wantDetails(t testing.TB, r *response, env envelope, want map[string][]string) {
-	t.Helper()
-	for field, msgs := range want {
-		if got := env.Error.Details[field]; !slices.Equal(got, msgs) {
-			t.Errorf("%s %s: details[%q] = %q, want %q; body: %s", r.Method, r.Path, field, got, msgs, r.Body)
-		}
-	}
-}
-
-// wantFields asserts that the envelope has messages on each of these fields, whatever they say.
-func wantFields(t testing.TB, r *response, env envelope, fields ...string) {
-	t.Helper()
-	for _, f := range fields {
-		if len(env.Error.Details[f]) == 0 {
-			t.Errorf("%s %s: no message on %q; body: %s", r.Method, r.Path, f, r.Body)
-		}
-	}
-}
-
-// wantOnlyFields asserts that the envelope's details name exactly these fields.
-func wantOnlyFields(t testing.TB, r *response, env envelope, fields ...string) {
-	t.Helper()
-	got := make([]string, 0, len(env.Error.Details))
-	for f := range env.Error.Details {
-		got = append(got, f)
-	}
-	slices.Sort(got)
-	want := slices.Sorted(slices.Values(fields))
-	if !slices.Equal(got, want) {
-		t.Errorf("%s %s: details name %q, want %q; body: %s", r.Method, r.Path, got, want, r.Body)
-	}
-}
-
-// wantForbidden asserts SPEC §2's 403 with the permission message.
-func wantForbidden(t testing.TB, r *response) {
-	t.Helper()
-	env := wantError(t, r, http.StatusForbidden, typePermission, codeForbidden)
-	if env.Error.Message != msgForbidden {
-		t.Errorf("%s %s: message %q, want %q", r.Method, r.Path, env.Error.Message, msgForbidden)
-	}
-}
-
-// wantNotFound asserts SPEC §2's 404 with the not-found message.
-func wantNotFound(t testing.TB, r *response) {
-	t.Helper()
-	env := wantError(t, r, http.StatusNotFound, typeNotFound, codeNotFound)
-	if env.Error.Message != msgNotFound {
-		t.Errorf("%s %s: message %q, want %q", r.Method, r.Path, env.Error.Message, msgNotFound)
-	}
-}
-
-// wantConflict asserts SPEC §2's 409 with this message.
-func wantConflict(t testing.TB, r *response, message string) {
-	t.Helper()
-	env := wantError(t, r, http.StatusConflict, typeConflict, codeConflict)
-	if env.Error.Message != message {
-		t.Errorf("%s %s: message %q, want %q", r.Method, r.Path, env.Error.Message, message)
-	}
-}
-
-// wantStatusOrForbidden checks a permission-matrix cell: 403 with the envelope, or the status.
-func wantStatusOrForbidden(t testing.TB, r *response, status int) {
-	t.Helper()
-	if status == http.StatusForbidden {
-		wantForbidden(t, r)
-		return
-	}
-	wantStatus(t, r, status)
-}
-
-// registerFirm registers a new firm and returns it with its owner signed in.
-func (s *apiServer) registerFirm(t testing.TB) *firm {
-	t.Helper()
-	n := nextSeq()
-	name := fmt.Sprintf("Firm %d", n)
-	username := fmt.Sprintf("owner%d", n)
-	body := map[string]string{
-		"firm_name": name, "username": username, "email": username + "@firm.example",
-		"password": testPassword, "first_name": "Olive", "last_name": fmt.Sprintf("Owner%d", n),
-	}
-	r := s.do(t, http.MethodPost, "/api/auth/register/", "", body)
-	wantStatus(t, r, http.StatusCreated)
-	var out struct {
-		Access string `json:"access"`
-		User   struct {
-			ID string `json:"id"`
-		} `json:"user"`
-		Firm struct {
-			ID string `json:"id"`
-		} `json:"firm"`
-	}
-	decode(t, r, &out)
-	if out.Access == "" || out.User.ID == "" || out.Firm.ID == "" {
-		t.Fatalf("register: incomplete answer: %s", r.Body)
-	}
-	return &firm{s: s, ID: out.Firm.ID, Name: name, Owner: user{
-		ID: out.User.ID, Username: username, Email: body["email"], Name: body["first_name"] + " " + body["last_name"],
-		Role: roleOwner, Token: out.Access,
-	}}
-}
-
-// addUser adds a user with the role (by the firm's owner) and signs them in.
-func (f *firm) addUser(t testing.TB, role string) user {
-	t.Helper()
-	n := nextSeq()
-	u := user{Username: fmt.Sprintf("%s%d", role, n), Role: role}
-	u.Email = u.Username + "@firm.example"
-	first, last := strings.ToUpper(role[:1])+role[1:], fmt.Sprintf("Person%d", n)
-	u.Name = first + " " + last
-	r := f.s.do(t, http.MethodPost, "/api/firm/users/", f.Owner.Token, map[string]string{
-		"username": u.Username, "email": u.Email, "password": testPassword,
-		"first_name": first, "last_name": last, "role": role,
-	})
-	wantStatus(t, r, http.StatusCreated)
-	var out struct {
-		ID   string `json:"id"`
-		Role string `json:"role"`
-	}
-	decode(t, r, &out)
-	if out.ID == "" || out.Role != role {
-		t.Fatalf("add %s: unexpected answer: %s", role, r.Body)
-	}
-	u.ID = out.ID
-	u.Token = f.s.login(t, u.Username, testPassword)
-	return u
-}
-
-// login signs a user in and returns the access token.
-func (s *apiServer) login(t testing.TB, username, password string) string {
-	t.Helper()
-	r := s.do(t, http.MethodPost, "/api/auth/login/", "", map[string]string{"username": username, "password": password})
-	wantStatus(t, r, http.StatusOK)
-	var out struct {
-		Access string `json:"access"`
-	}
-	decode(t, r, &out)
-	if out.Access == "" {
-		t.Fatalf("login %s: no access token: %s", username, r.Body)
-	}
-	return out.Access
-}
-
-// deactivate deactivates a user of the firm (by its owner).
-func (f *firm) deactivate(t testing.TB, u user) {
-	t.Helper()
-	wantStatus(t, f.s.do(t, http.MethodDelete, "/api/firm/users/"+u.ID+"/", f.Owner.Token, nil), http.StatusNoContent)
-}
-
-// settings changes the firm's settings (PATCH /api/firm/) by its owner, e.g. "timezone" or
-// "default_currency"; they apply to the next request of every user.
-func (f *firm) settings(t testing.TB, body map[string]any) {
-	t.Helper()
-	wantStatus(t, f.s.do(t, http.MethodPatch, "/api/firm/", f.Owner.Token, body), http.StatusOK)
-}
-
-// roles returns one signed-in user of each role: the owner and new users for the others.
-func (f *firm) roles(t testing.TB) map[string]user {
-	t.Helper()
-	users := map[string]user{roleOwner: f.Owner}
-	for _, role := range allRoles[1:] {
-		users[role] = f.addUser(t, role)
-	}
-	return users
-}
 
 // Paths (the Phase 1 aliases of SPEC §2).
 const (
@@ -585,10 +144,10 @@ func (s *apiServer) createClient(t testing.TB, token string, fields map[string]a
 		"primary_contact_name":  "Grace Hopper",
 		"primary_contact_email": fmt.Sprintf("grace%d@client.example", n),
 	}, fields)
-	r := s.do(t, http.MethodPost, clientsPath, token, body)
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, clientsPath, token, body)
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var c crmClient
-	decode(t, r, &c)
+	testkit.Decode(t, r, &c)
 	if c.ID == "" {
 		t.Fatalf("create client: no id: %s", r.Body)
 	}
@@ -605,13 +164,13 @@ type crmContract struct {
 // createContract creates a draft contract of the client (through POST /api/crm/contracts/).
 func (s *apiServer) createContract(t testing.TB, token, clientID string) crmContract {
 	t.Helper()
-	r := s.do(t, http.MethodPost, contractsPath, token, map[string]any{
+	r := s.Do(t, http.MethodPost, contractsPath, token, map[string]any{
 		"client": clientID, "title": "Engagement", "description": "Advice", "total_value": "48000.00",
 		"start_date": "2026-01-01", "end_date": "2026-12-31",
 	})
-	wantStatus(t, r, http.StatusCreated)
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var k crmContract
-	decode(t, r, &k)
+	testkit.Decode(t, r, &k)
 	if k.ID == "" || k.ContractNumber == "" {
 		t.Fatalf("create contract: incomplete answer: %s", r.Body)
 	}
@@ -662,10 +221,10 @@ func projectBody(clientID string, fields map[string]any) map[string]any {
 // createProject creates a project of the client as the token's user from projectBody.
 func (s *apiServer) createProject(t testing.TB, token, clientID string, fields map[string]any) project {
 	t.Helper()
-	r := s.do(t, http.MethodPost, projectsPath, token, projectBody(clientID, fields))
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, projectsPath, token, projectBody(clientID, fields))
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var p project
-	decode(t, r, &p)
+	testkit.Decode(t, r, &p)
 	if p.ID == "" {
 		t.Fatalf("create project: no id: %s", r.Body)
 	}
@@ -675,13 +234,13 @@ func (s *apiServer) createProject(t testing.TB, token, clientID string, fields m
 // getProject fetches a project as the token's user.
 func (s *apiServer) getProject(t testing.TB, token, id string) project {
 	t.Helper()
-	return fetch[project](t, s, token, projectPath(id))
+	return testkit.Fetch[project](t, s.API, token, projectPath(id))
 }
 
 // listProjects lists projects with the query string (without "?").
 func (s *apiServer) listProjects(t testing.TB, token, query string) (page, []project) {
 	t.Helper()
-	return listOf[project](t, s, token, projectsPath, query)
+	return testkit.ListOf[project](t, s.API, token, projectsPath, query)
 }
 
 // task is a task as the API shows it.
@@ -713,10 +272,10 @@ func taskBody(projectID string, fields map[string]any) map[string]any {
 // createTask creates a task in the project as the token's user from taskBody.
 func (s *apiServer) createTask(t testing.TB, token, projectID string, fields map[string]any) task {
 	t.Helper()
-	r := s.do(t, http.MethodPost, tasksPath, token, taskBody(projectID, fields))
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, tasksPath, token, taskBody(projectID, fields))
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var tk task
-	decode(t, r, &tk)
+	testkit.Decode(t, r, &tk)
 	if tk.ID == "" {
 		t.Fatalf("create task: no id: %s", r.Body)
 	}
@@ -726,13 +285,13 @@ func (s *apiServer) createTask(t testing.TB, token, projectID string, fields map
 // getTask fetches a task as the token's user.
 func (s *apiServer) getTask(t testing.TB, token, id string) task {
 	t.Helper()
-	return fetch[task](t, s, token, taskPath(id))
+	return testkit.Fetch[task](t, s.API, token, taskPath(id))
 }
 
 // listTasks lists tasks with the query string (without "?").
 func (s *apiServer) listTasks(t testing.TB, token, query string) (page, []task) {
 	t.Helper()
-	return listOf[task](t, s, token, tasksPath, query)
+	return testkit.ListOf[task](t, s.API, token, tasksPath, query)
 }
 
 // seedEntry describes a time entry written straight to the database (bypassing the API's rules),

@@ -2,6 +2,7 @@ package projects_test
 
 import (
 	"encoding/json"
+	"github.com/consultantpro/consultantpro/internal/testkit"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -33,7 +34,7 @@ func sameProject(t testing.TB, what string, got, want project, anyUpdated bool) 
 	t.Helper()
 	g := got
 	if anyUpdated {
-		if stamp(t, g.UpdatedAt).Before(stamp(t, want.UpdatedAt)) {
+		if testkit.Stamp(t, g.UpdatedAt).Before(testkit.Stamp(t, want.UpdatedAt)) {
 			t.Errorf("%s: updated_at went back from %s to %s", what, want.UpdatedAt, g.UpdatedAt)
 		}
 		g.UpdatedAt = want.UpdatedAt
@@ -57,22 +58,22 @@ func projectCodes(ps []project) []string {
 // patchProject PATCHes a project as the token's user, expects 200 and returns it.
 func (s *apiServer) patchProject(t testing.TB, token, id string, body map[string]any) project {
 	t.Helper()
-	r := s.do(t, http.MethodPatch, projectPath(id), token, body)
-	wantStatus(t, r, http.StatusOK)
+	r := s.Do(t, http.MethodPatch, projectPath(id), token, body)
+	testkit.WantStatus(t, r, http.StatusOK)
 	var p project
-	decode(t, r, &p)
+	testkit.Decode(t, r, &p)
 	return p
 }
 
 func TestProjectCreateDefaultsAndShape(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, time.Date(2026, 2, 10, 14, 0, 0, 0, time.UTC))
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Acme Corp"})
 
-	r := s.do(t, http.MethodPost, projectsPath, f.Owner.Token, projectBody(c.ID, map[string]any{"name": "  Audit  "}))
-	wantStatus(t, r, http.StatusCreated)
-	m := object(t, r)
+	r := s.Do(t, http.MethodPost, projectsPath, f.Owner.Token, projectBody(c.ID, map[string]any{"name": "  Audit  "}))
+	testkit.WantStatus(t, r, http.StatusCreated)
+	m := testkit.Object(t, r)
 	keys := slices.Sorted(func(yield func(string) bool) {
 		for k := range m {
 			if !yield(k) {
@@ -84,7 +85,7 @@ func TestProjectCreateDefaultsAndShape(t *testing.T) {
 		t.Errorf("keys = %q\nwant %q", keys, projectKeys)
 	}
 	var p project
-	decode(t, r, &p)
+	testkit.Decode(t, r, &p)
 	if loc := r.Header.Get("Location"); loc != "/api/v1/projects/projects/"+p.ID+"/" {
 		t.Errorf("Location = %q", loc)
 	}
@@ -102,7 +103,7 @@ func TestProjectCreateDefaultsAndShape(t *testing.T) {
 	}
 
 	t.Run("every field set", func(t *testing.T) {
-		mgr := f.addUser(t, roleManager)
+		mgr := f.AddUser(t, roleManager)
 		k := s.createContract(t, f.Owner.Token, c.ID)
 		p := s.createProject(t, mgr.Token, c.ID, map[string]any{"contract": k.ID, "project_manager": mgr.ID,
 			"project_code": "ACME-1", "description": "Year-end audit", "status": "in_progress", "billing_type": "fixed_price",
@@ -132,8 +133,8 @@ func TestProjectCreateDefaultsAndShape(t *testing.T) {
 	})
 
 	t.Run("firm currency", func(t *testing.T) {
-		g := s.registerFirm(t)
-		g.settings(t, map[string]any{"default_currency": "JPY"})
+		g := s.RegisterFirm(t)
+		g.Settings(t, map[string]any{"default_currency": "JPY"})
 		gc := s.createClient(t, g.Owner.Token, nil)
 		p := s.createProject(t, g.Owner.Token, gc.ID, map[string]any{"budget": "1600", "hourly_rate": 15000})
 		if p.Currency != "JPY" || deref(p.Budget) != "1600" || deref(p.HourlyRate) != "15000" || p.TotalBilledAmount != "0" {
@@ -146,15 +147,15 @@ func TestProjectCreateDefaultsAndShape(t *testing.T) {
 func TestProjectCreateValidation(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	c2 := s.createClient(t, f.Owner.Token, nil)
 	k2 := s.createContract(t, f.Owner.Token, c2.ID)
 	otherClient := s.createClient(t, other.Owner.Token, nil)
 	otherContract := s.createContract(t, other.Owner.Token, otherClient.ID)
-	gone := f.addUser(t, roleConsultant)
-	f.deactivate(t, gone)
+	gone := f.AddUser(t, roleConsultant)
+	f.Deactivate(t, gone)
 	s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_code": "Taken-1"})
 	const unknownID = "01900000-0000-7000-8000-000000000000"
 
@@ -234,14 +235,14 @@ func TestProjectCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, projectsPath, f.Owner.Token, tc.body)
+			r := s.Do(t, http.MethodPost, projectsPath, f.Owner.Token, tc.body)
 			if tc.want != nil {
-				wantOnly(t, r, tc.want)
+				testkit.WantOnly(t, r, tc.want)
 				return
 			}
-			env := wantValidation(t, r, nil)
-			wantFields(t, r, env, tc.any...)
-			wantOnlyFields(t, r, env, tc.any...)
+			env := testkit.WantValidation(t, r, nil)
+			testkit.WantFields(t, r, env, tc.any...)
+			testkit.WantOnlyFields(t, r, env, tc.any...)
 		})
 	}
 	t.Run("nothing was created", func(t *testing.T) {
@@ -252,7 +253,7 @@ func TestProjectCreateValidation(t *testing.T) {
 	})
 	t.Run("malformed JSON", func(t *testing.T) {
 		t.Parallel()
-		wantError(t, s.do(t, http.MethodPost, projectsPath, f.Owner.Token, `{"client": `), http.StatusBadRequest,
+		testkit.WantError(t, s.Do(t, http.MethodPost, projectsPath, f.Owner.Token, `{"client": `), http.StatusBadRequest,
 			typeParse, codeBadRequest)
 	})
 }
@@ -263,7 +264,7 @@ func TestProjectCode(t *testing.T) {
 	t.Run("assigned in sequence, past codes typed by hand", func(t *testing.T) {
 		t.Parallel()
 		s := startServerAt(t, time.Date(2026, 2, 10, 14, 0, 0, 0, time.UTC))
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		c := s.createClient(t, f.Owner.Token, nil)
 		var got []string
 		got = append(got, s.createProject(t, f.Owner.Token, c.ID, nil).ProjectCode)
@@ -275,7 +276,7 @@ func TestProjectCode(t *testing.T) {
 			t.Errorf("codes = %q, want %q", got, want)
 		}
 		// Each firm counts on its own.
-		g := s.registerFirm(t)
+		g := s.RegisterFirm(t)
 		if code := s.createProject(t, g.Owner.Token, s.createClient(t, g.Owner.Token, nil).ID, nil).ProjectCode; code != "PRJ-2026-001" {
 			t.Errorf("second firm's first code = %s", code)
 		}
@@ -285,12 +286,12 @@ func TestProjectCode(t *testing.T) {
 		t.Parallel()
 		// 03:00 UTC on New Year's Day is still 31 December in New York.
 		s := startServerAt(t, time.Date(2026, 1, 1, 3, 0, 0, 0, time.UTC))
-		f := s.registerFirm(t)
+		f := s.RegisterFirm(t)
 		c := s.createClient(t, f.Owner.Token, nil)
 		if code := s.createProject(t, f.Owner.Token, c.ID, nil).ProjectCode; code != "PRJ-2026-001" {
 			t.Errorf("UTC firm: code %s", code)
 		}
-		f.settings(t, map[string]any{"timezone": "America/New_York"})
+		f.Settings(t, map[string]any{"timezone": "America/New_York"})
 		if code := s.createProject(t, f.Owner.Token, c.ID, nil).ProjectCode; code != "PRJ-2025-001" {
 			t.Errorf("New York firm: code %s, want PRJ-2025-001", code)
 		}
@@ -299,28 +300,28 @@ func TestProjectCode(t *testing.T) {
 	t.Run("unique per firm, ignoring case", func(t *testing.T) {
 		t.Parallel()
 		s := startServer(t)
-		f := s.registerFirm(t)
-		g := s.registerFirm(t)
+		f := s.RegisterFirm(t)
+		g := s.RegisterFirm(t)
 		c := s.createClient(t, f.Owner.Token, nil)
 		a := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_code": "Ärzte-01"})
 		b := s.createProject(t, f.Owner.Token, c.ID, nil)
-		wantOnly(t, s.do(t, http.MethodPost, projectsPath, f.Owner.Token, projectBody(c.ID, map[string]any{"project_code": "ÄRZTE-01"})),
+		testkit.WantOnly(t, s.Do(t, http.MethodPost, projectsPath, f.Owner.Token, projectBody(c.ID, map[string]any{"project_code": "ÄRZTE-01"})),
 			map[string][]string{"project_code": {msgCodeTaken}})
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(b.ID), f.Owner.Token, map[string]any{"project_code": "ärzte-01"}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(b.ID), f.Owner.Token, map[string]any{"project_code": "ärzte-01"}),
 			map[string][]string{"project_code": {msgCodeTaken}})
 		// Renaming a project to its own code in another case is no clash.
 		if p := s.patchProject(t, f.Owner.Token, a.ID, map[string]any{"project_code": "ÄRZTE-01"}); p.ProjectCode != "ÄRZTE-01" {
 			t.Errorf("code = %s", p.ProjectCode)
 		}
 		// PUT of the fetched object keeps its code.
-		body := object(t, s.do(t, http.MethodGet, projectPath(a.ID), f.Owner.Token, nil))
-		wantStatus(t, s.do(t, http.MethodPut, projectPath(a.ID), f.Owner.Token, body), http.StatusOK)
+		body := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(a.ID), f.Owner.Token, nil))
+		testkit.WantStatus(t, s.Do(t, http.MethodPut, projectPath(a.ID), f.Owner.Token, body), http.StatusOK)
 		// Another firm may use it.
 		s.createProject(t, g.Owner.Token, s.createClient(t, g.Owner.Token, nil).ID, map[string]any{"project_code": "ärzte-01"})
 		// A code cannot be removed.
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(a.ID), f.Owner.Token, map[string]any{"project_code": ""}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(a.ID), f.Owner.Token, map[string]any{"project_code": ""}),
 			map[string][]string{"project_code": {msgRequired}})
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(a.ID), f.Owner.Token, map[string]any{"project_code": "   "}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(a.ID), f.Owner.Token, map[string]any{"project_code": "   "}),
 			map[string][]string{"project_code": {msgRequired}})
 	})
 }
@@ -328,7 +329,7 @@ func TestProjectCode(t *testing.T) {
 func TestProjectContractRule(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c1 := s.createClient(t, f.Owner.Token, nil)
 	c2 := s.createClient(t, f.Owner.Token, nil)
 	k1 := s.createContract(t, f.Owner.Token, c1.ID)
@@ -338,10 +339,10 @@ func TestProjectContractRule(t *testing.T) {
 		t.Fatalf("contract/contract_number = %s/%s", deref(p.Contract), deref(p.ContractNumber))
 	}
 	contractErr := map[string][]string{"contract": {msgContractClient}}
-	wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"client": c2.ID}), contractErr)
-	wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"contract": k2.ID}), contractErr)
+	testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"client": c2.ID}), contractErr)
+	testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"contract": k2.ID}), contractErr)
 	put := projectBody(c2.ID, nil)
-	wantOnly(t, s.do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, put), contractErr)
+	testkit.WantOnly(t, s.Do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, put), contractErr)
 	// Moving to the other client with its contract, or without any, is fine.
 	got := s.patchProject(t, f.Owner.Token, p.ID, map[string]any{"client": c2.ID, "contract": k2.ID})
 	if got.Client != c2.ID || deref(got.Contract) != k2.ID || deref(got.ContractNumber) != k2.ContractNumber {
@@ -351,7 +352,7 @@ func TestProjectContractRule(t *testing.T) {
 	if got.Contract != nil || got.ContractNumber != nil || deref(got.ClientName) != c1.CompanyName {
 		t.Errorf("contract cleared: %s %s %s", deref(got.Contract), deref(got.ContractNumber), deref(got.ClientName))
 	}
-	if m := object(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil)); m["contract"] != nil || m["contract_number"] != nil {
+	if m := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil)); m["contract"] != nil || m["contract_number"] != nil {
 		t.Errorf("contract and contract_number must be present as null")
 	}
 }
@@ -359,7 +360,7 @@ func TestProjectContractRule(t *testing.T) {
 func TestProjectDateRulesOnUpdate(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"start_date": "2026-04-01", "end_date": "2026-06-30"})
 	tests := []struct {
@@ -378,7 +379,7 @@ func TestProjectDateRulesOnUpdate(t *testing.T) {
 		{map[string]any{"client": "x"}, map[string][]string{"client": {msgClientUnknown}}},
 	}
 	for _, tc := range tests {
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, tc.body), tc.want)
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, tc.body), tc.want)
 	}
 	sameProject(t, "after refused changes", s.getProject(t, f.Owner.Token, p.ID), p, false)
 	// Both dates moving together, and a completion on the start date, pass.
@@ -393,8 +394,8 @@ func TestProjectCompletionStamp(t *testing.T) {
 	t.Parallel()
 	// 02:00 UTC on 1 March is still 28 February in New York: the firm's today.
 	s := startServerAt(t, time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC))
-	f := s.registerFirm(t)
-	f.settings(t, map[string]any{"timezone": "America/New_York"})
+	f := s.RegisterFirm(t)
+	f.Settings(t, map[string]any{"timezone": "America/New_York"})
 	c := s.createClient(t, f.Owner.Token, nil)
 
 	t.Run("completing stamps today, reopening clears", func(t *testing.T) {
@@ -415,7 +416,7 @@ func TestProjectCompletionStamp(t *testing.T) {
 		if p.ActualCompletionDate != nil {
 			t.Errorf("reopened: actual_completion_date %s, want null", *p.ActualCompletionDate)
 		}
-		if m := object(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil)); m["actual_completion_date"] != nil {
+		if m := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil)); m["actual_completion_date"] != nil {
 			t.Errorf("actual_completion_date must be present as null")
 		}
 	})
@@ -443,11 +444,11 @@ func TestProjectCompletionStamp(t *testing.T) {
 	t.Run("the stamp follows the clock", func(t *testing.T) {
 		t.Parallel()
 		s := startServerAt(t, time.Date(2026, 7, 4, 23, 30, 0, 0, time.UTC))
-		f := s.registerFirm(t)
-		f.settings(t, map[string]any{"timezone": "Asia/Tokyo"}) // already 5 July there
+		f := s.RegisterFirm(t)
+		f.Settings(t, map[string]any{"timezone": "Asia/Tokyo"}) // already 5 July there
 		p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
-		s.clock.Advance(48 * time.Hour)
-		f.Owner.Token = s.login(t, f.Owner.Username, testPassword) // the old token expired meanwhile
+		s.Clock.Advance(48 * time.Hour)
+		f.Owner.Token = s.Login(t, f.Owner.Username, testPassword) // the old token expired meanwhile
 		p = s.patchProject(t, f.Owner.Token, p.ID, map[string]any{"status": "completed"})
 		if deref(p.ActualCompletionDate) != "2026-07-07" {
 			t.Errorf("completed: %s, want 2026-07-07", deref(p.ActualCompletionDate))
@@ -456,7 +457,7 @@ func TestProjectCompletionStamp(t *testing.T) {
 	t.Run("completing before the start is refused", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"start_date": "2026-03-01", "end_date": "2026-04-01"})
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"status": "completed"}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"status": "completed"}),
 			map[string][]string{"actual_completion_date": {msgCompletion}})
 		sameProject(t, "after the refusal", s.getProject(t, f.Owner.Token, p.ID), p, false)
 	})
@@ -465,46 +466,46 @@ func TestProjectCompletionStamp(t *testing.T) {
 func TestProjectPutAndPatch(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
-	mgr := f.addUser(t, roleManager)
+	mgr := f.AddUser(t, roleManager)
 	full := map[string]any{"project_manager": mgr.ID, "description": "d", "budget": "1000.00", "hourly_rate": "100.00",
 		"notes": "n", "billing_type": "retainer"}
 
 	t.Run("fetched object sent back unchanged", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, full)
-		body := object(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
-		r := s.do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body)
-		wantStatus(t, r, http.StatusOK)
+		body := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
+		r := s.Do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got project
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		sameProject(t, "PUT of the fetched object", got, p, true)
 	})
 	t.Run("read-only fields changed in the body are ignored", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, full)
-		body := object(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
+		body := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
 		for k, v := range map[string]any{"id": "01900000-0000-7000-8000-000000000000", "client_name": "Other",
 			"contract_number": "CTR-9", "project_manager_name": "Boss", "created_by": mgr.ID,
 			"created_at": "2000-01-01T00:00:00Z", "updated_at": "2000-01-01T00:00:00Z", "total_hours_logged": "5.00",
 			"billable_hours": "5.00", "total_billed_amount": "500.00", "unbilled_amount": "500.00", "budget_used_percent": "50.00"} {
 			body[k] = v
 		}
-		wantStatus(t, s.do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body), http.StatusOK)
+		testkit.WantStatus(t, s.Do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body), http.StatusOK)
 		sameProject(t, "after PUT with read-only fields", s.getProject(t, f.Owner.Token, p.ID), p, true)
 	})
 	t.Run("PUT requires the required fields and clears what is null", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, full)
-		wantOnly(t, s.do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, map[string]any{"name": "x"}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, map[string]any{"name": "x"}),
 			map[string][]string{"client": {msgRequired}, "start_date": {msgRequired}, "end_date": {msgRequired}})
 		body := projectBody(c.ID, map[string]any{"name": "Renamed"})
 		body["project_manager"], body["budget"], body["hourly_rate"] = nil, nil, nil // JSON null clears
-		r := s.do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body)
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got project
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		if got.Name != "Renamed" || got.ProjectManager != nil || got.ProjectManagerName != nil || got.Budget != nil ||
 			got.HourlyRate != nil || got.BudgetUsedPercent != nil || got.Description != "d" || got.ProjectCode != p.ProjectCode {
 			t.Errorf("after PUT: %+v", got)
@@ -527,18 +528,18 @@ func TestProjectPutAndPatch(t *testing.T) {
 	})
 	t.Run("a deactivated manager stays until changed", func(t *testing.T) {
 		t.Parallel()
-		boss := f.addUser(t, roleManager)
+		boss := f.AddUser(t, roleManager)
 		p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_manager": boss.ID})
-		f.deactivate(t, boss)
+		f.Deactivate(t, boss)
 		got := s.patchProject(t, f.Owner.Token, p.ID, map[string]any{"notes": "boss left"})
 		if deref(got.ProjectManager) != boss.ID || deref(got.ProjectManagerName) != boss.Name {
 			t.Errorf("manager = %s (%s)", deref(got.ProjectManager), deref(got.ProjectManagerName))
 		}
-		body := object(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
-		wantStatus(t, s.do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body), http.StatusOK)
-		other := f.addUser(t, roleManager)
-		wantStatus(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"project_manager": other.ID}), http.StatusOK)
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"project_manager": boss.ID}),
+		body := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
+		testkit.WantStatus(t, s.Do(t, http.MethodPut, projectPath(p.ID), f.Owner.Token, body), http.StatusOK)
+		other := f.AddUser(t, roleManager)
+		testkit.WantStatus(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"project_manager": other.ID}), http.StatusOK)
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"project_manager": boss.ID}),
 			map[string][]string{"project_manager": {msgUserUnknown}})
 	})
 }
@@ -546,7 +547,7 @@ func TestProjectPutAndPatch(t *testing.T) {
 func TestProjectCurrency(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 
 	p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"budget": "1600.00", "hourly_rate": "150.00"})
@@ -559,10 +560,10 @@ func TestProjectCurrency(t *testing.T) {
 		t.Errorf("JPY: %s %s %s %s", got.Currency, deref(got.Budget), deref(got.HourlyRate), got.TotalBilledAmount)
 	}
 	// JPY has no minor unit: amounts with decimals are refused, sent or stored.
-	wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"budget": "1600.5"}),
+	testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"budget": "1600.5"}),
 		map[string][]string{"budget": {msgNoDecimals}})
 	q := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"hourly_rate": "150.50"})
-	wantOnly(t, s.do(t, http.MethodPatch, projectPath(q.ID), f.Owner.Token, map[string]any{"currency": "JPY"}),
+	testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(q.ID), f.Owner.Token, map[string]any{"currency": "JPY"}),
 		map[string][]string{"hourly_rate": {msgNoDecimals}})
 	got = s.patchProject(t, f.Owner.Token, q.ID, map[string]any{"currency": "JPY", "hourly_rate": "151"})
 	if deref(got.HourlyRate) != "151" {
@@ -572,7 +573,7 @@ func TestProjectCurrency(t *testing.T) {
 	t.Run("fixed once time is logged", func(t *testing.T) {
 		p := s.createProject(t, f.Owner.Token, c.ID, nil)
 		s.seedTimeEntry(t, f.ID, seedEntry{Project: p.ID, User: f.Owner.ID, Hours: "1.00", Rate: "100.00", Billable: true})
-		wantOnly(t, s.do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"currency": "EUR"}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, projectPath(p.ID), f.Owner.Token, map[string]any{"currency": "EUR"}),
 			map[string][]string{"currency": {msgCurrencyLocked}})
 		// Sending the same currency is no change.
 		s.patchProject(t, f.Owner.Token, p.ID, map[string]any{"currency": "USD", "notes": "same"})
@@ -582,9 +583,9 @@ func TestProjectCurrency(t *testing.T) {
 func TestProjectTotals(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
-	cons := f.addUser(t, roleConsultant)
+	cons := f.AddUser(t, roleConsultant)
 
 	p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"budget": "1000.00", "project_code": "T-1"})
 	seed := func(pid, hours, rate string, billable, invoiced bool) {
@@ -632,7 +633,7 @@ func TestProjectTotals(t *testing.T) {
 		check(t, "detail", s.getProject(t, cons.Token, got.ID))
 	}
 	// Totals are JSON strings, and percent null without a budget.
-	m := object(t, s.do(t, http.MethodGet, projectPath(noBudget.ID), f.Owner.Token, nil))
+	m := testkit.Object(t, s.Do(t, http.MethodGet, projectPath(noBudget.ID), f.Owner.Token, nil))
 	for _, k := range []string{"total_hours_logged", "billable_hours", "total_billed_amount", "unbilled_amount"} {
 		if _, ok := m[k].(string); !ok {
 			t.Errorf("%s = %#v, want a string", k, m[k])
@@ -642,7 +643,7 @@ func TestProjectTotals(t *testing.T) {
 		t.Errorf("budget_used_percent = %#v, want present and null", v)
 	}
 	// Another firm's entries never count.
-	g := s.registerFirm(t)
+	g := s.RegisterFirm(t)
 	gp := s.createProject(t, g.Owner.Token, s.createClient(t, g.Owner.Token, nil).ID, nil)
 	s.seedTimeEntry(t, g.ID, seedEntry{Project: gp.ID, User: g.Owner.ID, Hours: "5.00", Rate: "10.00", Billable: true})
 	check(t, "after another firm's entries", s.getProject(t, f.Owner.Token, p.ID))
@@ -653,9 +654,9 @@ func TestProjectTotals(t *testing.T) {
 func TestProjectListQueryCount(t *testing.T) {
 	t.Parallel()
 	s := startCountingServer(t)
-	f := s.registerFirm(t)
-	cons := f.addUser(t, roleConsultant)
-	mgr := f.addUser(t, roleManager)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, roleConsultant)
+	mgr := f.AddUser(t, roleManager)
 	const n = 8
 	for i := range n {
 		c := s.createClient(t, f.Owner.Token, nil)
@@ -668,9 +669,9 @@ func TestProjectListQueryCount(t *testing.T) {
 		}
 	}
 	measure := func(query string) (int64, page) {
-		s.queries.Reset()
+		s.Queries.Reset()
 		p, _ := s.listProjects(t, f.Owner.Token, query)
-		return s.queries.Count(), p
+		return s.Queries.Count(), p
 	}
 	one, p1 := measure("page_size=1")
 	all, p200 := measure("page_size=200")
@@ -693,10 +694,10 @@ func TestProjectListQueryCount(t *testing.T) {
 func TestProjectList(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	acme := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Acme Widgets"})
 	globex := s.createClient(t, f.Owner.Token, map[string]any{"company_name": "Globex"})
-	mgr := f.addUser(t, roleManager)
+	mgr := f.AddUser(t, roleManager)
 	// Created in this order: the default ordering is newest first.
 	s.createProject(t, f.Owner.Token, acme.ID, map[string]any{"project_code": "B-100", "name": "Website relaunch",
 		"start_date": "2026-03-01", "status": "in_progress", "project_manager": mgr.ID})
@@ -716,7 +717,7 @@ func TestProjectList(t *testing.T) {
 	t.Run("paths", func(t *testing.T) {
 		t.Parallel()
 		for _, path := range []string{"/api/projects/projects", "/api/v1/projects/projects/", "/api/v1/projects/projects"} {
-			if p, _ := listOf[project](t, s, f.Owner.Token, path, ""); p.Count != 3 {
+			if p, _ := testkit.ListOf[project](t, s.API, f.Owner.Token, path, ""); p.Count != 3 {
 				t.Errorf("%s: count %d", path, p.Count)
 			}
 		}
@@ -732,7 +733,7 @@ func TestProjectList(t *testing.T) {
 		if got := projectCodes(ps); !slices.Equal(got, []string{"C-300"}) || p.Next != nil || p.Previous == nil {
 			t.Errorf("page 2: %q", got)
 		}
-		env := wantError(t, s.do(t, http.MethodGet, projectsPath+"?page=3&page_size=2", f.Owner.Token, nil),
+		env := testkit.WantError(t, s.Do(t, http.MethodGet, projectsPath+"?page=3&page_size=2", f.Owner.Token, nil),
 			http.StatusNotFound, typeNotFound, codeNotFound)
 		if env.Error.Message != msgInvalidPage {
 			t.Errorf("page past the end: %q", env.Error.Message)
@@ -788,9 +789,9 @@ func TestProjectList(t *testing.T) {
 	} {
 		t.Run("bad "+tc.query, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodGet, projectsPath+"?"+tc.query, f.Owner.Token, nil)
-			env := wantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
-			wantOnlyFields(t, r, env, tc.field)
+			r := s.Do(t, http.MethodGet, projectsPath+"?"+tc.query, f.Owner.Token, nil)
+			env := testkit.WantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
+			testkit.WantOnlyFields(t, r, env, tc.field)
 		})
 	}
 }
@@ -798,8 +799,8 @@ func TestProjectList(t *testing.T) {
 func TestProjectPermissions(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	users := f.roles(t)
+	f := s.RegisterFirm(t)
+	users := f.Roles(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 
 	type expect struct{ list, get, create, patch, put, del int }
@@ -816,19 +817,19 @@ func TestProjectPermissions(t *testing.T) {
 			t.Parallel()
 			u := users[role]
 			p := s.createProject(t, f.Owner.Token, c.ID, nil)
-			wantStatusOrForbidden(t, s.do(t, http.MethodGet, projectsPath, u.Token, nil), want.list)
-			wantStatusOrForbidden(t, s.do(t, http.MethodGet, projectPath(p.ID), u.Token, nil), want.get)
-			wantStatusOrForbidden(t, s.do(t, http.MethodPost, projectsPath, u.Token, projectBody(c.ID, nil)), want.create)
-			wantStatusOrForbidden(t, s.do(t, http.MethodPatch, projectPath(p.ID), u.Token, map[string]any{"notes": role}), want.patch)
-			wantStatusOrForbidden(t, s.do(t, http.MethodPut, projectPath(p.ID), u.Token, projectBody(c.ID, nil)), want.put)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodGet, projectsPath, u.Token, nil), want.list)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodGet, projectPath(p.ID), u.Token, nil), want.get)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodPost, projectsPath, u.Token, projectBody(c.ID, nil)), want.create)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodPatch, projectPath(p.ID), u.Token, map[string]any{"notes": role}), want.patch)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodPut, projectPath(p.ID), u.Token, projectBody(c.ID, nil)), want.put)
 			if want.patch == http.StatusForbidden {
 				sameProject(t, "after refused writes", s.getProject(t, f.Owner.Token, p.ID), p, false)
 			}
-			wantStatusOrForbidden(t, s.do(t, http.MethodDelete, projectPath(p.ID), u.Token, nil), want.del)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodDelete, projectPath(p.ID), u.Token, nil), want.del)
 			if want.del == http.StatusForbidden {
 				s.getProject(t, f.Owner.Token, p.ID)
 			} else {
-				wantNotFound(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
+				testkit.WantNotFound(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
 			}
 		})
 	}
@@ -836,20 +837,20 @@ func TestProjectPermissions(t *testing.T) {
 		t.Parallel()
 		cons := users[roleConsultant]
 		p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_manager": cons.ID})
-		wantForbidden(t, s.do(t, http.MethodPatch, projectPath(p.ID), cons.Token, map[string]any{"notes": "mine"}))
-		wantForbidden(t, s.do(t, http.MethodDelete, projectPath(p.ID), cons.Token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPatch, projectPath(p.ID), cons.Token, map[string]any{"notes": "mine"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, projectPath(p.ID), cons.Token, nil))
 	})
 	t.Run("no token", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, nil)
 		for _, r := range []*response{
-			s.do(t, http.MethodGet, projectsPath, "", nil),
-			s.do(t, http.MethodGet, projectPath(p.ID), "", nil),
-			s.do(t, http.MethodPost, projectsPath, "", projectBody(c.ID, nil)),
-			s.do(t, http.MethodPatch, projectPath(p.ID), "", map[string]any{"notes": "x"}),
-			s.do(t, http.MethodDelete, projectPath(p.ID), "", nil),
+			s.Do(t, http.MethodGet, projectsPath, "", nil),
+			s.Do(t, http.MethodGet, projectPath(p.ID), "", nil),
+			s.Do(t, http.MethodPost, projectsPath, "", projectBody(c.ID, nil)),
+			s.Do(t, http.MethodPatch, projectPath(p.ID), "", map[string]any{"notes": "x"}),
+			s.Do(t, http.MethodDelete, projectPath(p.ID), "", nil),
 		} {
-			wantError(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth)
+			testkit.WantError(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth)
 		}
 	})
 }
@@ -858,29 +859,29 @@ func TestProjectPermissions(t *testing.T) {
 func TestProjectAuthorizationBeforeValidation(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	cons := f.addUser(t, roleConsultant)
-	acc := f.addUser(t, roleAccountant)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, roleConsultant)
+	acc := f.AddUser(t, roleAccountant)
+	other := s.RegisterFirm(t)
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
 	bad := map[string]any{"budget": "0", "end_date": "soon", "colour": "red"}
 
-	wantForbidden(t, s.do(t, http.MethodPost, projectsPath, cons.Token, bad))
-	wantForbidden(t, s.do(t, http.MethodPost, projectsPath, acc.Token, map[string]any{}))
-	wantForbidden(t, s.do(t, http.MethodPatch, projectPath(p.ID), cons.Token, bad))
-	wantForbidden(t, s.do(t, http.MethodPut, projectPath(p.ID), acc.Token, bad))
-	wantNotFound(t, s.do(t, http.MethodPatch, projectPath(p.ID), other.Owner.Token, bad))
-	wantNotFound(t, s.do(t, http.MethodPut, projectPath(p.ID), other.Owner.Token, bad))
-	wantNotFound(t, s.do(t, http.MethodPatch, projectPath("01900000-0000-7000-8000-000000000000"), f.Owner.Token, bad))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPost, projectsPath, cons.Token, bad))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPost, projectsPath, acc.Token, map[string]any{}))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPatch, projectPath(p.ID), cons.Token, bad))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPut, projectPath(p.ID), acc.Token, bad))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPatch, projectPath(p.ID), other.Owner.Token, bad))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPut, projectPath(p.ID), other.Owner.Token, bad))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPatch, projectPath("01900000-0000-7000-8000-000000000000"), f.Owner.Token, bad))
 }
 
 func TestProjectTenancy(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	a := s.registerFirm(t)
-	b := s.registerFirm(t)
-	bAdmin := b.addUser(t, roleAdmin)
-	bCons := b.addUser(t, roleConsultant)
+	a := s.RegisterFirm(t)
+	b := s.RegisterFirm(t)
+	bAdmin := b.AddUser(t, roleAdmin)
+	bCons := b.AddUser(t, roleConsultant)
 	p := s.createProject(t, a.Owner.Token, s.createClient(t, a.Owner.Token, nil).ID, map[string]any{"name": "Secret"})
 	bClient := s.createClient(t, b.Owner.Token, nil)
 
@@ -894,8 +895,8 @@ func TestProjectTenancy(t *testing.T) {
 			{http.MethodPut, projectBody(bClient.ID, nil)},
 			{http.MethodDelete, nil},
 		} {
-			wantNotFound(t, s.do(t, tc.method, projectPath(p.ID), u.Token, tc.body))
-			wantNotFound(t, s.do(t, tc.method, "/api/v1/projects/projects/"+p.ID, u.Token, tc.body))
+			testkit.WantNotFound(t, s.Do(t, tc.method, projectPath(p.ID), u.Token, tc.body))
+			testkit.WantNotFound(t, s.Do(t, tc.method, "/api/v1/projects/projects/"+p.ID, u.Token, tc.body))
 		}
 	}
 	sameProject(t, "firm A's project after firm B's attempts", s.getProject(t, a.Owner.Token, p.ID), p, false)
@@ -906,70 +907,70 @@ func TestProjectTenancy(t *testing.T) {
 		t.Errorf("firm B lists firm A's client's projects")
 	}
 	for _, id := range []string{"01900000-0000-7000-8000-000000000000", "not-a-uuid", "123"} {
-		wantNotFound(t, s.do(t, http.MethodGet, projectPath(id), a.Owner.Token, nil))
-		wantNotFound(t, s.do(t, http.MethodPatch, projectPath(id), a.Owner.Token, map[string]any{"notes": "x"}))
-		wantNotFound(t, s.do(t, http.MethodDelete, projectPath(id), a.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, projectPath(id), a.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodPatch, projectPath(id), a.Owner.Token, map[string]any{"notes": "x"}))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, projectPath(id), a.Owner.Token, nil))
 	}
 }
 
 func TestProjectDelete(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 
 	t.Run("empty project", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_code": "GONE-1"})
-		r := s.do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil)
-		wantStatus(t, r, http.StatusNoContent)
+		r := s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil)
+		testkit.WantStatus(t, r, http.StatusNoContent)
 		if len(r.Body) != 0 {
 			t.Errorf("204 with a body: %s", r.Body)
 		}
-		wantNotFound(t, s.do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
-		wantNotFound(t, s.do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, projectPath(p.ID), f.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil))
 		s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_code": "gone-1"}) // the code is free again
 	})
 	t.Run("with a task", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, nil)
 		tk := s.createTask(t, f.Owner.Token, p.ID, nil)
-		wantConflict(t, s.do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
+		testkit.WantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
 		s.getProject(t, f.Owner.Token, p.ID)
-		wantStatus(t, s.do(t, http.MethodDelete, taskPath(tk.ID), f.Owner.Token, nil), http.StatusNoContent)
-		wantStatus(t, s.do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), http.StatusNoContent)
+		testkit.WantStatus(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), f.Owner.Token, nil), http.StatusNoContent)
+		testkit.WantStatus(t, s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), http.StatusNoContent)
 	})
 	t.Run("with a time entry", func(t *testing.T) {
 		t.Parallel()
 		p := s.createProject(t, f.Owner.Token, c.ID, nil)
 		s.seedTimeEntry(t, f.ID, seedEntry{Project: p.ID, User: f.Owner.ID, Hours: "1.00", Rate: "10.00"})
-		wantConflict(t, s.do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
+		testkit.WantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
 		s.getProject(t, f.Owner.Token, p.ID)
 	})
 	t.Run("manager deletes", func(t *testing.T) {
 		t.Parallel()
-		mgr := f.addUser(t, roleManager)
+		mgr := f.AddUser(t, roleManager)
 		p := s.createProject(t, f.Owner.Token, c.ID, nil)
-		wantStatus(t, s.do(t, http.MethodDelete, "/api/v1/projects/projects/"+p.ID, mgr.Token, nil), http.StatusNoContent)
+		testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/v1/projects/projects/"+p.ID, mgr.Token, nil), http.StatusNoContent)
 	})
 }
 
 func TestProjectMethodsAndPaths(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	for _, path := range []string{"/api/projects/projects/", "/api/projects/projects", "/api/v1/projects/projects/", "/api/v1/projects/projects"} {
-		r := s.do(t, http.MethodPost, path, f.Owner.Token, projectBody(c.ID, nil))
-		wantStatus(t, r, http.StatusCreated)
+		r := s.Do(t, http.MethodPost, path, f.Owner.Token, projectBody(c.ID, nil))
+		testkit.WantStatus(t, r, http.StatusCreated)
 		var p project
-		decode(t, r, &p)
+		testkit.Decode(t, r, &p)
 		for _, pp := range []string{projectPath(p.ID), "/api/projects/projects/" + p.ID, "/api/v1/projects/projects/" + p.ID} {
-			wantStatus(t, s.do(t, http.MethodGet, pp, f.Owner.Token, nil), http.StatusOK)
+			testkit.WantStatus(t, s.Do(t, http.MethodGet, pp, f.Owner.Token, nil), http.StatusOK)
 		}
 	}
-	r := s.do(t, http.MethodDelete, projectsPath, f.Owner.Token, nil)
-	wantError(t, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "METHOD_NOT_ALLOWED")
+	r := s.Do(t, http.MethodDelete, projectsPath, f.Owner.Token, nil)
+	testkit.WantError(t, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "METHOD_NOT_ALLOWED")
 	if allow := r.Header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "POST") {
 		t.Errorf("405 Allow = %q", allow)
 	}

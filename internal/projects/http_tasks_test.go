@@ -2,6 +2,7 @@ package projects_test
 
 import (
 	"encoding/json"
+	"github.com/consultantpro/consultantpro/internal/testkit"
 	"net/http"
 	"reflect"
 	"slices"
@@ -28,7 +29,7 @@ func sameTask(t testing.TB, what string, got, want task, anyUpdated bool) {
 	t.Helper()
 	g := got
 	if anyUpdated {
-		if stamp(t, g.UpdatedAt).Before(stamp(t, want.UpdatedAt)) {
+		if testkit.Stamp(t, g.UpdatedAt).Before(testkit.Stamp(t, want.UpdatedAt)) {
 			t.Errorf("%s: updated_at went back from %s to %s", what, want.UpdatedAt, g.UpdatedAt)
 		}
 		g.UpdatedAt = want.UpdatedAt
@@ -52,22 +53,22 @@ func taskTitles(ts []task) []string {
 // patchTask PATCHes a task as the token's user, expects 200 and returns it.
 func (s *apiServer) patchTask(t testing.TB, token, id string, body map[string]any) task {
 	t.Helper()
-	r := s.do(t, http.MethodPatch, taskPath(id), token, body)
-	wantStatus(t, r, http.StatusOK)
+	r := s.Do(t, http.MethodPatch, taskPath(id), token, body)
+	testkit.WantStatus(t, r, http.StatusOK)
 	var tk task
-	decode(t, r, &tk)
+	testkit.Decode(t, r, &tk)
 	return tk
 }
 
 func TestTaskCreateDefaultsAndShape(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, time.Date(2026, 2, 10, 14, 0, 0, 0, time.UTC))
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, map[string]any{"name": "Audit"})
 
-	r := s.do(t, http.MethodPost, tasksPath, f.Owner.Token, map[string]any{"project": p.ID, "title": "  Interview staff "})
-	wantStatus(t, r, http.StatusCreated)
-	m := object(t, r)
+	r := s.Do(t, http.MethodPost, tasksPath, f.Owner.Token, map[string]any{"project": p.ID, "title": "  Interview staff "})
+	testkit.WantStatus(t, r, http.StatusCreated)
+	m := testkit.Object(t, r)
 	var keys []string
 	for k := range m {
 		keys = append(keys, k)
@@ -82,7 +83,7 @@ func TestTaskCreateDefaultsAndShape(t *testing.T) {
 		}
 	}
 	var tk task
-	decode(t, r, &tk)
+	testkit.Decode(t, r, &tk)
 	if loc := r.Header.Get("Location"); loc != "/api/v1/projects/tasks/"+tk.ID+"/" {
 		t.Errorf("Location = %q", loc)
 	}
@@ -93,7 +94,7 @@ func TestTaskCreateDefaultsAndShape(t *testing.T) {
 	sameTask(t, "fetched", s.getTask(t, f.Owner.Token, tk.ID), want, false)
 
 	t.Run("every field set", func(t *testing.T) {
-		cons := f.addUser(t, roleConsultant)
+		cons := f.AddUser(t, roleConsultant)
 		got := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"title": "Draft report", "assigned_to": cons.ID,
 			"description": "Chapter 1", "status": "in_progress", "priority": "urgent", "position": 3,
 			"estimated_hours": 8, "due_date": "2026-03-01"})
@@ -118,12 +119,12 @@ func TestTaskCreateDefaultsAndShape(t *testing.T) {
 func TestTaskCreateValidation(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
 	otherProject := s.createProject(t, other.Owner.Token, s.createClient(t, other.Owner.Token, nil).ID, nil)
-	gone := f.addUser(t, roleConsultant)
-	f.deactivate(t, gone)
+	gone := f.AddUser(t, roleConsultant)
+	f.Deactivate(t, gone)
 
 	tests := []struct {
 		name string
@@ -168,14 +169,14 @@ func TestTaskCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodPost, tasksPath, f.Owner.Token, tc.body)
+			r := s.Do(t, http.MethodPost, tasksPath, f.Owner.Token, tc.body)
 			if tc.want != nil {
-				wantOnly(t, r, tc.want)
+				testkit.WantOnly(t, r, tc.want)
 				return
 			}
-			env := wantValidation(t, r, nil)
-			wantFields(t, r, env, tc.any...)
-			wantOnlyFields(t, r, env, tc.any...)
+			env := testkit.WantValidation(t, r, nil)
+			testkit.WantFields(t, r, env, tc.any...)
+			testkit.WantOnlyFields(t, r, env, tc.any...)
 		})
 	}
 }
@@ -184,8 +185,8 @@ func TestTaskCompletedAt(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	s := startServerAt(t, start)
-	f := s.registerFirm(t)
-	f.settings(t, map[string]any{"timezone": "America/New_York"})
+	f := s.RegisterFirm(t)
+	f.Settings(t, map[string]any{"timezone": "America/New_York"})
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
 
 	tk := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"status": "done"})
@@ -208,9 +209,9 @@ func TestTaskCompletedAt(t *testing.T) {
 		{time.Hour, map[string]any{"status": "todo"}, ""},
 	}
 	for i, st := range steps {
-		s.clock.Advance(st.advance)
+		s.Clock.Advance(st.advance)
 		if st.advance >= 10*time.Minute { // access tokens live 15 minutes
-			f.Owner.Token = s.login(t, f.Owner.Username, testPassword)
+			f.Owner.Token = s.Login(t, f.Owner.Username, testPassword)
 		}
 		got := s.patchTask(t, f.Owner.Token, tk.ID, st.body)
 		if deref(got.CompletedAt) != st.want && !(st.want == "" && got.CompletedAt == nil) {
@@ -220,15 +221,15 @@ func TestTaskCompletedAt(t *testing.T) {
 
 	t.Run("PUT of the fetched object keeps the stamp", func(t *testing.T) {
 		done := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"status": "done"})
-		s.clock.Advance(time.Hour)
-		f.Owner.Token = s.login(t, f.Owner.Username, testPassword)
-		body := object(t, s.do(t, http.MethodGet, taskPath(done.ID), f.Owner.Token, nil))
-		r := s.do(t, http.MethodPut, taskPath(done.ID), f.Owner.Token, body)
-		wantStatus(t, r, http.StatusOK)
+		s.Clock.Advance(time.Hour)
+		f.Owner.Token = s.Login(t, f.Owner.Username, testPassword)
+		body := testkit.Object(t, s.Do(t, http.MethodGet, taskPath(done.ID), f.Owner.Token, nil))
+		r := s.Do(t, http.MethodPut, taskPath(done.ID), f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got task
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		sameTask(t, "PUT of the fetched done task", got, done, true)
-		if m := object(t, s.do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil)); m["completed_at"] != nil {
+		if m := testkit.Object(t, s.Do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil)); m["completed_at"] != nil {
 			t.Errorf("reopened task: completed_at must be present as null")
 		}
 	})
@@ -237,26 +238,26 @@ func TestTaskCompletedAt(t *testing.T) {
 func TestTaskPutAndPatch(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p1 := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"name": "One"})
 	p2 := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"name": "Two"})
-	cons := f.addUser(t, roleConsultant)
+	cons := f.AddUser(t, roleConsultant)
 
 	t.Run("fetched object with read-only fields changed", func(t *testing.T) {
 		t.Parallel()
 		tk := s.createTask(t, f.Owner.Token, p1.ID, map[string]any{"assigned_to": cons.ID, "estimated_hours": "2.5",
 			"due_date": "2026-05-01", "position": 2})
-		body := object(t, s.do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil))
+		body := testkit.Object(t, s.Do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil))
 		for k, v := range map[string]any{"id": "x", "project_name": "Other", "assigned_to_name": "Other",
 			"completed_at": "2026-01-01T00:00:00Z", "created_by": cons.ID, "created_at": "2000-01-01T00:00:00Z",
 			"hours_logged": "3.00"} {
 			body[k] = v
 		}
-		r := s.do(t, http.MethodPut, taskPath(tk.ID), f.Owner.Token, body)
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPut, taskPath(tk.ID), f.Owner.Token, body)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var got task
-		decode(t, r, &got)
+		testkit.Decode(t, r, &got)
 		sameTask(t, "after PUT", got, tk, true)
 	})
 	t.Run("PATCH changes what is sent, null clears", func(t *testing.T) {
@@ -284,16 +285,16 @@ func TestTaskPutAndPatch(t *testing.T) {
 			{map[string]any{"project": "nope"}, map[string][]string{"project": {msgProjectUnknown}}},
 			{map[string]any{"assigned_to": f.Owner.ID + "x"}, map[string][]string{"assigned_to": {msgUserUnknown}}},
 		} {
-			wantOnly(t, s.do(t, http.MethodPatch, taskPath(tk.ID), f.Owner.Token, tc.body), tc.want)
+			testkit.WantOnly(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), f.Owner.Token, tc.body), tc.want)
 		}
-		wantOnly(t, s.do(t, http.MethodPut, taskPath(tk.ID), f.Owner.Token, map[string]any{"title": "x"}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPut, taskPath(tk.ID), f.Owner.Token, map[string]any{"title": "x"}),
 			map[string][]string{"project": {msgRequired}})
 	})
 	t.Run("a task with time entries stays in its project", func(t *testing.T) {
 		t.Parallel()
 		tk := s.createTask(t, f.Owner.Token, p1.ID, nil)
 		s.seedTimeEntry(t, f.ID, seedEntry{Project: p1.ID, Task: tk.ID, User: cons.ID, Hours: "1.00", Rate: "10.00"})
-		wantOnly(t, s.do(t, http.MethodPatch, taskPath(tk.ID), f.Owner.Token, map[string]any{"project": p2.ID}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), f.Owner.Token, map[string]any{"project": p2.ID}),
 			map[string][]string{"project": {msgTaskMoveLocked}})
 		s.patchTask(t, f.Owner.Token, tk.ID, map[string]any{"project": p1.ID, "title": "Same project"})
 	})
@@ -302,8 +303,8 @@ func TestTaskPutAndPatch(t *testing.T) {
 func TestTaskHoursLogged(t *testing.T) {
 	t.Parallel()
 	s := startCountingServer(t)
-	f := s.registerFirm(t)
-	cons := f.addUser(t, roleConsultant)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, roleConsultant)
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
 	a := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"title": "A", "position": 1, "assigned_to": cons.ID})
 	b := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"title": "B", "position": 2})
@@ -315,12 +316,12 @@ func TestTaskHoursLogged(t *testing.T) {
 	s.seedTimeEntry(t, f.ID, seedEntry{Project: p.ID, User: cons.ID, Hours: "5.00", Rate: "10.00"}) // no task
 
 	want := map[string]string{"A": "32.00", "B": "0.25", "C": "0.00"}
-	s.queries.Reset()
+	s.Queries.Reset()
 	_, all := s.listTasks(t, f.Owner.Token, "page_size=200")
-	many := s.queries.Count()
-	s.queries.Reset()
+	many := s.Queries.Count()
+	s.Queries.Reset()
 	_, one := s.listTasks(t, f.Owner.Token, "page_size=1")
-	few := s.queries.Count()
+	few := s.Queries.Count()
 	t.Logf("statements per task list request: page_size=1 → %d, page_size=200 → %d (%s)", few, many, s.DB().Dialect)
 	if few != many || len(one) != 1 || len(all) != 3 {
 		t.Errorf("statements: %d for page_size=1 (%d tasks), %d for page_size=200 (%d tasks)", few, len(one), many, len(all))
@@ -342,11 +343,11 @@ func TestTaskHoursLogged(t *testing.T) {
 func TestTaskList(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	alpha := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"name": "Alpha rollout"})
 	beta := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"name": "Beta"})
-	cons := f.addUser(t, roleConsultant)
+	cons := f.AddUser(t, roleConsultant)
 	// Created in this order; same positions sort newest first.
 	s.createTask(t, f.Owner.Token, alpha.ID, map[string]any{"title": "Kickoff", "position": 0, "priority": "low",
 		"status": "done", "due_date": "2026-03-10"})
@@ -404,14 +405,14 @@ func TestTaskList(t *testing.T) {
 	} {
 		t.Run("bad "+tc.query, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodGet, tasksPath+"?"+tc.query, f.Owner.Token, nil)
-			env := wantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
-			wantOnlyFields(t, r, env, tc.field)
+			r := s.Do(t, http.MethodGet, tasksPath+"?"+tc.query, f.Owner.Token, nil)
+			env := testkit.WantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
+			testkit.WantOnlyFields(t, r, env, tc.field)
 		})
 	}
 	t.Run("other firm sees only its own", func(t *testing.T) {
 		t.Parallel()
-		g := s.registerFirm(t)
+		g := s.RegisterFirm(t)
 		if p, _ := s.listTasks(t, g.Owner.Token, ""); p.Count != 0 {
 			t.Errorf("another firm lists %d tasks", p.Count)
 		}
@@ -424,8 +425,8 @@ func TestTaskList(t *testing.T) {
 func TestTaskPermissions(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	users := f.roles(t)
+	f := s.RegisterFirm(t)
+	users := f.Roles(t)
 	c := s.createClient(t, f.Owner.Token, nil)
 	p := s.createProject(t, f.Owner.Token, c.ID, nil)
 
@@ -443,19 +444,19 @@ func TestTaskPermissions(t *testing.T) {
 			t.Parallel()
 			u := users[role]
 			tk := s.createTask(t, f.Owner.Token, p.ID, nil) // assigned to nobody
-			wantStatusOrForbidden(t, s.do(t, http.MethodGet, tasksPath, u.Token, nil), want.list)
-			wantStatusOrForbidden(t, s.do(t, http.MethodGet, taskPath(tk.ID), u.Token, nil), want.get)
-			wantStatusOrForbidden(t, s.do(t, http.MethodPost, tasksPath, u.Token, taskBody(p.ID, nil)), want.create)
-			wantStatusOrForbidden(t, s.do(t, http.MethodPatch, taskPath(tk.ID), u.Token, map[string]any{"status": "review"}), want.patch)
-			wantStatusOrForbidden(t, s.do(t, http.MethodPut, taskPath(tk.ID), u.Token, taskBody(p.ID, nil)), want.put)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodGet, tasksPath, u.Token, nil), want.list)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodGet, taskPath(tk.ID), u.Token, nil), want.get)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodPost, tasksPath, u.Token, taskBody(p.ID, nil)), want.create)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), u.Token, map[string]any{"status": "review"}), want.patch)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodPut, taskPath(tk.ID), u.Token, taskBody(p.ID, nil)), want.put)
 			if want.patch == http.StatusForbidden {
 				sameTask(t, "after refused writes", s.getTask(t, f.Owner.Token, tk.ID), tk, false)
 			}
-			wantStatusOrForbidden(t, s.do(t, http.MethodDelete, taskPath(tk.ID), u.Token, nil), want.del)
+			testkit.WantStatusOrForbidden(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), u.Token, nil), want.del)
 			if want.del == http.StatusForbidden {
 				s.getTask(t, f.Owner.Token, tk.ID)
 			} else {
-				wantNotFound(t, s.do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil))
+				testkit.WantNotFound(t, s.Do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil))
 			}
 		})
 	}
@@ -469,24 +470,24 @@ func TestTaskPermissions(t *testing.T) {
 		if got.Status != "done" || got.CompletedAt == nil || deref(got.EstimatedHours) != "3.00" {
 			t.Errorf("consultant PATCH: %+v", got)
 		}
-		body := object(t, s.do(t, http.MethodGet, taskPath(tk.ID), cons.Token, nil))
+		body := testkit.Object(t, s.Do(t, http.MethodGet, taskPath(tk.ID), cons.Token, nil))
 		body["title"] = "Put by the assignee"
-		wantStatus(t, s.do(t, http.MethodPut, taskPath(tk.ID), cons.Token, body), http.StatusOK)
+		testkit.WantStatus(t, s.Do(t, http.MethodPut, taskPath(tk.ID), cons.Token, body), http.StatusOK)
 		// The project and the assignee are read-only for them: ignored.
 		got = s.patchTask(t, cons.Token, tk.ID, map[string]any{"project": other.ID, "assigned_to": mgr.ID, "priority": "high"})
 		if got.Project != p.ID || deref(got.AssignedTo) != cons.ID || got.Priority != "high" {
 			t.Errorf("consultant moved or reassigned the task: %+v", got)
 		}
 		// Nor may they delete it.
-		wantForbidden(t, s.do(t, http.MethodDelete, taskPath(tk.ID), cons.Token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), cons.Token, nil))
 		// Once reassigned by a manager, it is no longer theirs.
 		s.patchTask(t, mgr.Token, tk.ID, map[string]any{"assigned_to": mgr.ID})
-		wantForbidden(t, s.do(t, http.MethodPatch, taskPath(tk.ID), cons.Token, map[string]any{"status": "todo"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), cons.Token, map[string]any{"status": "todo"}))
 	})
 	t.Run("consultant managing the project updates its tasks", func(t *testing.T) {
 		t.Parallel()
-		lead := f.addUser(t, roleConsultant)
-		helper := f.addUser(t, roleConsultant)
+		lead := f.AddUser(t, roleConsultant)
+		helper := f.AddUser(t, roleConsultant)
 		mine := s.createProject(t, f.Owner.Token, c.ID, map[string]any{"project_manager": lead.ID})
 		tk := s.createTask(t, f.Owner.Token, mine.ID, nil)
 		got := s.patchTask(t, lead.Token, tk.ID, map[string]any{"assigned_to": helper.ID, "status": "in_progress"})
@@ -496,28 +497,28 @@ func TestTaskPermissions(t *testing.T) {
 		// The new assignee may now update it too; a task of another project stays closed to them.
 		s.patchTask(t, helper.Token, tk.ID, map[string]any{"status": "review"})
 		elsewhere := s.createTask(t, f.Owner.Token, p.ID, nil)
-		wantForbidden(t, s.do(t, http.MethodPatch, taskPath(elsewhere.ID), lead.Token, map[string]any{"status": "done"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPatch, taskPath(elsewhere.ID), lead.Token, map[string]any{"status": "done"}))
 		// They still cannot create or delete tasks.
-		wantForbidden(t, s.do(t, http.MethodPost, tasksPath, lead.Token, taskBody(mine.ID, nil)))
-		wantForbidden(t, s.do(t, http.MethodDelete, taskPath(tk.ID), lead.Token, nil))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPost, tasksPath, lead.Token, taskBody(mine.ID, nil)))
+		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), lead.Token, nil))
 	})
 	t.Run("accountant assigned a task still only reads", func(t *testing.T) {
 		t.Parallel()
 		acc := users[roleAccountant]
 		tk := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"assigned_to": acc.ID})
-		wantForbidden(t, s.do(t, http.MethodPatch, taskPath(tk.ID), acc.Token, map[string]any{"status": "done"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), acc.Token, map[string]any{"status": "done"}))
 	})
 	t.Run("no token", func(t *testing.T) {
 		t.Parallel()
 		tk := s.createTask(t, f.Owner.Token, p.ID, nil)
 		for _, r := range []*response{
-			s.do(t, http.MethodGet, tasksPath, "", nil),
-			s.do(t, http.MethodGet, taskPath(tk.ID), "", nil),
-			s.do(t, http.MethodPost, tasksPath, "", taskBody(p.ID, nil)),
-			s.do(t, http.MethodPatch, taskPath(tk.ID), "", map[string]any{"status": "done"}),
-			s.do(t, http.MethodDelete, taskPath(tk.ID), "", nil),
+			s.Do(t, http.MethodGet, tasksPath, "", nil),
+			s.Do(t, http.MethodGet, taskPath(tk.ID), "", nil),
+			s.Do(t, http.MethodPost, tasksPath, "", taskBody(p.ID, nil)),
+			s.Do(t, http.MethodPatch, taskPath(tk.ID), "", map[string]any{"status": "done"}),
+			s.Do(t, http.MethodDelete, taskPath(tk.ID), "", nil),
 		} {
-			wantError(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth)
+			testkit.WantError(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth)
 		}
 	})
 }
@@ -527,32 +528,32 @@ func TestTaskPermissions(t *testing.T) {
 func TestTaskAuthorizationBeforeValidation(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
-	cons := f.addUser(t, roleConsultant)
-	acc := f.addUser(t, roleAccountant)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, roleConsultant)
+	acc := f.AddUser(t, roleAccountant)
+	other := s.RegisterFirm(t)
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
 	tk := s.createTask(t, f.Owner.Token, p.ID, nil)
 	bad := map[string]any{"estimated_hours": "0", "status": "closed", "colour": "red"}
 
-	wantForbidden(t, s.do(t, http.MethodPost, tasksPath, cons.Token, bad))
-	wantForbidden(t, s.do(t, http.MethodPost, tasksPath, acc.Token, map[string]any{}))
-	wantForbidden(t, s.do(t, http.MethodPatch, taskPath(tk.ID), cons.Token, bad))
-	wantForbidden(t, s.do(t, http.MethodPut, taskPath(tk.ID), acc.Token, bad))
-	wantNotFound(t, s.do(t, http.MethodPatch, taskPath(tk.ID), other.Owner.Token, bad))
-	wantNotFound(t, s.do(t, http.MethodPut, taskPath(tk.ID), other.Owner.Token, bad))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPost, tasksPath, cons.Token, bad))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPost, tasksPath, acc.Token, map[string]any{}))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), cons.Token, bad))
+	testkit.WantForbidden(t, s.Do(t, http.MethodPut, taskPath(tk.ID), acc.Token, bad))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), other.Owner.Token, bad))
+	testkit.WantNotFound(t, s.Do(t, http.MethodPut, taskPath(tk.ID), other.Owner.Token, bad))
 	// The assignee with a bad body learns about the body.
 	mine := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"assigned_to": cons.ID})
-	r := s.do(t, http.MethodPatch, taskPath(mine.ID), cons.Token, map[string]any{"estimated_hours": "0"})
-	wantOnly(t, r, map[string][]string{"estimated_hours": {msgEstimatedHours}})
+	r := s.Do(t, http.MethodPatch, taskPath(mine.ID), cons.Token, map[string]any{"estimated_hours": "0"})
+	testkit.WantOnly(t, r, map[string][]string{"estimated_hours": {msgEstimatedHours}})
 }
 
 func TestTaskTenancy(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	a := s.registerFirm(t)
-	b := s.registerFirm(t)
-	bCons := b.addUser(t, roleConsultant)
+	a := s.RegisterFirm(t)
+	b := s.RegisterFirm(t)
+	bCons := b.AddUser(t, roleConsultant)
 	p := s.createProject(t, a.Owner.Token, s.createClient(t, a.Owner.Token, nil).ID, nil)
 	tk := s.createTask(t, a.Owner.Token, p.ID, map[string]any{"title": "Secret task"})
 	bProject := s.createProject(t, b.Owner.Token, s.createClient(t, b.Owner.Token, nil).ID, nil)
@@ -567,8 +568,8 @@ func TestTaskTenancy(t *testing.T) {
 			{http.MethodPut, taskBody(bProject.ID, nil)},
 			{http.MethodDelete, nil},
 		} {
-			wantNotFound(t, s.do(t, tc.method, taskPath(tk.ID), u.Token, tc.body))
-			wantNotFound(t, s.do(t, tc.method, "/api/v1/projects/tasks/"+tk.ID, u.Token, tc.body))
+			testkit.WantNotFound(t, s.Do(t, tc.method, taskPath(tk.ID), u.Token, tc.body))
+			testkit.WantNotFound(t, s.Do(t, tc.method, "/api/v1/projects/tasks/"+tk.ID, u.Token, tc.body))
 		}
 	}
 	sameTask(t, "after firm B's attempts", s.getTask(t, a.Owner.Token, tk.ID), tk, false)
@@ -576,29 +577,29 @@ func TestTaskTenancy(t *testing.T) {
 		t.Errorf("firm B finds firm A's task")
 	}
 	// Firm A cannot move its task into firm B's project.
-	wantOnly(t, s.do(t, http.MethodPatch, taskPath(tk.ID), a.Owner.Token, map[string]any{"project": bProject.ID}),
+	testkit.WantOnly(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), a.Owner.Token, map[string]any{"project": bProject.ID}),
 		map[string][]string{"project": {msgProjectUnknown}})
 	for _, id := range []string{"01900000-0000-7000-8000-000000000000", "not-a-uuid"} {
-		wantNotFound(t, s.do(t, http.MethodGet, taskPath(id), a.Owner.Token, nil))
-		wantNotFound(t, s.do(t, http.MethodPatch, taskPath(id), a.Owner.Token, map[string]any{"status": "done"}))
-		wantNotFound(t, s.do(t, http.MethodDelete, taskPath(id), a.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, taskPath(id), a.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodPatch, taskPath(id), a.Owner.Token, map[string]any{"status": "done"}))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, taskPath(id), a.Owner.Token, nil))
 	}
 }
 
 func TestTaskDelete(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	p := s.createProject(t, f.Owner.Token, s.createClient(t, f.Owner.Token, nil).ID, nil)
 
 	tk := s.createTask(t, f.Owner.Token, p.ID, nil)
-	r := s.do(t, http.MethodDelete, taskPath(tk.ID), f.Owner.Token, nil)
-	wantStatus(t, r, http.StatusNoContent)
-	wantNotFound(t, s.do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil))
+	r := s.Do(t, http.MethodDelete, taskPath(tk.ID), f.Owner.Token, nil)
+	testkit.WantStatus(t, r, http.StatusNoContent)
+	testkit.WantNotFound(t, s.Do(t, http.MethodGet, taskPath(tk.ID), f.Owner.Token, nil))
 
 	logged := s.createTask(t, f.Owner.Token, p.ID, nil)
 	s.seedTimeEntry(t, f.ID, seedEntry{Project: p.ID, Task: logged.ID, User: f.Owner.ID, Hours: "0.50", Rate: "10.00"})
-	wantConflict(t, s.do(t, http.MethodDelete, taskPath(logged.ID), f.Owner.Token, nil), msgTaskInUse)
+	testkit.WantConflict(t, s.Do(t, http.MethodDelete, taskPath(logged.ID), f.Owner.Token, nil), msgTaskInUse)
 	s.getTask(t, f.Owner.Token, logged.ID)
-	wantConflict(t, s.do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
+	testkit.WantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
 }

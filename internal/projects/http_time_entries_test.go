@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/consultantpro/consultantpro/internal/testkit"
 	"io"
 	"net/http"
 	"slices"
@@ -20,23 +21,23 @@ var jsonNull = json.RawMessage("null")
 // patchEntry PATCHes an entry and returns the response.
 func (s *apiServer) patchEntry(t testing.TB, token, id string, body any) *response {
 	t.Helper()
-	return s.do(t, http.MethodPatch, teEntryPath(id), token, body)
+	return s.Do(t, http.MethodPatch, teEntryPath(id), token, body)
 }
 
 // patchedEntry PATCHes an entry, expects 200 and returns it.
 func (s *apiServer) patchedEntry(t testing.TB, token, id string, body any) teEntry {
 	t.Helper()
 	r := s.patchEntry(t, token, id, body)
-	wantStatus(t, r, http.StatusOK)
+	testkit.WantStatus(t, r, http.StatusOK)
 	var e teEntry
-	decode(t, r, &e)
+	testkit.Decode(t, r, &e)
 	return e
 }
 
 func TestTimeEntryCreateAndGet(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	p := entryProject(t, f, "Atlas rollout", nil)
 
 	e := s.createEntry(t, f.Owner.Token, p.ID, nil)
@@ -50,8 +51,8 @@ func TestTimeEntryCreateAndGet(t *testing.T) {
 		t.Errorf("created_at %q is not the frozen clock's", e.CreatedAt)
 	}
 	// The raw body shows the display fields and the invoice as null, never omitted.
-	r := s.do(t, http.MethodGet, teEntryPath(e.ID), f.Owner.Token, nil)
-	wantStatus(t, r, http.StatusOK)
+	r := s.Do(t, http.MethodGet, teEntryPath(e.ID), f.Owner.Token, nil)
+	testkit.WantStatus(t, r, http.StatusOK)
 	for _, frag := range []string{`"task":null`, `"task_title":null`, `"invoice":null`, `"invoiced":false`, `"hours":"8.00"`} {
 		if !strings.Contains(string(r.Body), frag) {
 			t.Errorf("GET body lacks %s: %s", frag, r.Body)
@@ -60,8 +61,8 @@ func TestTimeEntryCreateAndGet(t *testing.T) {
 	if got := s.getEntry(t, f.Owner.Token, e.ID); !sameEntry(got, e) {
 		t.Errorf("GET %+v, want %+v", got, e)
 	}
-	r = s.do(t, http.MethodGet, "/api/v1/projects/time-entries/"+e.ID, f.Owner.Token, nil)
-	wantStatus(t, r, http.StatusOK)
+	r = s.Do(t, http.MethodGet, "/api/v1/projects/time-entries/"+e.ID, f.Owner.Token, nil)
+	testkit.WantStatus(t, r, http.StatusOK)
 
 	t.Run("with a task", func(t *testing.T) {
 		task := entryTask(t, f, p.ID, "Discovery")
@@ -99,16 +100,16 @@ func sameEntry(got, want teEntry) bool {
 func TestTimeEntryCreateValidation(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
 	p := entryProject(t, f, "Main", nil)
 	q := entryProject(t, f, "Second", nil)
 	noRate := entryProject(t, f, "Pro bono", map[string]any{"hourly_rate": nil})
 	theirs := entryProject(t, other, "Theirs", nil)
 	taskOfQ := entryTask(t, f, q.ID, "Elsewhere")
 	theirTask := entryTask(t, other, theirs.ID, "Theirs")
-	gone := f.addUser(t, "consultant")
-	f.deactivate(t, gone)
+	gone := f.AddUser(t, "consultant")
+	f.Deactivate(t, gone)
 
 	tests := []struct {
 		name string
@@ -154,12 +155,12 @@ func TestTimeEntryCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, f.Owner.Token, tc.body), tc.want)
+			testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, f.Owner.Token, tc.body), tc.want)
 		})
 	}
 	t.Run("malformed JSON", func(t *testing.T) {
 		t.Parallel()
-		wantError(t, s.do(t, http.MethodPost, teEntriesPath, f.Owner.Token, `{"hours": `), http.StatusBadRequest, typeParse, codeBadRequest)
+		testkit.WantError(t, s.Do(t, http.MethodPost, teEntriesPath, f.Owner.Token, `{"hours": `), http.StatusBadRequest, typeParse, codeBadRequest)
 	})
 	t.Cleanup(func() {
 		if n, _ := s.listEntries(t, f.Owner.Token, ""); n != 0 {
@@ -171,7 +172,7 @@ func TestTimeEntryCreateValidation(t *testing.T) {
 func TestTimeEntryMoneyAndHours(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	usd := entryProject(t, f, "Dollars", map[string]any{"hourly_rate": "33.33"})
 	cent := entryProject(t, f, "Cent", map[string]any{"hourly_rate": "0.01"})
 	yen := entryProject(t, f, "Yen", map[string]any{"currency": "JPY", "hourly_rate": "1001"})
@@ -226,7 +227,7 @@ func TestTimeEntryMoneyAndHours(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			if tc.wantError != nil {
-				wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, f.Owner.Token, entryBody(tc.project, tc.fields)), tc.wantError)
+				testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, f.Owner.Token, entryBody(tc.project, tc.fields)), tc.wantError)
 				return
 			}
 			e := s.createEntry(t, f.Owner.Token, tc.project, tc.fields)
@@ -242,7 +243,7 @@ func TestTimeEntryMoneyAndHours(t *testing.T) {
 func TestTimeEntryRateDefaulting(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	a := entryProject(t, f, "A", map[string]any{"hourly_rate": "100.00"})
 	b := entryProject(t, f, "B", map[string]any{"hourly_rate": "200.00", "currency": "EUR"})
 	none := entryProject(t, f, "None", map[string]any{"hourly_rate": nil})
@@ -252,7 +253,7 @@ func TestTimeEntryRateDefaulting(t *testing.T) {
 		t.Fatalf("default rate: %s billed %s", e.HourlyRate, e.BilledAmount)
 	}
 	// Changing the project's rate later leaves logged entries alone.
-	wantStatus(t, s.do(t, http.MethodPatch, "/api/projects/projects/"+a.ID+"/", f.Owner.Token, map[string]any{"hourly_rate": "120.00"}), http.StatusOK)
+	testkit.WantStatus(t, s.Do(t, http.MethodPatch, "/api/projects/projects/"+a.ID+"/", f.Owner.Token, map[string]any{"hourly_rate": "120.00"}), http.StatusOK)
 	if got := s.getEntry(t, f.Owner.Token, e.ID); got.HourlyRate != "100.00" || got.BilledAmount != "200.00" {
 		t.Errorf("entry repriced by a project change: %s %s", got.HourlyRate, got.BilledAmount)
 	}
@@ -276,13 +277,13 @@ func TestTimeEntryRateDefaulting(t *testing.T) {
 		t.Errorf("moved to B: %s %s billed %s project %s", e.HourlyRate, e.Currency, e.BilledAmount, *e.ProjectName)
 	}
 	// ... unless the request names a rate; a project without one needs it.
-	wantOnly(t, s.patchEntry(t, f.Owner.Token, e.ID, map[string]any{"project": none.ID}),
+	testkit.WantOnly(t, s.patchEntry(t, f.Owner.Token, e.ID, map[string]any{"project": none.ID}),
 		map[string][]string{"hourly_rate": {teMsgNoRate}})
 	e = s.patchedEntry(t, f.Owner.Token, e.ID, map[string]any{"project": none.ID, "hourly_rate": "55.55"})
 	if e.HourlyRate != "55.55" || e.Currency != "USD" || e.BilledAmount != "166.65" {
 		t.Errorf("moved to None with a rate: %s %s billed %s", e.HourlyRate, e.Currency, e.BilledAmount)
 	}
-	wantOnly(t, s.patchEntry(t, f.Owner.Token, e.ID, map[string]any{"hourly_rate": nil}),
+	testkit.WantOnly(t, s.patchEntry(t, f.Owner.Token, e.ID, map[string]any{"hourly_rate": nil}),
 		map[string][]string{"hourly_rate": {teMsgNoRate}})
 	e = s.patchedEntry(t, f.Owner.Token, e.ID, map[string]any{"is_billable": false})
 	if e.BilledAmount != "0.00" || e.HourlyRate != "55.55" {
@@ -297,9 +298,9 @@ func TestTimeEntryRateDefaulting(t *testing.T) {
 func TestTimeEntryDailyLimit(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	manager := f.addUser(t, "manager")
-	consultant := f.addUser(t, "consultant")
+	f := s.RegisterFirm(t)
+	manager := f.AddUser(t, "manager")
+	consultant := f.AddUser(t, "consultant")
 	p := entryProject(t, f, "P", nil)
 	q := entryProject(t, f, "Q", nil)
 	dayFull := map[string][]string{"hours": {teMsgHoursPerDay}}
@@ -307,10 +308,10 @@ func TestTimeEntryDailyLimit(t *testing.T) {
 	// 16 + 8 on two projects fill the day; one more hundredth is refused.
 	first := s.createEntry(t, consultant.Token, p.ID, map[string]any{"hours": "16.00", "date": "2026-03-02"})
 	second := s.createEntry(t, consultant.Token, q.ID, map[string]any{"hours": "8.00", "date": "2026-03-02"})
-	wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, consultant.Token,
+	testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, consultant.Token,
 		entryBody(p.ID, map[string]any{"hours": "0.01", "date": "2026-03-02"})), dayFull)
 	// A manager logging for the consultant is held to the consultant's day.
-	wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, manager.Token,
+	testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, manager.Token,
 		entryBody(p.ID, map[string]any{"hours": "1", "date": "2026-03-02", "user": consultant.ID})), dayFull)
 	// Other users and other days are unaffected.
 	s.createEntry(t, manager.Token, p.ID, map[string]any{"hours": "24", "date": "2026-03-02"})
@@ -319,20 +320,20 @@ func TestTimeEntryDailyLimit(t *testing.T) {
 	// On update the entry's own hours are replaced, not added.
 	s.patchedEntry(t, consultant.Token, first.ID, map[string]any{"hours": "15.99"})
 	s.patchedEntry(t, consultant.Token, first.ID, map[string]any{"hours": "16.00"})
-	wantOnly(t, s.patchEntry(t, consultant.Token, first.ID, map[string]any{"hours": "16.01"}), dayFull)
+	testkit.WantOnly(t, s.patchEntry(t, consultant.Token, first.ID, map[string]any{"hours": "16.01"}), dayFull)
 	// Moving an entry into a full day is refused; moving it out is fine.
-	wantOnly(t, s.patchEntry(t, consultant.Token, second.ID, map[string]any{"date": "2026-03-03"}), dayFull)
+	testkit.WantOnly(t, s.patchEntry(t, consultant.Token, second.ID, map[string]any{"date": "2026-03-03"}), dayFull)
 	s.patchedEntry(t, consultant.Token, second.ID, map[string]any{"date": "2026-03-04"})
 	s.patchedEntry(t, consultant.Token, first.ID, map[string]any{"hours": "24"})
 	// Giving an entry to a user whose day is full is refused.
 	mine := s.createEntry(t, manager.Token, p.ID, map[string]any{"hours": "1", "date": "2026-03-03"})
-	wantOnly(t, s.patchEntry(t, manager.Token, mine.ID, map[string]any{"user": consultant.ID}), dayFull)
+	testkit.WantOnly(t, s.patchEntry(t, manager.Token, mine.ID, map[string]any{"user": consultant.ID}), dayFull)
 	// PUT with the same values counts the entry once.
 	full := s.getEntry(t, consultant.Token, first.ID)
-	r := s.do(t, http.MethodPut, teEntryPath(first.ID), consultant.Token, full)
-	wantStatus(t, r, http.StatusOK)
+	r := s.Do(t, http.MethodPut, teEntryPath(first.ID), consultant.Token, full)
+	testkit.WantStatus(t, r, http.StatusOK)
 	// Deleting frees the day.
-	wantStatus(t, s.do(t, http.MethodDelete, teEntryPath(first.ID), consultant.Token, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, teEntryPath(first.ID), consultant.Token, nil), http.StatusNoContent)
 	s.createEntry(t, consultant.Token, p.ID, map[string]any{"hours": "12", "date": "2026-03-02"})
 }
 
@@ -340,8 +341,8 @@ func TestTimeEntryDailyLimit(t *testing.T) {
 func TestTimeEntryDailyLimitConcurrent(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	consultant := f.addUser(t, "consultant")
+	f := s.RegisterFirm(t)
+	consultant := f.AddUser(t, "consultant")
 	p := entryProject(t, f, "P", nil)
 	for round, date := range []string{"2026-03-05", "2026-03-06", "2026-03-07"} {
 		const n = 6
@@ -387,33 +388,33 @@ func TestTimeEntryFutureDateInFirmTimeZone(t *testing.T) {
 	t.Run("west of UTC", func(t *testing.T) {
 		t.Parallel()
 		s := startServerAt(t, time.Date(2026, 3, 15, 1, 0, 0, 0, time.UTC))
-		utc := s.registerFirm(t)
-		la := s.registerFirm(t)
-		la.settings(t, map[string]any{"timezone": "America/Los_Angeles"})
+		utc := s.RegisterFirm(t)
+		la := s.RegisterFirm(t)
+		la.Settings(t, map[string]any{"timezone": "America/Los_Angeles"})
 		pu, pl := entryProject(t, utc, "U", nil), entryProject(t, la, "L", nil)
 		s.createEntry(t, utc.Owner.Token, pu.ID, map[string]any{"date": "2026-03-15"})
-		wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, utc.Owner.Token, entryBody(pu.ID, map[string]any{"date": "2026-03-16"})), future)
-		wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, la.Owner.Token, entryBody(pl.ID, map[string]any{"date": "2026-03-15"})), future)
+		testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, utc.Owner.Token, entryBody(pu.ID, map[string]any{"date": "2026-03-16"})), future)
+		testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, la.Owner.Token, entryBody(pl.ID, map[string]any{"date": "2026-03-15"})), future)
 		e := s.createEntry(t, la.Owner.Token, pl.ID, map[string]any{"date": "2026-03-14"})
-		wantOnly(t, s.patchEntry(t, la.Owner.Token, e.ID, map[string]any{"date": "2026-03-15"}), future)
+		testkit.WantOnly(t, s.patchEntry(t, la.Owner.Token, e.ID, map[string]any{"date": "2026-03-15"}), future)
 		s.patchedEntry(t, la.Owner.Token, e.ID, map[string]any{"date": "2026-03-13"})
 	})
 	// 12:00 UTC on 15 March is already 16 March in Auckland.
 	t.Run("east of UTC", func(t *testing.T) {
 		t.Parallel()
 		s := startServerAt(t, teDefaultNow)
-		nz := s.registerFirm(t)
-		nz.settings(t, map[string]any{"timezone": "Pacific/Auckland"})
+		nz := s.RegisterFirm(t)
+		nz.Settings(t, map[string]any{"timezone": "Pacific/Auckland"})
 		p := entryProject(t, nz, "N", nil)
 		s.createEntry(t, nz.Owner.Token, p.ID, map[string]any{"date": "2026-03-16"})
-		wantOnly(t, s.do(t, http.MethodPost, teEntriesPath, nz.Owner.Token, entryBody(p.ID, map[string]any{"date": "2026-03-17"})), future)
+		testkit.WantOnly(t, s.Do(t, http.MethodPost, teEntriesPath, nz.Owner.Token, entryBody(p.ID, map[string]any{"date": "2026-03-17"})), future)
 	})
 }
 
 func TestTimeEntryUpdates(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
+	f := s.RegisterFirm(t)
 	p := entryProject(t, f, "P", nil)
 	q := entryProject(t, f, "Q", nil)
 	taskP := entryTask(t, f, p.ID, "Design")
@@ -423,17 +424,17 @@ func TestTimeEntryUpdates(t *testing.T) {
 	t.Run("PUT sends a fetched entry back", func(t *testing.T) {
 		got := s.getEntry(t, f.Owner.Token, e.ID)
 		got.Description = "Workshop, day two"
-		r := s.do(t, http.MethodPut, teEntryPath(e.ID), f.Owner.Token, got)
-		wantStatus(t, r, http.StatusOK)
+		r := s.Do(t, http.MethodPut, teEntryPath(e.ID), f.Owner.Token, got)
+		testkit.WantStatus(t, r, http.StatusOK)
 		var out teEntry
-		decode(t, r, &out)
+		testkit.Decode(t, r, &out)
 		want := got
 		if !sameEntry(out, want) {
 			t.Errorf("PUT %+v, want %+v", out, want)
 		}
 	})
 	t.Run("PUT needs the required fields", func(t *testing.T) {
-		wantOnly(t, s.do(t, http.MethodPut, teEntryPath(e.ID), f.Owner.Token, map[string]any{"hours": "2"}),
+		testkit.WantOnly(t, s.Do(t, http.MethodPut, teEntryPath(e.ID), f.Owner.Token, map[string]any{"hours": "2"}),
 			map[string][]string{"project": {msgRequired}, "date": {msgRequired}, "description": {msgRequired}})
 	})
 	t.Run("PATCH validates like create", func(t *testing.T) {
@@ -448,7 +449,7 @@ func TestTimeEntryUpdates(t *testing.T) {
 			`{"date": "2026-03-16"}`:      {"date": {teMsgFuture}},
 			`{"invoiced_by": "x"}`:        {"invoiced_by": {msgUnknownField}},
 		} {
-			wantOnly(t, s.patchEntry(t, f.Owner.Token, e.ID, body), want)
+			testkit.WantOnly(t, s.patchEntry(t, f.Owner.Token, e.ID, body), want)
 		}
 	})
 	t.Run("PATCH moves the entry with its task", func(t *testing.T) {
@@ -460,7 +461,7 @@ func TestTimeEntryUpdates(t *testing.T) {
 		if got.Task != nil || got.TaskTitle != nil || got.Description != "Workshop, day two" {
 			t.Errorf("task cleared: %+v", got)
 		}
-		if stamp(t, got.UpdatedAt).Before(stamp(t, e.UpdatedAt)) || got.CreatedAt != e.CreatedAt {
+		if testkit.Stamp(t, got.UpdatedAt).Before(testkit.Stamp(t, e.UpdatedAt)) || got.CreatedAt != e.CreatedAt {
 			t.Errorf("stamps: created %s→%s updated %s→%s", e.CreatedAt, got.CreatedAt, e.UpdatedAt, got.UpdatedAt)
 		}
 	})
@@ -469,11 +470,11 @@ func TestTimeEntryUpdates(t *testing.T) {
 func TestTimeEntryInvoicedIsImmutable(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	admin := f.addUser(t, "admin")
-	manager := f.addUser(t, "manager")
-	consultant := f.addUser(t, "consultant")
-	other := f.addUser(t, "consultant")
+	f := s.RegisterFirm(t)
+	admin := f.AddUser(t, "admin")
+	manager := f.AddUser(t, "manager")
+	consultant := f.AddUser(t, "consultant")
+	other := f.AddUser(t, "consultant")
 	p := entryProject(t, f, "P", nil)
 	e := s.createEntry(t, consultant.Token, p.ID, nil)
 	invoice := "0193a000-0000-7000-8000-00000000f00d"
@@ -485,15 +486,15 @@ func TestTimeEntryInvoicedIsImmutable(t *testing.T) {
 	}
 	invoiced := map[string][]string{"non_field_errors": {teMsgInvoiced}}
 	for _, u := range []user{f.Owner, admin, manager, consultant} {
-		wantOnly(t, s.patchEntry(t, u.Token, e.ID, map[string]any{"description": "x"}), invoiced)
-		wantOnly(t, s.do(t, http.MethodPut, teEntryPath(e.ID), u.Token, got), invoiced)
-		wantOnly(t, s.do(t, http.MethodDelete, teEntryPath(e.ID), u.Token, nil), invoiced)
+		testkit.WantOnly(t, s.patchEntry(t, u.Token, e.ID, map[string]any{"description": "x"}), invoiced)
+		testkit.WantOnly(t, s.Do(t, http.MethodPut, teEntryPath(e.ID), u.Token, got), invoiced)
+		testkit.WantOnly(t, s.Do(t, http.MethodDelete, teEntryPath(e.ID), u.Token, nil), invoiced)
 		// The entry's state is answered before the body is read.
-		wantOnly(t, s.patchEntry(t, u.Token, e.ID, map[string]any{"hours": "0", "bogus": 1}), invoiced)
+		testkit.WantOnly(t, s.patchEntry(t, u.Token, e.ID, map[string]any{"hours": "0", "bogus": 1}), invoiced)
 	}
 	// Someone who may not edit the entry at all learns that first.
-	wantForbidden(t, s.patchEntry(t, other.Token, e.ID, map[string]any{"description": "x"}))
-	wantForbidden(t, s.do(t, http.MethodDelete, teEntryPath(e.ID), other.Token, nil))
+	testkit.WantForbidden(t, s.patchEntry(t, other.Token, e.ID, map[string]any{"description": "x"}))
+	testkit.WantForbidden(t, s.Do(t, http.MethodDelete, teEntryPath(e.ID), other.Token, nil))
 	if after := s.getEntry(t, f.Owner.Token, e.ID); !sameEntry(after, got) || after.UpdatedAt != got.UpdatedAt {
 		t.Errorf("invoiced entry changed: %+v, was %+v", after, got)
 	}
@@ -503,36 +504,36 @@ func TestTimeEntryInvoicedIsImmutable(t *testing.T) {
 	if after.Invoiced || after.Invoice == nil || *after.Invoice != invoice {
 		t.Errorf("update wrote the finance columns: invoiced %v invoice %v", after.Invoiced, after.Invoice)
 	}
-	wantStatus(t, s.do(t, http.MethodDelete, teEntryPath(e.ID), consultant.Token, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, teEntryPath(e.ID), consultant.Token, nil), http.StatusNoContent)
 }
 
 func TestTimeEntryPermissions(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	users := f.roles(t)
-	colleague := f.addUser(t, "consultant")
-	pm := f.addUser(t, "consultant")
+	f := s.RegisterFirm(t)
+	users := f.Roles(t)
+	colleague := f.AddUser(t, "consultant")
+	pm := f.AddUser(t, "consultant")
 	p := entryProject(t, f, "Managed", map[string]any{"project_manager": pm.ID})
 	q := entryProject(t, f, "Unmanaged", nil)
 	consultant := users["consultant"]
 
 	t.Run("create by role", func(t *testing.T) {
 		for role, u := range users {
-			r := s.do(t, http.MethodPost, teEntriesPath, u.Token, entryBody(q.ID, map[string]any{"date": "2026-02-01", "hours": "1"}))
+			r := s.Do(t, http.MethodPost, teEntriesPath, u.Token, entryBody(q.ID, map[string]any{"date": "2026-02-01", "hours": "1"}))
 			if role == "accountant" {
-				wantForbidden(t, r)
+				testkit.WantForbidden(t, r)
 				continue
 			}
-			wantStatus(t, r, http.StatusCreated)
+			testkit.WantStatus(t, r, http.StatusCreated)
 			var e teEntry
-			decode(t, r, &e)
+			testkit.Decode(t, r, &e)
 			if e.User != u.ID || *e.UserName != u.Name {
 				t.Errorf("%s: entry of %s (%v), want the caller %s", role, e.User, e.UserName, u.ID)
 			}
 		}
 		// 403 before 400: the accountant's invalid body is not looked at.
-		wantForbidden(t, s.do(t, http.MethodPost, teEntriesPath, users["accountant"].Token, map[string]any{"hours": "x"}))
+		testkit.WantForbidden(t, s.Do(t, http.MethodPost, teEntriesPath, users["accountant"].Token, map[string]any{"hours": "x"}))
 	})
 	t.Run("logging for another user", func(t *testing.T) {
 		for _, role := range []string{"owner", "admin", "manager"} {
@@ -541,11 +542,11 @@ func TestTimeEntryPermissions(t *testing.T) {
 				t.Errorf("%s logged for %s (%v), want %s", role, e.User, e.UserName, consultant.ID)
 			}
 		}
-		wantForbiddenWith(t, s.do(t, http.MethodPost, teEntriesPath, consultant.Token,
+		wantForbiddenWith(t, s.Do(t, http.MethodPost, teEntriesPath, consultant.Token,
 			entryBody(q.ID, map[string]any{"user": colleague.ID})), teMsgLogForOthers)
-		wantForbiddenWith(t, s.do(t, http.MethodPost, teEntriesPath, pm.Token,
+		wantForbiddenWith(t, s.Do(t, http.MethodPost, teEntriesPath, pm.Token,
 			entryBody(p.ID, map[string]any{"user": consultant.ID})), teMsgLogForOthers)
-		wantForbiddenWith(t, s.do(t, http.MethodPost, teEntriesPath, consultant.Token,
+		wantForbiddenWith(t, s.Do(t, http.MethodPost, teEntriesPath, consultant.Token,
 			map[string]any{"user": colleague.ID, "hours": "0.001"}), teMsgLogForOthers)
 		e := s.createEntry(t, consultant.Token, q.ID, map[string]any{"user": consultant.ID, "date": "2026-02-03"})
 		if e.User != consultant.ID {
@@ -561,33 +562,33 @@ func TestTimeEntryPermissions(t *testing.T) {
 		for role, u := range editors {
 			e := s.createEntry(t, consultant.Token, p.ID, map[string]any{"date": "2026-02-10", "hours": "1"})
 			patch := s.patchEntry(t, u.Token, e.ID, map[string]any{"description": "By " + role})
-			put := s.do(t, http.MethodPut, teEntryPath(e.ID), u.Token, entryBody(p.ID, map[string]any{"date": "2026-02-10", "hours": "2"}))
+			put := s.Do(t, http.MethodPut, teEntryPath(e.ID), u.Token, entryBody(p.ID, map[string]any{"date": "2026-02-10", "hours": "2"}))
 			invalid := s.patchEntry(t, u.Token, e.ID, map[string]any{"hours": "-1"})
-			del := s.do(t, http.MethodDelete, teEntryPath(e.ID), u.Token, nil)
+			del := s.Do(t, http.MethodDelete, teEntryPath(e.ID), u.Token, nil)
 			if !allowed[role] {
-				wantForbidden(t, patch)
-				wantForbidden(t, put)
-				wantForbidden(t, invalid) // 403 before 400
-				wantForbidden(t, del)
+				testkit.WantForbidden(t, patch)
+				testkit.WantForbidden(t, put)
+				testkit.WantForbidden(t, invalid) // 403 before 400
+				testkit.WantForbidden(t, del)
 				if got := s.getEntry(t, u.Token, e.ID); got.Description != "Workshop" {
 					t.Errorf("%s changed an entry they may not edit: %q", role, got.Description)
 				}
 				continue
 			}
-			wantStatus(t, patch, http.StatusOK)
-			wantStatus(t, put, http.StatusOK)
+			testkit.WantStatus(t, patch, http.StatusOK)
+			testkit.WantStatus(t, put, http.StatusOK)
 			var out teEntry
-			decode(t, put, &out)
+			testkit.Decode(t, put, &out)
 			if out.User != consultant.ID {
 				t.Errorf("%s: PUT without user moved the entry to %s", role, out.User)
 			}
-			wantOnly(t, invalid, map[string][]string{"hours": {teMsgHoursPositive}})
-			wantStatus(t, del, http.StatusNoContent)
+			testkit.WantOnly(t, invalid, map[string][]string{"hours": {teMsgHoursPositive}})
+			testkit.WantStatus(t, del, http.StatusNoContent)
 		}
 	})
 	t.Run("the project manager edits only their project's entries", func(t *testing.T) {
 		e := s.createEntry(t, consultant.Token, q.ID, map[string]any{"date": "2026-02-11", "hours": "1"})
-		wantForbidden(t, s.patchEntry(t, pm.Token, e.ID, map[string]any{"description": "x"}))
+		testkit.WantForbidden(t, s.patchEntry(t, pm.Token, e.ID, map[string]any{"description": "x"}))
 	})
 	t.Run("only managers and above give an entry to someone else", func(t *testing.T) {
 		e := s.createEntry(t, consultant.Token, p.ID, map[string]any{"date": "2026-02-12", "hours": "1"})
@@ -601,7 +602,7 @@ func TestTimeEntryPermissions(t *testing.T) {
 			t.Errorf("manager reassigned to %s (%v), want %s", got.User, got.UserName, colleague.ID)
 		}
 		// Now the entry is the colleague's: its former user may not touch it.
-		wantForbidden(t, s.patchEntry(t, consultant.Token, e.ID, map[string]any{"description": "x"}))
+		testkit.WantForbidden(t, s.patchEntry(t, consultant.Token, e.ID, map[string]any{"description": "x"}))
 	})
 	t.Run("everyone reads", func(t *testing.T) {
 		e := s.createEntry(t, consultant.Token, p.ID, map[string]any{"date": "2026-02-13", "hours": "1"})
@@ -615,25 +616,25 @@ func TestTimeEntryPermissions(t *testing.T) {
 		}
 	})
 	t.Run("no credentials", func(t *testing.T) {
-		wantError(t, s.do(t, http.MethodGet, teEntriesPath, "", nil), http.StatusUnauthorized, typeNotAuth, codeUnauth)
-		wantError(t, s.do(t, http.MethodPost, teEntriesPath, "", entryBody(p.ID, nil)), http.StatusUnauthorized, typeNotAuth, codeUnauth)
+		testkit.WantError(t, s.Do(t, http.MethodGet, teEntriesPath, "", nil), http.StatusUnauthorized, typeNotAuth, codeUnauth)
+		testkit.WantError(t, s.Do(t, http.MethodPost, teEntriesPath, "", entryBody(p.ID, nil)), http.StatusUnauthorized, typeNotAuth, codeUnauth)
 	})
 }
 
 func TestTimeEntryTenancy(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	other := s.registerFirm(t)
-	otherConsultant := other.addUser(t, "consultant")
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
+	otherConsultant := other.AddUser(t, "consultant")
 	p := entryProject(t, f, "Ours", nil)
 	e := s.createEntry(t, f.Owner.Token, p.ID, nil)
 
 	for _, u := range []user{other.Owner, otherConsultant} {
-		wantNotFound(t, s.do(t, http.MethodGet, teEntryPath(e.ID), u.Token, nil))
-		wantNotFound(t, s.patchEntry(t, u.Token, e.ID, map[string]any{"hours": "0"}))
-		wantNotFound(t, s.do(t, http.MethodPut, teEntryPath(e.ID), u.Token, entryBody(p.ID, nil)))
-		wantNotFound(t, s.do(t, http.MethodDelete, teEntryPath(e.ID), u.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, teEntryPath(e.ID), u.Token, nil))
+		testkit.WantNotFound(t, s.patchEntry(t, u.Token, e.ID, map[string]any{"hours": "0"}))
+		testkit.WantNotFound(t, s.Do(t, http.MethodPut, teEntryPath(e.ID), u.Token, entryBody(p.ID, nil)))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, teEntryPath(e.ID), u.Token, nil))
 		if n, _ := s.listEntries(t, u.Token, ""); n != 0 {
 			t.Errorf("another firm lists %d of our entries", n)
 		}
@@ -642,9 +643,9 @@ func TestTimeEntryTenancy(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"not-a-uuid", "0193a000-0000-7000-8000-000000000001"} {
-		wantNotFound(t, s.do(t, http.MethodGet, teEntryPath(id), f.Owner.Token, nil))
-		wantNotFound(t, s.patchEntry(t, f.Owner.Token, id, map[string]any{"hours": "1"}))
-		wantNotFound(t, s.do(t, http.MethodDelete, teEntryPath(id), f.Owner.Token, nil))
+		testkit.WantNotFound(t, s.Do(t, http.MethodGet, teEntryPath(id), f.Owner.Token, nil))
+		testkit.WantNotFound(t, s.patchEntry(t, f.Owner.Token, id, map[string]any{"hours": "1"}))
+		testkit.WantNotFound(t, s.Do(t, http.MethodDelete, teEntryPath(id), f.Owner.Token, nil))
 	}
 	if got := s.getEntry(t, f.Owner.Token, e.ID); !sameEntry(got, e) {
 		t.Errorf("entry changed by another firm: %+v", got)
@@ -654,16 +655,16 @@ func TestTimeEntryTenancy(t *testing.T) {
 func TestTimeEntryListFiltersSearchOrdering(t *testing.T) {
 	t.Parallel()
 	s := startServerAt(t, teDefaultNow)
-	f := s.registerFirm(t)
-	ann := f.addUser(t, "consultant")
-	bob := f.addUser(t, "manager")
+	f := s.RegisterFirm(t)
+	ann := f.AddUser(t, "consultant")
+	bob := f.AddUser(t, "manager")
 	atlas := entryProject(t, f, "Atlas Migration", nil)
 	zephyr := entryProject(t, f, "Zephyr Audit", nil)
 	task := entryTask(t, f, atlas.ID, "Cutover")
 
 	// Created in this order, a second apart.
 	logTime := func(token, projectID string, fields map[string]any) teEntry {
-		s.clock.Advance(time.Second)
+		s.Clock.Advance(time.Second)
 		return s.createEntry(t, token, projectID, fields)
 	}
 	e1 := logTime(ann.Token, atlas.ID, map[string]any{"date": "2026-03-01", "hours": "2", "description": "Kickoff meeting"})
@@ -729,8 +730,8 @@ func TestTimeEntryListFiltersSearchOrdering(t *testing.T) {
 		"project=P-1", "user=bob", "task=x", "ordering=hours", "page_size=0", "page_size=201"} {
 		t.Run("bad "+query, func(t *testing.T) {
 			t.Parallel()
-			r := s.do(t, http.MethodGet, teEntriesPath+"?"+query, f.Owner.Token, nil)
-			env := wantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
+			r := s.Do(t, http.MethodGet, teEntriesPath+"?"+query, f.Owner.Token, nil)
+			env := testkit.WantError(t, r, http.StatusBadRequest, typeParse, codeBadRequest)
 			name, _, _ := strings.Cut(query, "=")
 			if len(env.Error.Details[name]) == 0 {
 				t.Errorf("?%s: no message on %s: %s", query, name, r.Body)
@@ -778,14 +779,14 @@ var teDefaultNow = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 // an hour unless fields say otherwise (a nil value removes a field).
 func entryProject(t testing.TB, f *firm, name string, fields map[string]any) project {
 	t.Helper()
-	c := f.s.createClient(t, f.Owner.Token, nil)
-	return f.s.createProject(t, f.Owner.Token, c.ID, withFields(map[string]any{"name": name, "hourly_rate": "150.00"}, fields))
+	c := (&apiServer{f.API}).createClient(t, f.Owner.Token, nil)
+	return (&apiServer{f.API}).createProject(t, f.Owner.Token, c.ID, withFields(map[string]any{"name": name, "hourly_rate": "150.00"}, fields))
 }
 
 // entryTask creates a task titled title in the project as the firm's owner and returns its id.
 func entryTask(t testing.TB, f *firm, projectID, title string) string {
 	t.Helper()
-	return f.s.createTask(t, f.Owner.Token, projectID, map[string]any{"title": title}).ID
+	return (&apiServer{f.API}).createTask(t, f.Owner.Token, projectID, map[string]any{"title": title}).ID
 }
 
 // execSQL runs a statement on the server's database directly, as the finance module will when it
@@ -804,13 +805,13 @@ func tryPost(s *apiServer, path, token string, body any) (int, string) {
 	if err != nil {
 		return 0, err.Error()
 	}
-	req, err := http.NewRequest(http.MethodPost, s.srv.URL+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(http.MethodPost, s.Srv.URL+path, bytes.NewReader(raw))
 	if err != nil {
 		return 0, err.Error()
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := s.srv.Client().Do(req)
+	res, err := s.Srv.Client().Do(req)
 	if err != nil {
 		return 0, err.Error()
 	}
@@ -825,7 +826,7 @@ func tryPost(s *apiServer, path, token string, body any) (int, string) {
 // wantForbiddenWith asserts a 403 PermissionDenied with this message.
 func wantForbiddenWith(t testing.TB, r *response, message string) {
 	t.Helper()
-	env := wantError(t, r, http.StatusForbidden, typePermission, codeForbidden)
+	env := testkit.WantError(t, r, http.StatusForbidden, typePermission, codeForbidden)
 	if env.Error.Message != message {
 		t.Errorf("%s %s: message %q, want %q", r.Method, r.Path, env.Error.Message, message)
 	}
@@ -864,10 +865,10 @@ func entryBody(projectID string, fields map[string]any) map[string]any {
 // Location header.
 func (s *apiServer) createEntry(t testing.TB, token, projectID string, fields map[string]any) teEntry {
 	t.Helper()
-	r := s.do(t, http.MethodPost, teEntriesPath, token, entryBody(projectID, fields))
-	wantStatus(t, r, http.StatusCreated)
+	r := s.Do(t, http.MethodPost, teEntriesPath, token, entryBody(projectID, fields))
+	testkit.WantStatus(t, r, http.StatusCreated)
 	var e teEntry
-	decode(t, r, &e)
+	testkit.Decode(t, r, &e)
 	if want := "/api/v1/projects/time-entries/" + e.ID + "/"; r.Header.Get("Location") != want {
 		t.Errorf("Location %q, want %q", r.Header.Get("Location"), want)
 	}
@@ -877,13 +878,13 @@ func (s *apiServer) createEntry(t testing.TB, token, projectID string, fields ma
 // getEntry fetches an entry as the token's user.
 func (s *apiServer) getEntry(t testing.TB, token, id string) teEntry {
 	t.Helper()
-	return fetch[teEntry](t, s, token, teEntryPath(id))
+	return testkit.Fetch[teEntry](t, s.API, token, teEntryPath(id))
 }
 
 // listEntries lists entries with the query (without "?") and returns the count and the page.
 func (s *apiServer) listEntries(t testing.TB, token, query string) (int64, []teEntry) {
 	t.Helper()
-	p, es := listOf[teEntry](t, s, token, teEntriesPath, query)
+	p, es := testkit.ListOf[teEntry](t, s.API, token, teEntriesPath, query)
 	return p.Count, es
 }
 
