@@ -15,6 +15,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // Messages of list parameter errors.
@@ -63,12 +64,13 @@ type Params struct {
 	Page     int
 	PageSize int
 
-	spec    *ListSpec
-	where   []condition
-	terms   []string
-	order   []string
-	updated time.Time
-	in      *ListInput
+	spec     *ListSpec
+	lastDesc bool // the tie-breaker follows the last term's direction, so one index serves both
+	where    []condition
+	terms    []string
+	order    []string
+	updated  time.Time
+	in       *ListInput
 }
 
 type condition struct {
@@ -109,7 +111,7 @@ func (s *ListSpec) Parse(in *ListInput) (Params, error) {
 	if ordering == "" {
 		ordering = s.Default
 	}
-	p.order, bad = s.parseOrdering(ordering, bad)
+	p.order, p.lastDesc, bad = s.parseOrdering(ordering, bad)
 	if v := q.Get("updated_since"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
@@ -141,9 +143,9 @@ func (s *ListSpec) Parse(in *ListInput) (Params, error) {
 	return p, nil
 }
 
-// parseOrdering turns "a,-b" into ORDER BY items, ending with the id tie-breaker.
-func (s *ListSpec) parseOrdering(v string, bad fault.Fields) ([]string, fault.Fields) {
-	var order, seen []string
+// parseOrdering turns "a,-b" into ORDER BY items; Apply appends the tie-breaker.
+func (s *ListSpec) parseOrdering(v string, bad fault.Fields) (order []string, lastDesc bool, _ fault.Fields) {
+	var seen []string
 	for _, term := range strings.Split(v, ",") {
 		term = strings.TrimSpace(term)
 		if term == "" {
@@ -163,9 +165,25 @@ func (s *ListSpec) parseOrdering(v string, bad fault.Fields) ([]string, fault.Fi
 		if desc {
 			dir = " DESC"
 		}
-		order = append(order, col+dir)
+		order, lastDesc = append(order, col+dir), desc
 	}
-	return append(order, s.ID+" ASC"), bad
+	return order, lastDesc, bad
+}
+
+// tieBreaker is the last sort key, which makes the order total so pages never overlap. On
+// SQLite it is the row's rowid rather than its id: every index ends with the rowid, so
+// "(firm_id, created_at)" serves ORDER BY created_at, rowid without sorting the whole table.
+func (p Params) tieBreaker(q *bun.SelectQuery) string {
+	tie := p.spec.ID
+	if q.Dialect().Name() == dialect.SQLite {
+		if alias, ok := strings.CutSuffix(tie, ".id"); ok {
+			tie = alias + ".rowid"
+		}
+	}
+	if p.lastDesc {
+		return tie + " DESC"
+	}
+	return tie + " ASC"
 }
 
 // parse validates one filter value; it returns the value to bind or a message.
@@ -203,8 +221,13 @@ func (f Filter) parse(v string) (any, string) {
 	return v, ""
 }
 
-// Apply adds the filters, search terms, updated_since and ordering to q (not the page window).
-func (p Params) Apply(q *bun.SelectQuery) *bun.SelectQuery {
+// Searching reports whether the request has search terms (a count query then needs the
+// joins the search fields come from).
+func (p Params) Searching() bool { return len(p.terms) > 0 }
+
+// Where adds the filters, search terms and updated_since to q, without ordering: for a count
+// query that leaves out the display joins a page needs.
+func (p Params) Where(q *bun.SelectQuery) *bun.SelectQuery {
 	for _, c := range p.where {
 		q = q.Where("? "+c.op+" ?", bun.Safe(c.column), c.value)
 	}
@@ -214,10 +237,16 @@ func (p Params) Apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if !p.updated.IsZero() {
 		q = q.Where("? >= ?", bun.Safe(p.spec.UpdatedAt), p.updated)
 	}
+	return q
+}
+
+// Apply adds the filters, search terms, updated_since and ordering to q (not the page window).
+func (p Params) Apply(q *bun.SelectQuery) *bun.SelectQuery {
+	q = p.Where(q)
 	for _, o := range p.order {
 		q = q.OrderExpr(o)
 	}
-	return q
+	return q.OrderExpr(p.tieBreaker(q))
 }
 
 // Window limits q to the requested page.

@@ -13,16 +13,16 @@ import (
 )
 
 // ProjectView is a project with its display and computed fields, as lists and details show it.
-// The totals come from the project's time entries, computed in SQL.
+// The totals come from the project's time entries, summed in SQL for the whole page at once.
 type ProjectView struct {
 	Project            `bun:",extend"`
 	ClientName         *string      `bun:"client_name"`
 	ContractNumber     *string      `bun:"contract_number"`
 	ProjectManagerName *string      `bun:"project_manager_name"`
-	TotalHoursLogged   money.Hours  `bun:"total_hours_logged"`
-	BillableHours      money.Hours  `bun:"billable_hours"`
-	TotalBilledAmount  money.Amount `bun:"total_billed_amount"`
-	UnbilledAmount     money.Amount `bun:"unbilled_amount"`
+	TotalHoursLogged   money.Hours  `bun:"-"`
+	BillableHours      money.Hours  `bun:"-"`
+	TotalBilledAmount  money.Amount `bun:"-"`
+	UnbilledAmount     money.Amount `bun:"-"`
 }
 
 // ProjectList declares the project list's filters, search and ordering (SPEC §5).
@@ -45,31 +45,75 @@ var ProjectList = &api.ListSpec{
 	ID:        "pr.id",
 }
 
-// projectTotals are the computed columns of a project: one correlated scalar subquery each,
-// answered from the covering index time_entries_project_totals, so a page of any size costs the
-// same number of statements. Hours and amounts are integers (hundredths, minor units).
-const projectTotals = `(SELECT CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) FROM time_entries AS te
-	WHERE te.project_id = pr.id) AS total_hours_logged,
-(SELECT CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) FROM time_entries AS te
-	WHERE te.project_id = pr.id AND te.is_billable = TRUE) AS billable_hours,
-(SELECT CAST(COALESCE(SUM(te.billed_amount), 0) AS BIGINT) FROM time_entries AS te
-	WHERE te.project_id = pr.id AND te.is_billable = TRUE) AS total_billed_amount,
-(SELECT CAST(COALESCE(SUM(te.billed_amount), 0) AS BIGINT) FROM time_entries AS te
-	WHERE te.project_id = pr.id AND te.is_billable = TRUE AND te.invoiced = FALSE) AS unbilled_amount`
+// projectTotalsSQL sums a page's time entries per project in one grouped pass over the
+// covering index time_entries_project_totals. Computing the totals for the page only — after
+// ORDER BY and LIMIT have picked it — keeps a list's cost independent of how many projects the
+// firm has; the ids come from a firm-scoped query. Hours and amounts are integers.
+const projectTotalsSQL = `SELECT te.project_id,
+	CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) AS total_hours_logged,
+	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.hours ELSE 0 END), 0) AS BIGINT) AS billable_hours,
+	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS total_billed_amount,
+	CAST(COALESCE(SUM(CASE WHEN te.is_billable AND NOT te.invoiced THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS unbilled_amount
+FROM time_entries AS te WHERE te.project_id IN (?) GROUP BY te.project_id`
+
+// projectTotals are one project's sums.
+type projectTotals struct {
+	ProjectID         string       `bun:"project_id"`
+	TotalHoursLogged  money.Hours  `bun:"total_hours_logged"`
+	BillableHours     money.Hours  `bun:"billable_hours"`
+	TotalBilledAmount money.Amount `bun:"total_billed_amount"`
+	UnbilledAmount    money.Amount `bun:"unbilled_amount"`
+}
+
+// addTotals fills the computed fields of the rows with one query, whatever their number.
+func addTotals(ctx context.Context, idb bun.IDB, rows []ProjectView) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	var totals []projectTotals
+	if err := idb.NewRaw(projectTotalsSQL, bun.In(ids)).Scan(ctx, &totals); err != nil {
+		return db.Translate(err)
+	}
+	byID := make(map[string]projectTotals, len(totals))
+	for _, t := range totals {
+		byID[t.ProjectID] = t
+	}
+	for i := range rows {
+		t := byID[rows[i].ID]
+		rows[i].TotalHoursLogged, rows[i].BillableHours = t.TotalHoursLogged, t.BillableHours
+		rows[i].TotalBilledAmount, rows[i].UnbilledAmount = t.TotalBilledAmount, t.UnbilledAmount
+	}
+	return nil
+}
 
 // selectProjects starts a firm-scoped project query with the display and computed fields.
 func selectProjects(idb bun.IDB, firm db.Firm, dest any) *bun.SelectQuery {
 	q := firm.Select(idb, dest).ColumnExpr("pr.*")
 	q = crm.WithClientName(q, "prc", "pr.client_id", "client_name")
 	q = crm.WithContractNumber(q, "prk", "pr.contract_id", "contract_number")
-	q = auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
-	return q.ColumnExpr(projectTotals)
+	return auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
 }
 
 func (s *Service) listProjects(ctx context.Context, firm db.Firm, p api.Params) ([]ProjectView, int64, error) {
 	var rows []ProjectView
-	count, err := p.Window(p.Apply(selectProjects(s.db.R, firm, &rows))).ScanAndCount(ctx)
-	return rows, int64(count), db.Translate(err)
+	if err := p.Window(p.Apply(selectProjects(s.db.R, firm, &rows))).Scan(ctx); err != nil {
+		return nil, 0, db.Translate(err)
+	}
+	// The count needs no display joins, except the client's when its name is searched: counting
+	// a thousand projects through three joins cost more than the page itself.
+	cq := p.Where(firm.Select(s.db.R, (*Project)(nil)))
+	if p.Searching() {
+		cq = crm.WithClientName(cq, "prc", "pr.client_id", "client_name")
+	}
+	count, err := cq.Count(ctx)
+	if err != nil {
+		return nil, 0, db.Translate(err)
+	}
+	return rows, int64(count), addTotals(ctx, s.db.R, rows)
 }
 
 // projectView reads one project of the firm with its display and computed fields.
@@ -78,8 +122,14 @@ func (s *Service) projectView(ctx context.Context, idb bun.IDB, firm db.Firm, id
 		return nil, notFound()
 	}
 	v := new(ProjectView)
-	err := selectProjects(idb, firm, v).Where("pr.id = ?", id).Scan(ctx)
-	return v, db.Translate(err)
+	if err := selectProjects(idb, firm, v).Where("pr.id = ?", id).Scan(ctx); err != nil {
+		return nil, db.Translate(err)
+	}
+	rows := []ProjectView{*v}
+	if err := addTotals(ctx, idb, rows); err != nil {
+		return nil, err
+	}
+	return &rows[0], nil
 }
 
 // lockProject reads one project of the firm for a change, locking its row until the transaction
