@@ -18,8 +18,10 @@ lint: ## gofmt, go vet, staticcheck
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-bench: ## Go micro-benchmarks
-	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+bench: ## Go micro-benchmarks, then a short load run on a generated small firm (docs/PERFORMANCE.md)
+	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...
+	rm -f /tmp/consultantpro-bench.db*
+	$(GO) run ./bench/cmd/load --database-url sqlite:/tmp/consultantpro-bench.db --generate small --duration 3s --runs 1 --no-logs
 
 openapi: ## regenerate the golden OpenAPI document
 	$(GO) test ./internal/app/ -run TestOpenAPI -count=1 -update
