@@ -75,7 +75,7 @@ func addTotals(ctx context.Context, idb bun.IDB, rows []ProjectView) error {
 		ids[i] = rows[i].ID
 	}
 	var totals []projectTotals
-	if err := idb.NewRaw(projectTotalsSQL, bun.In(ids)).Scan(ctx, &totals); err != nil {
+	if err := idb.NewRaw(projectTotalsSQL, bun.List(ids)).Scan(ctx, &totals); err != nil {
 		return db.Translate(err)
 	}
 	byID := make(map[string]projectTotals, len(totals))
