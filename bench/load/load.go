@@ -28,11 +28,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // to stderr.
 func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	out, err := collect(ctx, o, stderr)
-	if err != nil {
-		return err
+	if out != nil && len(out.runs) > 0 {
+		if err != nil {
+			out.env.Method += fmt.Sprintf("; **interrupted** (%v): only the runs finished before are shown", err)
+		}
+		report(stdout, out.env, out.scenarios, o, out.runs)
 	}
-	report(stdout, out.env, out.scenarios, o, out.runs)
-	return nil
+	return err
 }
 
 // outcome is what a measurement produced.
@@ -101,10 +103,7 @@ func collect(ctx context.Context, o Options, stderr io.Writer) (*outcome, error)
 	}
 	scs := buildScenarios(base, b.URL, f, o)
 	runs, err := measure(ctx, client, scs, o, stderr)
-	if err != nil {
-		return nil, err
-	}
-	return &outcome{env: env, scenarios: scs, runs: runs}, nil
+	return &outcome{env: env, scenarios: scs, runs: runs}, err
 }
 
 // measurement is the state of one measure call.
@@ -145,7 +144,7 @@ func measure(ctx context.Context, client *http.Client, scs []scenario, o Options
 	}
 	for _, group := range [][]scenario{reads, writes} {
 		if err := m.group(ctx, group); err != nil {
-			return nil, err
+			return m.runs, err // the runs finished so far, for a partial report
 		}
 	}
 	return m.runs, nil

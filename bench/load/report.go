@@ -31,6 +31,9 @@ func report(w io.Writer, env environment, scs []scenario, o Options, runs map[st
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	sums := map[string]summary{}
 	for _, sc := range scs {
+		if len(runs[sc.name]) == 0 {
+			continue // not measured: an interrupted run
+		}
 		s := summarize(runs[sc.name])
 		sums[sc.name] = s
 		verdict := ""
