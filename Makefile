@@ -21,7 +21,7 @@ lint: ## gofmt, go vet, staticcheck
 bench: ## Go micro-benchmarks, then a short load run on a generated small firm (docs/PERFORMANCE.md)
 	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...
 	rm -f /tmp/consultantpro-bench.db*
-	$(GO) run ./bench/cmd/load --database-url sqlite:/tmp/consultantpro-bench.db --generate small --duration 3s --runs 1 --no-logs
+	$(GO) run ./bench/cmd/load --database-url sqlite:/tmp/consultantpro-bench.db --generate small --duration 3s --warmup 500ms --runs 1 --no-logs
 
 openapi: ## regenerate the golden OpenAPI document
 	$(GO) test ./internal/app/ -run TestOpenAPI -count=1 -update
