@@ -302,3 +302,12 @@ func (p Params) link(page int) *string {
 	s := u.String()
 	return &s
 }
+
+// PageOf is NewPage for rows that still need their API form: it maps each row with out.
+func PageOf[R, O any](p Params, count int64, rows []R, out func(*R) O) (*ListOutput[O], error) {
+	results := make([]O, len(rows))
+	for i := range rows {
+		results[i] = out(&rows[i])
+	}
+	return NewPage(p, count, results)
+}

@@ -133,11 +133,7 @@ func (h *Handlers) listUsers(ctx context.Context, a Actor, in *userListIn) (*api
 	if err != nil {
 		return nil, err
 	}
-	out := make([]UserOut, len(users))
-	for i := range users {
-		out[i] = userOut(&users[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, users, userOut)
 }
 
 func (h *Handlers) createUser(ctx context.Context, a Actor, in *userCreateIn) (*userCreatedOut, error) {

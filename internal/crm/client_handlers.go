@@ -208,11 +208,7 @@ func (h *handlers) listClients(ctx context.Context, a auth.Actor, in *clientList
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ClientOut, len(rows))
-	for i := range rows {
-		out[i] = clientOut(&rows[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, rows, clientOut)
 }
 
 func (h *handlers) createClient(ctx context.Context, a auth.Actor, in *clientCreateIn) (*clientCreated, error) {

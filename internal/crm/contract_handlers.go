@@ -205,11 +205,7 @@ func (h *handlers) listContracts(ctx context.Context, a auth.Actor, in *contract
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ContractOut, len(rows))
-	for i := range rows {
-		out[i] = contractOut(&rows[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, rows, contractOut)
 }
 
 func (h *handlers) createContract(ctx context.Context, a auth.Actor, in *contractCreateIn) (*contractCreated, error) {

@@ -1,19 +1,15 @@
 package crm_test
 
 import (
-	"context"
 	"fmt"
+	"github.com/consultantpro/consultantpro/internal/config"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"slices"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/consultantpro/consultantpro/internal/app"
-	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
@@ -32,35 +28,24 @@ const (
 // t0 is the frozen "now" of most tests here: a Tuesday noon in UTC, so "today" is 2026-03-10.
 var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
-// crmClock is a settable clock for the app under test.
-type crmClock struct{ ns atomic.Int64 }
+// crmClock is the server's frozen clock, with the shortcuts these tests use.
+type crmClock struct{ *testkit.Clock }
 
-func (c *crmClock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *crmClock) set(t time.Time)     { c.ns.Store(t.UnixNano()) }
-func (c *crmClock) add(d time.Duration) { c.ns.Add(int64(d)) }
-func (c *crmClock) stampText() string   { return c.now().Format(time.RFC3339Nano) }
-func (c *crmClock) today() string       { return c.now().Format(time.DateOnly) }
+func (c crmClock) now() time.Time      { return c.Now().UTC() }
+func (c crmClock) set(t time.Time)     { c.Set(t) }
+func (c crmClock) add(d time.Duration) { c.Advance(d) }
+func (c crmClock) stampText() string   { return c.now().Format(time.RFC3339Nano) }
+func (c crmClock) today() string       { return c.now().Format(time.DateOnly) }
 
-// startCRMServerAt starts a server (as testkit.StartServer does) whose clock is frozen at at and
-// moves only when the test moves it. Tokens live for years, so moving the clock does not sign
-// anyone out.
-func startCRMServerAt(t testing.TB, at time.Time) (*apiServer, *crmClock) {
+// startCRMServerAt starts a server whose clock is frozen at at and moves only when the test
+// moves it. Tokens live for years, so moving the clock does not sign anyone out.
+func startCRMServerAt(t testing.TB, at time.Time) (*apiServer, crmClock) {
 	t.Helper()
-	clk := &crmClock{}
-	clk.set(at)
-	cfg := testkit.Config(t)
-	cfg.AccessTokenTTL = 10 * 365 * 24 * time.Hour
-	cfg.RefreshTokenTTL = 10 * 365 * 24 * time.Hour
-	a, err := app.New(context.Background(), cfg, logging.Discard(), "test", app.WithFastPasswords(), app.WithClock(clk.now))
-	if err != nil {
-		t.Fatalf("start app: %v", err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		a.Close()
-	})
-	return &apiServer{&testkit.API{Srv: &testkit.Server{Server: srv, App: a}}}, clk
+	s := testkit.StartAPI(t, testkit.APIOptions{FrozenAt: at, Configure: func(cfg *config.Config) {
+		cfg.AccessTokenTTL = 10 * 365 * 24 * time.Hour
+		cfg.RefreshTokenTTL = 10 * 365 * 24 * time.Hour
+	}})
+	return &apiServer{s}, crmClock{s.Clock}
 }
 
 // Paths of SPEC §4 under the /api alias.

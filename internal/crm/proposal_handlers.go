@@ -232,11 +232,7 @@ func (h *handlers) listProposals(ctx context.Context, a auth.Actor, in *proposal
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ProposalOut, len(rows))
-	for i := range rows {
-		out[i] = proposalOut(&rows[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, rows, proposalOut)
 }
 
 func (h *handlers) createProposal(ctx context.Context, a auth.Actor, in *proposalCreateIn) (*proposalCreated, error) {

@@ -240,11 +240,7 @@ func (h *handlers) listProjects(ctx context.Context, a auth.Actor, in *projectLi
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ProjectOut, len(rows))
-	for i := range rows {
-		out[i] = projectOut(&rows[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, rows, projectOut)
 }
 
 func (h *handlers) createProject(ctx context.Context, a auth.Actor, in *projectCreateIn) (*projectCreated, error) {

@@ -179,11 +179,7 @@ func (h *handlers) listTasks(ctx context.Context, a auth.Actor, in *taskListIn) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]TaskOut, len(rows))
-	for i := range rows {
-		out[i] = taskOut(&rows[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, rows, taskOut)
 }
 
 func (h *handlers) createTask(ctx context.Context, a auth.Actor, in *taskCreateIn) (*taskCreated, error) {

@@ -201,11 +201,7 @@ func (h *handlers) listTimeEntries(ctx context.Context, a auth.Actor, in *timeEn
 	if err != nil {
 		return nil, err
 	}
-	out := make([]TimeEntryOut, len(rows))
-	for i := range rows {
-		out[i] = timeEntryOut(&rows[i])
-	}
-	return api.NewPage(p, count, out)
+	return api.PageOf(p, count, rows, timeEntryOut)
 }
 
 func (h *handlers) createTimeEntry(ctx context.Context, a auth.Actor, in *timeEntryCreateIn) (*timeEntryCreated, error) {
