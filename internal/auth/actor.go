@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
@@ -18,6 +19,7 @@ type Actor struct {
 	Role      Role
 	SessionID string
 	Username  string
+	Name      string // display name: full name, else username (as lists show users)
 	Timezone  string // the firm's IANA time zone: "today" is computed there
 	Currency  string // the firm's default currency
 	Country   string // the firm's default country for new clients
@@ -27,14 +29,23 @@ type Actor struct {
 	InvoicePrefix  string
 }
 
+// locations caches loaded time zones: time.LoadLocation reads the zone database on every call.
+var locations sync.Map // name → *time.Location
+
 // Location is the firm's time zone (UTC when unset or unknown).
 func (a Actor) Location() *time.Location {
-	if a.Timezone != "" {
-		if loc, err := time.LoadLocation(a.Timezone); err == nil {
-			return loc
-		}
+	if a.Timezone == "" {
+		return time.UTC
 	}
-	return time.UTC
+	if loc, ok := locations.Load(a.Timezone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(a.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(a.Timezone, loc)
+	return loc
 }
 
 // Today is the calendar date at now in the firm's time zone, as YYYY-MM-DD.

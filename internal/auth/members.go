@@ -24,14 +24,21 @@ func (s *Service) IsMember(ctx context.Context, idb bun.IDB, firm db.Firm, id st
 // of the user id (e.g. "c.owner_id"); alias must be unique within the query.
 func WithUserName(q *bun.SelectQuery, alias, fk, as string) *bun.SelectQuery {
 	return q.Join(fmt.Sprintf("LEFT JOIN users AS %s ON %s.id = %s", alias, alias, fk)).
-		ColumnExpr(fmt.Sprintf("COALESCE(NULLIF(TRIM(%[1]s.first_name || ' ' || %[1]s.last_name), ''), %[1]s.username) AS %[2]s",
-			alias, as))
+		ColumnExpr(userNameSQL(alias) + " AS " + as)
+}
+
+// userNameSQL is the display name of the user joined as alias: full name, else username.
+func userNameSQL(alias string) string {
+	return fmt.Sprintf("COALESCE(NULLIF(TRIM(%[1]s.first_name || ' ' || %[1]s.last_name), ''), %[1]s.username)", alias)
 }
 
 // LockMember locks a user's row until tx ends (on PostgreSQL; SQLite serialises writers), so a
 // rule that sums a user's records — 24 hours a day of time entries — is checked by one
 // transaction at a time even when the user has no records yet.
 func (s *Service) LockMember(ctx context.Context, tx bun.IDB, firm db.Firm, id string) error {
+	if s.db.Dialect == db.SQLite {
+		return nil // one writer at a time already
+	}
 	var ids []string
 	err := s.db.ForUpdate(firm.Select(tx, (*User)(nil)).Column("u.id").Where("u.id = ?", id)).Scan(ctx, &ids)
 	return db.Translate(err)

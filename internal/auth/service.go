@@ -70,7 +70,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 	case !su.IsActive:
 		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, errUserInactive)
 	}
-	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username,
+	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username, Name: su.Name,
 		Timezone: su.Timezone, Currency: su.Currency, Country: su.Country,
 		ProposalPrefix: su.PropPfx, ContractPrefix: su.CtrPfx, InvoicePrefix: su.InvPfx}, nil
 }

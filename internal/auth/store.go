@@ -160,6 +160,7 @@ type sessionUser struct {
 	FirmID    string     `bun:"firm_id"`
 	Role      Role       `bun:"role"`
 	Username  string     `bun:"username"`
+	Name      string     `bun:"name"`
 	IsActive  bool       `bun:"is_active"`
 	RevokedAt *time.Time `bun:"revoked_at"`
 	ExpiresAt time.Time  `bun:"expires_at"`
@@ -169,6 +170,7 @@ func (store) sessionUser(ctx context.Context, idb bun.IDB, sessionID, userID, fi
 	su := new(sessionUser)
 	err := idb.NewSelect().
 		ColumnExpr("u.id AS user_id, u.firm_id, u.role, u.username, u.is_active, s.revoked_at, s.expires_at").
+		ColumnExpr(userNameSQL("u")+" AS name").
 		ColumnExpr("f.timezone, f.default_currency, f.country, f.proposal_prefix, f.contract_prefix, f.invoice_prefix").
 		TableExpr("sessions AS s").
 		Join("JOIN users AS u ON u.id = s.user_id").

@@ -77,7 +77,7 @@ func (s *Service) CreateClient(ctx context.Context, a auth.Actor, ch ClientChang
 	if err != nil {
 		return nil, err
 	}
-	return s.client(ctx, s.db.W, a.Firm(), id)
+	return s.client(ctx, s.db.R, a.Firm(), id)
 }
 
 // UpdateClient changes a client: owners, admins and managers any, a consultant the clients they
@@ -113,7 +113,7 @@ func (s *Service) UpdateClient(ctx context.Context, a auth.Actor, id string, ch 
 	if err != nil {
 		return nil, err
 	}
-	return s.client(ctx, s.db.W, a.Firm(), id)
+	return s.client(ctx, s.db.R, a.Firm(), id)
 }
 
 // CheckClientEditable reports whether the caller may edit the client: 404 for another firm's

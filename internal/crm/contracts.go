@@ -95,7 +95,7 @@ func (s *Service) CreateContract(ctx context.Context, a auth.Actor, ch ContractC
 	if err != nil {
 		return nil, err
 	}
-	return s.contractView(ctx, s.db.W, a, k.ID)
+	return s.contractView(ctx, s.db.R, a, k.ID)
 }
 
 // UpdateContract changes a contract: owners, admins and managers any, a consultant the ones they
@@ -131,7 +131,7 @@ func (s *Service) UpdateContract(ctx context.Context, a auth.Actor, id string, c
 	if err != nil {
 		return nil, err
 	}
-	return s.contractView(ctx, s.db.W, a, id)
+	return s.contractView(ctx, s.db.R, a, id)
 }
 
 // DeleteContract removes a contract (owners, admins and managers).

@@ -100,7 +100,7 @@ func (s *Service) CreateProposal(ctx context.Context, a auth.Actor, ch ProposalC
 	if err != nil {
 		return nil, err
 	}
-	return s.proposalView(ctx, s.db.W, a, p.ID)
+	return s.proposalView(ctx, s.db.R, a, p.ID)
 }
 
 // UpdateProposal changes a proposal: owners, admins and managers any, a consultant the ones they
@@ -138,7 +138,7 @@ func (s *Service) UpdateProposal(ctx context.Context, a auth.Actor, id string, c
 	if err != nil {
 		return nil, err
 	}
-	return s.proposalView(ctx, s.db.W, a, id)
+	return s.proposalView(ctx, s.db.R, a, id)
 }
 
 // DeleteProposal removes a proposal that no contract refers to (owners, admins and managers).
@@ -214,11 +214,11 @@ func (s *Service) AcceptProposal(ctx context.Context, a auth.Actor, id string, c
 	if err != nil {
 		return nil, nil, err
 	}
-	pv, err := s.proposalView(ctx, s.db.W, a, id)
+	pv, err := s.proposalView(ctx, s.db.R, a, id)
 	if err != nil || contractID == "" {
 		return pv, nil, err
 	}
-	kv, err := s.contractView(ctx, s.db.W, a, contractID)
+	kv, err := s.contractView(ctx, s.db.R, a, contractID)
 	return pv, kv, err
 }
 

@@ -11,7 +11,20 @@ import (
 // otherwise (and on panic). Errors come back translated (see Translate). fn receives the
 // transaction, which it must use for every statement, reads included, so that all of them see
 // the same snapshot.
+//
+// On SQLite, transactions wait for the single writer in arrival order. database/sql hands a
+// freed connection to a random waiter, which left some writers waiting through many others
+// (time-entry create p99 53 ms at 16 writers; 31 ms first come, first served). A channel's
+// blocked senders are served in order.
 func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	if d.writers != nil {
+		select {
+		case d.writers <- struct{}{}:
+			defer func() { <-d.writers }()
+		case <-ctx.Done():
+			return Translate(ctx.Err())
+		}
+	}
 	err := d.W.RunInTx(ctx, &sql.TxOptions{}, fn)
 	return Translate(err)
 }

@@ -896,3 +896,37 @@ func entryIDs(es []teEntry) []string {
 	}
 	return ids
 }
+
+// A created entry reads back exactly as its create answered, whether the answer was built from
+// what the transaction read (the caller's own entry) or read again (an entry for someone else).
+func TestTimeEntryCreateAnswersAsGet(t *testing.T) {
+	t.Parallel()
+	s := startServerAt(t, teDefaultNow)
+	f := s.RegisterFirm(t)
+	mgr := f.AddUser(t, roleManager)
+	cons := f.AddUser(t, roleConsultant)
+	p := entryProject(t, f, "Atlas rollout", nil)
+	tk := s.createTask(t, f.Owner.Token, p.ID, map[string]any{"title": "Interviews"})
+	for _, tc := range []struct {
+		name   string
+		token  string
+		fields map[string]any
+	}{
+		{"own entry with a task", cons.Token, map[string]any{"task": tk.ID, "hours": "1.25"}},
+		{"own entry without a task", mgr.Token, map[string]any{"hours": "0.50", "is_billable": false}},
+		{"for another user", mgr.Token, map[string]any{"user": cons.ID, "task": tk.ID, "hours": "2.00"}},
+	} {
+		created := s.Do(t, http.MethodPost, teEntriesPath, tc.token, entryBody(p.ID, tc.fields))
+		testkit.WantStatus(t, created, http.StatusCreated)
+		var e teEntry
+		testkit.Decode(t, created, &e)
+		got := s.Do(t, http.MethodGet, teEntryPath(e.ID), tc.token, nil)
+		testkit.WantStatus(t, got, http.StatusOK)
+		if !bytes.Equal(bytes.TrimSpace(created.Body), bytes.TrimSpace(got.Body)) {
+			t.Errorf("%s: create answered\n%s\nGET answers\n%s", tc.name, created.Body, got.Body)
+		}
+		if e.UserName == nil || *e.UserName == "" || e.ProjectName == nil || *e.ProjectName != p.Name {
+			t.Errorf("%s: display fields missing: %+v", tc.name, e)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func (s *Service) CreateProject(ctx context.Context, a auth.Actor, ch ProjectCha
 	if err != nil {
 		return nil, err
 	}
-	return s.projectView(ctx, s.db.W, a.Firm(), p.ID)
+	return s.projectView(ctx, s.db.R, a.Firm(), p.ID)
 }
 
 // UpdateProject changes a project (owners, admins and managers). The rules apply to the
@@ -107,7 +107,7 @@ func (s *Service) UpdateProject(ctx context.Context, a auth.Actor, id string, ch
 	if err != nil {
 		return nil, err
 	}
-	return s.projectView(ctx, s.db.W, a.Firm(), id)
+	return s.projectView(ctx, s.db.R, a.Firm(), id)
 }
 
 // DeleteProject removes a project that has no tasks and no time entries (owners, admins and

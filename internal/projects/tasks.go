@@ -95,7 +95,7 @@ func (s *Service) CreateTask(ctx context.Context, a auth.Actor, ch TaskChanges) 
 	if err != nil {
 		return nil, err
 	}
-	return s.taskView(ctx, s.db.W, a.Firm(), t.ID)
+	return s.taskView(ctx, s.db.R, a.Firm(), t.ID)
 }
 
 // UpdateTask changes a task: owners, admins and managers any; a consultant a task assigned to
@@ -144,7 +144,7 @@ func (s *Service) UpdateTask(ctx context.Context, a auth.Actor, id string, ch Ta
 	if err != nil {
 		return nil, err
 	}
-	return s.taskView(ctx, s.db.W, a.Firm(), id)
+	return s.taskView(ctx, s.db.R, a.Firm(), id)
 }
 
 // DeleteTask removes a task without time entries (owners, admins and managers); otherwise 409.

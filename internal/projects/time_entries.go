@@ -84,8 +84,10 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a auth.Actor, ch TimeEntr
 	today := date.Today(now, a.Location())
 	te := &TimeEntry{ID: db.NewID(), FirmID: a.FirmID, UserID: a.UserID, IsBillable: true, CreatedAt: now, UpdatedAt: now}
 	ch.apply(te)
+	var names entryNames
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.checkTimeEntry(ctx, tx, a, nil, te, ch.HourlyRate, today); err != nil {
+		var err error
+		if names, err = s.checkTimeEntry(ctx, tx, a, nil, te, ch.HourlyRate, today); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(te).Exec(ctx); err != nil {
@@ -96,7 +98,11 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a auth.Actor, ch TimeEntr
 	if err != nil {
 		return nil, err
 	}
-	return s.timeEntryView(ctx, s.db.W, a, te.ID)
+	if te.UserID == a.UserID {
+		// Everything the view shows was in hand inside the transaction: no read-back.
+		return &TimeEntryView{TimeEntry: *te, ProjectName: &names.project, TaskTitle: names.task, UserName: &a.Name}, nil
+	}
+	return s.timeEntryView(ctx, s.db.R, a, te.ID)
 }
 
 // UpdateTimeEntry changes a time entry: owners, admins and managers any, a consultant their own
@@ -124,7 +130,7 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a auth.Actor, id string, 
 		old := *te
 		ch.apply(te)
 		now := s.stamp()
-		if err := s.checkTimeEntry(ctx, tx, a, &old, te, ch.HourlyRate, date.Today(now, a.Location())); err != nil {
+		if _, err := s.checkTimeEntry(ctx, tx, a, &old, te, ch.HourlyRate, date.Today(now, a.Location())); err != nil {
 			return err
 		}
 		te.UpdatedAt = now
@@ -138,7 +144,7 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a auth.Actor, id string, 
 	if err != nil {
 		return nil, err
 	}
-	return s.timeEntryView(ctx, s.db.W, a, id)
+	return s.timeEntryView(ctx, s.db.R, a, id)
 }
 
 // DeleteTimeEntry removes a time entry that is not invoiced; who may is as for UpdateTimeEntry.
@@ -213,47 +219,63 @@ func (s *Service) checkEntryEditable(ctx context.Context, idb bun.IDB, a auth.Ac
 // checkTimeEntry applies the rules that need the merged entry, the database or the clock: a
 // project, task and user of the firm, the rate and currency from the project, TimeEntryRules,
 // the daily total and the billed amount. It holds a lock on the user until the transaction
-// ends, so that the daily total still holds at commit.
-func (s *Service) checkTimeEntry(ctx context.Context, tx bun.Tx, a auth.Actor, old, te *TimeEntry, rate *money.Decimal, today date.Date) error {
+// ends, so that the daily total still holds at commit. It returns the names of the entry's
+// project and task, which it read anyway.
+func (s *Service) checkTimeEntry(ctx context.Context, tx bun.Tx, a auth.Actor, old, te *TimeEntry, rate *money.Decimal, today date.Date) (entryNames, error) {
 	var bad fault.Fields
+	var names entryNames
 	p, err := s.entryProject(ctx, tx, a, te, &bad)
 	if err != nil {
-		return err
+		return names, err
 	}
-	taskProject, err := s.entryTaskProject(ctx, tx, a, te, &bad)
+	task, err := s.entryTask(ctx, tx, a, te, &bad)
 	if err != nil {
-		return err
+		return names, err
 	}
 	if err := s.checkEntryUser(ctx, tx, a, old, te, &bad); err != nil {
-		return err
+		return names, err
 	}
 	if p != nil {
+		names.project = p.Name
 		addAll(&bad, ApplyEntryRate(old, te, p, rate))
+	}
+	taskProject := ""
+	if task != nil {
+		taskProject, names.task = task.ProjectID, &task.Title
 	}
 	addAll(&bad, TimeEntryRules(old, te, taskProject, today))
 	if !bad.Has("user") && !bad.Has("date") && !bad.Has("hours") {
 		others, err := s.dayHours(ctx, tx, a.Firm(), te)
 		if err != nil {
-			return err
+			return names, err
 		}
 		addAll(&bad, DayTotalRule(others, te.Hours))
 	}
 	if err := bad.Err(); err != nil {
-		return err
+		return names, err
 	}
 	te.BilledAmount, err = EntryBilledAmount(te.Hours, te.HourlyRate, te.IsBillable)
 	if err != nil {
-		return fault.Field("hourly_rate", err.Error())
+		return names, fault.Field("hourly_rate", err.Error())
 	}
-	return nil
+	return names, nil
+}
+
+// entryNames are the display names of a time entry's project and task (nil without one).
+type entryNames struct {
+	project string
+	task    *string
 }
 
 // recheckEntryRefs runs after the write when the entry took a new project or task. Writing the
 // reference waited for any transaction holding that row; one that changed the project's currency
 // or moved the task to another project (having seen no time on it) has committed by now, and a
 // fresh read shows whether the entry still fits. When it does not, the write conflicts (409) and
-// rolls back. (On SQLite the single writer already rules this out.)
+// rolls back. On SQLite the single writer already rules this out, so nothing is read again.
 func (s *Service) recheckEntryRefs(ctx context.Context, tx bun.Tx, a auth.Actor, old, te *TimeEntry) error {
+	if s.db.Dialect == db.SQLite {
+		return nil
+	}
 	newProject := old == nil || old.ProjectID != te.ProjectID
 	if newProject {
 		var cur string
@@ -294,21 +316,20 @@ func (s *Service) entryProject(ctx context.Context, tx bun.IDB, a auth.Actor, te
 	return p, nil
 }
 
-// entryTaskProject returns the project of the entry's task ("" without a task), reporting an
-// unknown task on task.
-func (s *Service) entryTaskProject(ctx context.Context, tx bun.IDB, a auth.Actor, te *TimeEntry, bad *fault.Fields) (string, error) {
+// entryTask loads the entry's task (nil without one), reporting an unknown task on task.
+func (s *Service) entryTask(ctx context.Context, tx bun.IDB, a auth.Actor, te *TimeEntry, bad *fault.Fields) (*Task, error) {
 	if te.TaskID == nil {
-		return "", nil
+		return nil, nil
 	}
 	t, err := s.taskByID(ctx, tx, a.Firm(), *te.TaskID)
 	switch {
 	case db.IsNotFound(err):
 		bad.Add("task", MsgEntryTask)
-		return "", nil
+		return nil, nil
 	case err != nil:
-		return "", err
+		return nil, err
 	}
-	return t.ProjectID, nil
+	return t, nil
 }
 
 // checkEntryUser requires a new or changed user (other than the caller) to be an active user of
