@@ -56,7 +56,7 @@ func collect(ctx context.Context, o Options, stderr io.Writer) (*outcome, error)
 			return nil, err
 		}
 		defer srv.Close()
-		base, target = srv.URL, "in-process on "+redact(o.DatabaseURL)
+		base, target = srv.URL, "in-process on "+redact(o.DatabaseURL)+", list response cache "+srv.cacheState()
 	}
 	if o.PprofAddr != "" {
 		ps, err := startPprof(o.PprofAddr, stderr)

@@ -42,6 +42,8 @@ type Options struct {
 	PprofAddr       string // serve net/http/pprof on this loopback address while running
 	LogDir          string // log directory of the in-process server; empty: a temporary one
 	NoLogs          bool   // discard the in-process server's logs instead
+	ResponseCacheMB string // RESPONSE_CACHE_MB of the in-process server ("0" measures without the cache)
+	RedisURL        string // REDIS_URL of the in-process server (PostgreSQL needs it for the cache)
 
 	fastPasswords bool // tests only: cheap password hashing in the in-process server
 }
@@ -72,6 +74,8 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.PprofAddr, "pprof", "", "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060")
 	fs.StringVar(&o.LogDir, "log-dir", "", "log directory of the in-process server (default: a temporary directory)")
 	fs.BoolVar(&o.NoLogs, "no-logs", false, "discard the in-process server's logs")
+	fs.StringVar(&o.ResponseCacheMB, "response-cache-mb", "", "RESPONSE_CACHE_MB of the in-process server (default: the server's; 0 measures without the list cache)")
+	fs.StringVar(&o.RedisURL, "redis-url", "", "REDIS_URL of the in-process server (on PostgreSQL the list cache needs it)")
 	if err := fs.Parse(args); err != nil {
 		return Options{}, err
 	}

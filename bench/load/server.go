@@ -24,14 +24,16 @@ const raisedRate = "100000000/min"
 
 // serverConfig is the in-process server's configuration, built through config.Load from
 // settings as a deployment would give them, with the rate limits raised.
-func serverConfig(databaseURL, logDir string, stderr io.Writer) (config.Config, error) {
+func serverConfig(o Options, logDir string, stderr io.Writer) (config.Config, error) {
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
 		return config.Config{}, err
 	}
 	env := map[string]string{
 		"ENV":                 config.ModeLocal,
-		"DATABASE_URL":        databaseURL,
+		"DATABASE_URL":        o.DatabaseURL,
+		"REDIS_URL":           o.RedisURL,
+		"RESPONSE_CACHE_MB":   o.ResponseCacheMB,
 		"LOG_DIR":             logDir,
 		"SECRET_KEY":          hex.EncodeToString(secret),
 		"ALLOWED_HOSTS":       "127.0.0.1,localhost",
@@ -79,7 +81,7 @@ func startServer(ctx context.Context, o Options, stderr io.Writer) (*inProcess, 
 		}
 	}
 	p.logs = logs
-	cfg, err := serverConfig(o.DatabaseURL, logDir, stderr)
+	cfg, err := serverConfig(o, logDir, stderr)
 	if err != nil {
 		p.cleanup()
 		return nil, err
@@ -175,4 +177,12 @@ func startPprof(addr string, stderr io.Writer) (*http.Server, error) {
 	go serve(srv, ln, stderr)
 	fmt.Fprintf(stderr, "load: pprof on http://%s/debug/pprof/\n", ln.Addr())
 	return srv, nil
+}
+
+// cacheState says whether the server answers repeated lists from its response cache.
+func (s *inProcess) cacheState() string {
+	if s.app.API.CacheEnabled() {
+		return "on"
+	}
+	return "off"
 }

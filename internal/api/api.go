@@ -24,6 +24,8 @@ type Options struct {
 	Authenticate Authenticator
 	// Throttle limits request rates per user or client IP; nil disables rate limiting.
 	Throttle *Throttle
+	// Cache serves list responses again while the data is unchanged; nil disables it.
+	Cache *ResponseCache
 }
 
 // API is the platform: the huma API that modules register operations on, the router that also
@@ -68,7 +70,7 @@ func New(opts Options) *API {
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
 	}
-	a.Huma.UseMiddleware(a.authenticate, a.throttle)
+	a.Huma.UseMiddleware(a.authenticate, a.throttle, a.cached)
 	a.routeDocs()
 	return a
 }

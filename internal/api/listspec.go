@@ -97,6 +97,10 @@ func (s *ListSpec) Document(op *huma.Operation) {
 			panic(fmt.Sprintf("api: default ordering %q is not an ordering field", term))
 		}
 	}
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[cacheKey] = true
 	q := func(name, desc string, schema *huma.Schema) {
 		op.Parameters = append(op.Parameters, &huma.Param{Name: name, In: "query", Description: desc, Schema: schema})
 	}

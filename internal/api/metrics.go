@@ -17,6 +17,7 @@ type Metrics struct {
 	requests  *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
 	throttled *prometheus.CounterVec
+	cache     *prometheus.CounterVec
 }
 
 // NewMetrics creates a registry with the Go runtime and process collectors and the HTTP request
@@ -39,7 +40,11 @@ func NewMetrics() *Metrics {
 			Help: "Requests refused with 429, by rate-limit scope.",
 		}, []string{"scope"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.throttled,
+	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "consultantpro_response_cache_total",
+		Help: "Cacheable list requests by result: hit, miss or bypass (data version unknown).",
+	}, []string{"result"})
+	reg.MustRegister(m.requests, m.latency, m.throttled, m.cache,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -48,6 +53,13 @@ func NewMetrics() *Metrics {
 func (m *Metrics) observe(method, route string, status int, took time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(took.Seconds())
+}
+
+// countCache counts one cacheable request by result; a nil Metrics counts nothing.
+func (m *Metrics) countCache(result string) {
+	if m != nil {
+		m.cache.WithLabelValues(result).Inc()
+	}
 }
 
 // Handler serves the registry in the Prometheus text format.

@@ -18,6 +18,7 @@ type RequestInfo struct {
 	route string
 	user  string
 	firm  string
+	scope string
 	err   error
 }
 
@@ -42,6 +43,20 @@ func (i *RequestInfo) SetActor(user, firm string) {
 	i.mu.Lock()
 	i.user, i.firm = user, firm
 	i.mu.Unlock()
+}
+
+// SetCacheScope records what, besides the URL and the data, a cached response depends on for
+// this caller (the user and the firm's date); without it no response is cached.
+func (i *RequestInfo) SetCacheScope(scope string) {
+	i.mu.Lock()
+	i.scope = scope
+	i.mu.Unlock()
+}
+
+func (i *RequestInfo) cacheScope() string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.scope
 }
 
 // Actor returns the user and firm recorded by SetActor.

@@ -72,6 +72,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,
 		Throttle:       lim.throttle,
+		Cache:          responseCache(cfg, d, lim.redis, logs, o.now),
 		Version:        version,
 		Logs:           logs,
 		Metrics:        metrics,

@@ -41,6 +41,8 @@ type Config struct {
 	ShutdownTimeout     time.Duration
 	AccessTokenTTL      time.Duration
 	RefreshTokenTTL     time.Duration
+	// ResponseCacheMB bounds the bodies of cached list responses; 0 turns the cache off.
+	ResponseCacheMB int
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
 	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
 }
@@ -126,6 +128,14 @@ func build(get func(string) string) (Config, error) {
 			}
 			*d.dst = ttl
 		}
+	}
+	cfg.ResponseCacheMB = 64
+	if v := get("RESPONSE_CACHE_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("RESPONSE_CACHE_MB must be a whole number of megabytes, 0 to turn the cache off, got %q", v))
+		}
+		cfg.ResponseCacheMB = n
 	}
 	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
 	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")

@@ -42,6 +42,8 @@ type DB struct {
 	writers chan struct{}
 	// checkpoints empties SQLite's write-ahead log in the background (nil on PostgreSQL).
 	checkpoints *checkpointer
+	// changed runs after writes (see OnChange).
+	changed func(ctx context.Context)
 }
 
 // Open connects to the database named by rawURL: "sqlite:path.db", "sqlite:/abs/path.db",

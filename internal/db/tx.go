@@ -25,7 +25,8 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) err
 			return Translate(ctx.Err())
 		}
 	}
-	err := d.W.RunInTx(ctx, &sql.TxOptions{}, fn)
+	err := d.W.RunInTx(context.WithValue(ctx, inTxKey{}, true), &sql.TxOptions{}, fn)
+	d.notifyChange(ctx)
 	return Translate(err)
 }
 

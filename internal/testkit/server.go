@@ -18,7 +18,7 @@ type Server struct {
 }
 
 // Config returns the configuration tests start from: local mode, a fresh database, a fixed
-// secret key, the httptest host allowed, and rate limits high enough that only the tests about
+// secret key, the httptest host allowed, the list response cache on, and rate limits high enough that only the tests about
 // rate limiting meet them.
 func Config(t testing.TB) config.Config {
 	t.Helper()
@@ -30,6 +30,9 @@ func Config(t testing.TB) config.Config {
 		AllowedHosts: []string{"127.0.0.1", "localhost"},
 		RateBurst:    "100000/min", RateSustained: "1000000/hour", RateAnon: "100000/hour",
 		RatePayment: "100000/min", RateUpload: "100000/hour", RateLoginFailures: "100000/15m",
+		// The production default: every test that writes and then lists also proves that the
+		// write reaches the list through the response cache.
+		ResponseCacheMB: 64,
 	}
 }
 

@@ -1,0 +1,214 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/testkit"
+	"github.com/google/uuid"
+)
+
+const clientsPath = "/api/crm/clients/"
+
+// withCache gives PostgreSQL servers the test Redis: without it they keep no list cache (other
+// servers' writes would go unseen). SQLite servers keep the data version in memory.
+func withCache(t *testing.T) func(*config.Config) {
+	return func(c *config.Config) {
+		if strings.HasPrefix(c.DatabaseURL, "postgres") {
+			c.RedisURL = redisURL(t)
+		}
+	}
+}
+
+// newClient creates a client through the API and returns its id.
+func newClient(t *testing.T, base, token, name string) string {
+	t.Helper()
+	r := send(t, "POST", base+clientsPath, token, map[string]any{"company_name": name,
+		"primary_contact_name": "Grace Hopper", "primary_contact_email": "grace@" + uuid.NewString()[:8] + ".example"})
+	if r.status != http.StatusCreated {
+		t.Fatalf("create client: %d %v", r.status, r.body)
+	}
+	return r.body["id"].(string)
+}
+
+// clientNames lists the firm's clients (by name, as the list orders them).
+func clientNames(t *testing.T, base, token string) []string {
+	t.Helper()
+	r := send(t, "GET", base+clientsPath+"?ordering=company_name", token, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("list clients: %d %v", r.status, r.body)
+	}
+	var names []string
+	for _, row := range r.body["results"].([]any) {
+		names = append(names, row.(map[string]any)["company_name"].(string))
+	}
+	return names
+}
+
+func TestListCacheAnswersRepeatsWithoutListQueries(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withCache(t)})
+	f := s.RegisterFirm(t)
+	r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, map[string]any{"company_name": "Acme",
+		"primary_contact_name": "Ada", "primary_contact_email": "ada@acme.example"})
+	testkit.WantStatus(t, r, http.StatusCreated)
+
+	s.Queries.Reset()
+	first := s.Do(t, http.MethodGet, clientsPath, f.Owner.Token, nil)
+	testkit.WantStatus(t, first, http.StatusOK)
+	missQueries := s.Queries.Count()
+	s.Queries.Reset()
+	again := s.Do(t, http.MethodGet, clientsPath, f.Owner.Token, nil)
+	testkit.WantStatus(t, again, http.StatusOK)
+	// The repeat still authenticates (one query: sessions stop at once) but runs no list query.
+	if hit := s.Queries.Count(); hit != 1 || missQueries <= hit {
+		t.Fatalf("queries: %d for the first list, %d for the repeat; want the repeat to run only the session check", missQueries, hit)
+	}
+	if string(first.Body) != string(again.Body) || first.Header.Get("Content-Type") != again.Header.Get("Content-Type") {
+		t.Fatalf("the repeat differs:\n%s\n%s", first.Body, again.Body)
+	}
+	// A changed query string is another entry.
+	s.Queries.Reset()
+	testkit.WantStatus(t, s.Do(t, http.MethodGet, clientsPath+"?page_size=1", f.Owner.Token, nil), http.StatusOK)
+	if s.Queries.Count() <= 1 {
+		t.Fatal("a different query string was answered from the cache")
+	}
+}
+
+func TestListCacheSeesEveryWrite(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Configure: withCache(t)})
+	base := s.Srv.URL
+	f := s.RegisterFirm(t)
+	id := newClient(t, base, f.Owner.Token, "Acme")
+	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Acme]" {
+		t.Fatalf("clients %v", got)
+	}
+	// Through the API (a transaction).
+	newClient(t, base, f.Owner.Token, "Beta")
+	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Acme Beta]" {
+		t.Fatalf("after a create: %v", got)
+	}
+	// Straight to the database, outside any transaction.
+	if _, err := s.DB().W.NewRaw("UPDATE clients SET company_name = ? WHERE id = ?", "Zeta", id).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Beta Zeta]" {
+		t.Fatalf("after a direct update: %v", got)
+	}
+	// A delete.
+	if r := send(t, "DELETE", base+clientsPath+id+"/", f.Owner.Token, nil); r.status != http.StatusNoContent {
+		t.Fatalf("delete: %d %v", r.status, r.body)
+	}
+	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Beta]" {
+		t.Fatalf("after a delete: %v", got)
+	}
+}
+
+func TestListCacheNeverCrossesUsersOrFirms(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Configure: withCache(t)})
+	base := s.Srv.URL
+	a, b := s.RegisterFirm(t), s.RegisterFirm(t)
+	newClient(t, base, a.Owner.Token, "Only A")
+	if got := clientNames(t, base, a.Owner.Token); fmt.Sprint(got) != "[Only A]" {
+		t.Fatalf("firm A: %v", got)
+	}
+	if got := clientNames(t, base, b.Owner.Token); len(got) != 0 {
+		t.Fatalf("firm B sees firm A's cached list: %v", got)
+	}
+	// A deactivated user is refused even though their list is cached.
+	cons := a.AddUser(t, "consultant")
+	clientNames(t, base, cons.Token)
+	a.Deactivate(t, cons)
+	if r := send(t, "GET", base+clientsPath+"?ordering=company_name", cons.Token, nil); r.status != http.StatusUnauthorized {
+		t.Fatalf("deactivated user's cached list: %d", r.status)
+	}
+}
+
+// Lists that depend on the firm's date (is_expired) change at the firm's midnight with no write.
+func TestListCacheTurnsOverAtTheFirmsMidnight(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{FrozenAt: time.Date(2026, 6, 30, 23, 59, 40, 0, time.UTC),
+		Configure: func(c *config.Config) { withCache(t)(c); c.AccessTokenTTL = 48 * time.Hour }})
+	base := s.Srv.URL
+	f := s.RegisterFirm(t)
+	client := newClient(t, base, f.Owner.Token, "Acme")
+	r := send(t, "POST", base+"/api/crm/proposals/", f.Owner.Token, map[string]any{"client": client,
+		"title": "Review", "description": "Scope", "total_value": "100.00", "valid_until": "2026-06-30"})
+	if r.status != http.StatusCreated {
+		t.Fatalf("create proposal: %d %v", r.status, r.body)
+	}
+	expired := func() bool {
+		r := send(t, "GET", base+"/api/crm/proposals/", f.Owner.Token, nil)
+		return r.body["results"].([]any)[0].(map[string]any)["is_expired"].(bool)
+	}
+	if expired() {
+		t.Fatal("expired on its valid_until date")
+	}
+	s.Clock.Advance(40 * time.Second) // well within the cache's maximum age
+	if !expired() {
+		t.Fatal("the cached list still says not expired on the next day")
+	}
+}
+
+func TestListCacheSharesTheDataVersionThroughRedis(t *testing.T) {
+	t.Parallel()
+	cfg := testkit.Config(t)
+	cfg.RedisURL = redisURL(t)
+	first := startApp(t, cfg, nil)
+	second := startApp(t, cfg, nil) // another server on the same database and Redis
+	token := register(t, first)
+	newClient(t, first, token, "Acme")
+	if got := clientNames(t, second, token); fmt.Sprint(got) != "[Acme]" {
+		t.Fatalf("second server: %v", got)
+	}
+	newClient(t, first, token, "Beta") // written through the first server only
+	if got := clientNames(t, second, token); fmt.Sprint(got) != "[Acme Beta]" {
+		t.Fatalf("second server answered from its cache after the first wrote: %v", got)
+	}
+}
+
+func TestListCacheStepsAsideWhileRedisIsDown(t *testing.T) {
+	t.Parallel()
+	cfg := testkit.Config(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RedisURL = "redis://" + ln.Addr().String() + "/0"
+	ln.Close() // nothing listens there now
+	base := startApp(t, cfg, nil)
+	token := register(t, base)
+	newClient(t, base, token, "Acme")
+	clientNames(t, base, token)
+	newClient(t, base, token, "Beta")
+	if got := clientNames(t, base, token); fmt.Sprint(got) != "[Acme Beta]" {
+		t.Fatalf("with Redis down: %v", got)
+	}
+	if !strings.Contains(scrape(t, base), `consultantpro_response_cache_total{result="bypass"}`) {
+		t.Fatal("bypassed requests are not counted")
+	}
+}
+
+// scrape returns the server's /metrics text.
+func scrape(t *testing.T, base string) string {
+	t.Helper()
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
