@@ -23,6 +23,9 @@ type Scale struct {
 // Scales are the named sizes of the --scale flag.
 func Scales() []Scale {
 	return []Scale{
+		// tiny is SPEC §13's baseline for list latency at scale: about 1k time entries.
+		{Name: "tiny", Clients: 5, Projects: 10, Tasks: 100, TimeEntries: 1_000,
+			Managers: 1, Consultants: 2, Accountants: 1},
 		{Name: "small", Clients: 20, Projects: 100, Tasks: 1_000, TimeEntries: 10_000,
 			Managers: 1, Consultants: 4, Accountants: 1},
 		{Name: "medium", Clients: 200, Projects: 1_000, Tasks: 10_000, TimeEntries: 100_000,
@@ -32,7 +35,7 @@ func Scales() []Scale {
 	}
 }
 
-// Named returns the scale called name (small, medium or large).
+// Named returns the scale called name (tiny, small, medium or large).
 func Named(name string) (Scale, error) {
 	var names []string
 	for _, s := range Scales() {

@@ -8,17 +8,19 @@ import (
 )
 
 // cpuSample is a reading of CPU time, in clock ticks, from Linux's /proc: the whole machine's,
-// this process's (the harness, and the server when in-process) and each PostgreSQL process's.
+// this process's (the harness, and the server when in-process) and each PostgreSQL or Redis
+// process's.
 // Comparing two readings splits a run's CPU use into this process, the database, and everything
 // else — work that disturbed the run. Elsewhere the reading is empty and the report says so.
 type cpuSample struct {
 	busy, total, self uint64
-	db                map[string]uint64 // per PostgreSQL pid
+	db                map[string]uint64 // per PostgreSQL or Redis pid
 	ok                bool
 }
 
-// dbProcessName is the command name of the database server's processes.
-const dbProcessName = "postgres"
+// dbProcessNames are the command names of the servers the measured server uses: PostgreSQL's
+// processes and Redis (with --redis-url, the data version is read on every cached list).
+var dbProcessNames = map[string]bool{"postgres": true, "redis-server": true}
 
 func readCPU() cpuSample {
 	var s cpuSample
@@ -40,7 +42,7 @@ func readCPU() cpuSample {
 		if err != nil {
 			continue // the process ended meanwhile
 		}
-		if name, ticks, ok := processTicks(string(raw)); ok && name == dbProcessName {
+		if name, ticks, ok := processTicks(string(raw)); ok && dbProcessNames[name] {
 			s.db[p] = ticks
 		}
 	}

@@ -57,7 +57,7 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.URL, "url", "", "target this running server instead (http://127.0.0.1:PORT; loopback only)")
 	fs.StringVar(&o.Username, "username", DefaultUsername, "owner to log in as")
 	fs.StringVar(&o.Password, "password", DefaultPassword, "the owner's password")
-	fs.StringVar(&o.Generate, "generate", "", "unless the owner can log in already, generate a firm of this scale first with bench/gen: small, medium or large (in-process only)")
+	fs.StringVar(&o.Generate, "generate", "", "unless the owner can log in already, generate a firm of this scale first with bench/gen: tiny, small, medium or large (in-process only)")
 	fs.IntVar(&o.Concurrency, "concurrency", 64, "connections of the read scenarios and login")
 	fs.IntVar(&o.WriteConcurrency, "write-concurrency", 16, "connections of time-entry create")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured duration of each run of each scenario")

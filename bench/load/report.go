@@ -49,8 +49,8 @@ func report(w io.Writer, env environment, scs []scenario, o Options, runs map[st
 	for _, sc := range scs {
 		fmt.Fprintf(w, "- %s: %s\n", sc.name, sc.what)
 	}
-	fmt.Fprint(w, "\n### Every run\n\nCPU columns are shares of the whole machine's capacity during the run: the harness's client (and the server when in-process), PostgreSQL's processes, and every other process — work that disturbed the run. A run whose other share exceeds --max-disturbance is repeated up to --retries times.\n\n")
-	fmt.Fprintln(w, "| scenario | run | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU harness+server | CPU PostgreSQL | CPU other | |")
+	fmt.Fprint(w, "\n### Every run\n\nCPU columns are shares of the whole machine's capacity during the run: the harness's client (and the server when in-process), PostgreSQL's and Redis's processes, and every other process — work that disturbed the run. A run whose other share exceeds --max-disturbance is repeated up to --retries times.\n\n")
+	fmt.Fprintln(w, "| scenario | run | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU harness+server | CPU PostgreSQL+Redis | CPU other | |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	var samples []string
 	for _, sc := range scs {

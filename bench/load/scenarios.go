@@ -22,13 +22,14 @@ const (
 	ScenarioBare            = "bare"
 	ScenarioTasks           = "task-list"
 	ScenarioTimeEntries     = "time-entry-list"
+	ScenarioRecentEntries   = "time-entry-recent"
 	ScenarioTimeEntryCreate = "time-entry-create"
 )
 
 // ScenarioNames lists every scenario in run order.
 func ScenarioNames() []string {
 	return []string{ScenarioLogin, ScenarioProfile, ScenarioClientSearch, ScenarioProposals, ScenarioProjects,
-		ScenarioBare, ScenarioTasks, ScenarioTimeEntries, ScenarioTimeEntryCreate}
+		ScenarioBare, ScenarioTasks, ScenarioTimeEntries, ScenarioRecentEntries, ScenarioTimeEntryCreate}
 }
 
 func knownScenario(name string) bool { return slices.Contains(ScenarioNames(), name) }
@@ -121,6 +122,8 @@ func buildScenarios(base, bareURL string, f *fixture, o Options) []scenario {
 		{name: ScenarioTimeEntries, what: fmt.Sprintf("GET /api/projects/time-entries/?project=…&date_after=%s&date_before=%s (%d projects with time in the range)",
 			f.rangeFrom, f.rangeTo, len(f.active)),
 			request: newGet(base, owner, perProject(f.active, "/api/projects/time-entries/?project=%s&date_after=%s&date_before=%s&page_size=50", f.rangeFrom, f.rangeTo))},
+		{name: ScenarioRecentEntries, what: "GET /api/projects/time-entries/?page_size=50 (the firm's latest entries, counting all of them)",
+			request: newGet(base, owner, []string{"/api/projects/time-entries/?page_size=50"})},
 		{name: ScenarioTimeEntryCreate, write: true,
 			what: fmt.Sprintf("POST /api/projects/time-entries/ (%d writers, %s h, one day each going back)", writers, o.Hours),
 			request: newPost(base, "/api/projects/time-entries/", func(uint64) (string, any) {

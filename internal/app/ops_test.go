@@ -144,8 +144,8 @@ func TestMetrics(t *testing.T) {
 		t.Error("/metrics labels a series with a raw request path")
 	}
 
-	// The database pool: the writer always; on SQLite also the separate reader pool.
-	pools := map[string]bool{"writer": true, "reader": testkit.Engine() == "sqlite"}
+	// The database pools: a writer and a reader on both engines.
+	pools := map[string]bool{"writer": true, "reader": true}
 	for pool, want := range pools {
 		for _, name := range []string{"go_sql_max_open_connections", "go_sql_open_connections", "go_sql_wait_count_total"} {
 			prefix := name + `{db_name="` + pool + `"} `
