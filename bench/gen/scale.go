@@ -23,8 +23,9 @@ type Scale struct {
 // Scales are the named sizes of the --scale flag.
 func Scales() []Scale {
 	return []Scale{
-		// tiny is SPEC §13's baseline for list latency at scale: about 1k time entries.
-		{Name: "tiny", Clients: 5, Projects: 10, Tasks: 100, TimeEntries: 1_000,
+		// tiny is SPEC §13's baseline for list latency at scale: 1k time entries, and a full
+		// first page (50) of projects.
+		{Name: "tiny", Clients: 10, Projects: 50, Tasks: 200, TimeEntries: 1_000,
 			Managers: 1, Consultants: 2, Accountants: 1},
 		{Name: "small", Clients: 20, Projects: 100, Tasks: 1_000, TimeEntries: 10_000,
 			Managers: 1, Consultants: 4, Accountants: 1},

@@ -13,7 +13,7 @@ func TestNamedScales(t *testing.T) {
 		clients, projects, entries   int
 		tasks, consultants, managers int
 	}{
-		{"tiny", 5, 10, 1_000, 100, 2, 1},
+		{"tiny", 10, 50, 1_000, 200, 2, 1},
 		{"small", 20, 100, 10_000, 1_000, 4, 1},
 		{"medium", 200, 1_000, 100_000, 10_000, 40, 5},
 		{"large", 1_000, 5_000, 1_000_000, 50_000, 400, 50},
