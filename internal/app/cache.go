@@ -29,7 +29,7 @@ func responseCache(cfg config.Config, d *db.DB, rdb *redis.Client, logs *logging
 	}
 	switch {
 	case rdb != nil:
-		versions = cache.NewRedis(rdb, "consultantpro:data-version", logs.App)
+		versions = cache.NewRedis(rdb, "consultantpro:data-version:", logs.App)
 	case d.Dialect == db.SQLite:
 		versions = new(cache.Local)
 	default:

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +25,21 @@ func withCache(t *testing.T) func(*config.Config) {
 	return func(c *config.Config) {
 		if strings.HasPrefix(c.DatabaseURL, "postgres") {
 			c.RedisURL = redisURL(t)
+		}
+	}
+}
+
+// withOwnCache is withCache on a Redis database of the test's own (db, 1–15), for tests that
+// count cache hits: other tests registering firms bump the shared global version meanwhile.
+func withOwnCache(t *testing.T, db int) func(*config.Config) {
+	return func(c *config.Config) {
+		if strings.HasPrefix(c.DatabaseURL, "postgres") {
+			u, err := url.Parse(redisURL(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.Path = "/" + strconv.Itoa(db)
+			c.RedisURL = u.String()
 		}
 	}
 }
@@ -54,7 +71,7 @@ func clientNames(t *testing.T, base, token string) []string {
 
 func TestListCacheAnswersRepeatsWithoutListQueries(t *testing.T) {
 	t.Parallel()
-	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withCache(t)})
+	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withOwnCache(t, 14)})
 	f := s.RegisterFirm(t)
 	r := s.Do(t, http.MethodPost, clientsPath, f.Owner.Token, map[string]any{"company_name": "Acme",
 		"primary_contact_name": "Ada", "primary_contact_email": "ada@acme.example"})
@@ -211,4 +228,23 @@ func scrape(t *testing.T, base string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// A firm's writes refill that firm's cached lists only; other firms keep theirs.
+func TestListCacheKeepsOtherFirmsEntries(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withOwnCache(t, 15)})
+	base := s.Srv.URL
+	a, b := s.RegisterFirm(t), s.RegisterFirm(t)
+	newClient(t, base, b.Owner.Token, "B1")
+	clientNames(t, base, b.Owner.Token) // cached for B
+	newClient(t, base, a.Owner.Token, "A1")
+	s.Queries.Reset()
+	if got := clientNames(t, base, b.Owner.Token); fmt.Sprint(got) != "[B1]" || s.Queries.Count() != 1 {
+		t.Fatalf("after firm A's write, firm B's list %v took %d queries, want its cached page (1)", got, s.Queries.Count())
+	}
+	newClient(t, base, b.Owner.Token, "B2")
+	if got := clientNames(t, base, b.Owner.Token); fmt.Sprint(got) != "[B1 B2]" {
+		t.Fatalf("after firm B's write: %v", got)
+	}
 }

@@ -59,8 +59,9 @@ func (a Actor) Firm() db.Firm { return db.ForFirm(a.FirmID) }
 type actorKey struct{}
 
 // WithActor stores the actor in ctx.
+// It also scopes the request's writes to the actor's firm for the data version (db.WithFirm).
 func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
+	return context.WithValue(db.WithFirm(ctx, a.FirmID), actorKey{}, a)
 }
 
 // ActorFrom returns the request's actor. Operations that require authentication always have

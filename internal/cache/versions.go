@@ -1,56 +1,106 @@
 // Package cache tells the data version that cached responses are checked against: a number
-// bumped after every committed write, in process for a single server or in Redis for servers
-// that share a database.
+// that grows after every committed write, in process for a single server or in Redis for
+// servers that share a database.
+//
+// A firm's version is the sum of a global counter and the firm's own. A write made for one firm
+// (db.FirmOf names it) bumps that firm's counter only, so other firms keep their cached lists;
+// a write for no firm in particular (registering a firm, a command-line tool) bumps the global
+// one, which every firm's version includes. Counters only grow, so a sum never comes back.
 package cache
 
 import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
+	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/redis/go-redis/v9"
 )
 
 // Local is the data version of one process: right when this process makes every write (SQLite,
 // or a single server on PostgreSQL).
-type Local struct{ n atomic.Uint64 }
+type Local struct {
+	global atomic.Uint64
+	firms  sync.Map // firm id → *atomic.Uint64
+}
 
-// Current returns the version.
-func (l *Local) Current(context.Context) (uint64, error) { return l.n.Load(), nil }
+func (l *Local) firm(id string) *atomic.Uint64 {
+	if c, ok := l.firms.Load(id); ok {
+		return c.(*atomic.Uint64)
+	}
+	c, _ := l.firms.LoadOrStore(id, new(atomic.Uint64))
+	return c.(*atomic.Uint64)
+}
 
-// Bump records a write.
-func (l *Local) Bump(context.Context) { l.n.Add(1) }
+// Current returns the version of the data of ctx's firm.
+func (l *Local) Current(ctx context.Context) (uint64, error) {
+	v := l.global.Load()
+	if id := db.FirmOf(ctx); id != "" {
+		v += l.firm(id).Load()
+	}
+	return v, nil
+}
 
-// Redis is the data version shared by every server using the same Redis key.
+// Bump records a write for ctx's firm, or for every firm.
+func (l *Local) Bump(ctx context.Context) {
+	if id := db.FirmOf(ctx); id != "" {
+		l.firm(id).Add(1)
+		return
+	}
+	l.global.Add(1)
+}
+
+// Redis is the data version shared by every server using the same key prefix.
 type Redis struct {
 	client redis.UniversalClient
-	key    string
+	prefix string
 	log    *slog.Logger
 }
 
-// NewRedis keeps the version under key.
-func NewRedis(client redis.UniversalClient, key string, log *slog.Logger) *Redis {
-	return &Redis{client: client, key: key, log: log}
+// NewRedis keeps the counters under keys starting with prefix.
+func NewRedis(client redis.UniversalClient, prefix string, log *slog.Logger) *Redis {
+	return &Redis{client: client, prefix: prefix, log: log}
 }
 
-// Current reads the shared version; while Redis is unreachable it fails, and callers bypass
-// their caches.
-func (r *Redis) Current(ctx context.Context) (uint64, error) {
-	s, err := r.client.Get(ctx, r.key).Result()
-	if err == redis.Nil {
-		return 0, nil
+func (r *Redis) key(ctx context.Context) string {
+	if id := db.FirmOf(ctx); id != "" {
+		return r.prefix + "firm:" + id
 	}
+	return r.prefix + "global"
+}
+
+// Current reads the shared version of ctx's firm; while Redis is unreachable it fails, and
+// callers bypass their caches.
+func (r *Redis) Current(ctx context.Context) (uint64, error) {
+	keys := []string{r.prefix + "global"}
+	if db.FirmOf(ctx) != "" {
+		keys = append(keys, r.key(ctx))
+	}
+	vals, err := r.client.MGet(ctx, keys...).Result()
 	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseUint(s, 10, 64)
+	var sum uint64
+	for _, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue // a counter never bumped yet
+		}
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
 }
 
 // Bump records a write for every server. A failed bump is logged; the other servers' cached
 // answers then live until their maximum age.
 func (r *Redis) Bump(ctx context.Context) {
-	if err := r.client.Incr(context.WithoutCancel(ctx), r.key).Err(); err != nil {
+	if err := r.client.Incr(context.WithoutCancel(ctx), r.key(ctx)).Err(); err != nil {
 		r.log.Warn("data version not bumped in Redis; other servers may answer from their caches until max age",
 			"error", err.Error())
 	}

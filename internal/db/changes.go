@@ -46,3 +46,17 @@ func (h changeHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 		h.fn(ctx)
 	}
 }
+
+type firmKey struct{}
+
+// WithFirm records that the writes made with ctx change the data of this firm only, so caches
+// of other firms' reads stay valid (see OnChange). Authentication puts the caller's firm here.
+func WithFirm(ctx context.Context, firmID string) context.Context {
+	return context.WithValue(ctx, firmKey{}, firmID)
+}
+
+// FirmOf returns the firm recorded by WithFirm, or "" when the writes may concern any firm.
+func FirmOf(ctx context.Context) string {
+	id, _ := ctx.Value(firmKey{}).(string)
+	return id
+}
