@@ -19,7 +19,7 @@ type Versions interface {
 }
 
 // ResponseCache keeps the bytes of successful list responses, keyed by the caller's scope (user
-// and the firm's date, see RequestInfo.SetCacheScope), the URL and the Accept header, and serves
+// and the firm's date, see RequestInfo.SetActor), the URL and the Accept header, and serves
 // them again while the data version is unchanged. Every list is built from the database alone,
 // so an unchanged version means unchanged bytes; MaxAge bounds how long an answer can outlive a
 // version bump that was lost (Redis unreachable between instances).
@@ -97,9 +97,13 @@ func (c *ResponseCache) store(key string, e *cachedResponse) {
 // cached serves cacheable GET operations from the ResponseCache, or runs them and keeps a 200
 // answer. It runs after authentication and throttling, which every request still passes.
 func (a *API) cached(ctx huma.Context, next func(huma.Context)) {
-	c := a.opts.Cache
-	scope := Info(ctx.Context()).cacheScope()
-	if c == nil || scope == "" || ctx.Method() != http.MethodGet || ctx.Operation().Metadata[cacheKey] != true {
+	c, info := a.opts.Cache, Info(ctx.Context())
+	if c == nil || ctx.Method() != http.MethodGet || ctx.Operation().Metadata[cacheKey] != true {
+		next(ctx)
+		return
+	}
+	scope := info.cacheScope()
+	if scope == "" {
 		next(ctx)
 		return
 	}
@@ -110,7 +114,7 @@ func (a *API) cached(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	u := ctx.URL()
-	key := scope + "\n" + Info(ctx.Context()).Scheme + "://" + ctx.Host() + u.RequestURI() + "\n" + ctx.Header("Accept")
+	key := scope + "\n" + info.Scheme + "://" + ctx.Host() + u.RequestURI() + "\n" + ctx.Header("Accept")
 	if e := c.lookup(key, version); e != nil {
 		a.metrics.countCache("hit")
 		for _, h := range e.header {

@@ -38,18 +38,12 @@ func withInfo(ctx context.Context, info *RequestInfo) context.Context {
 	return context.WithValue(ctx, infoKey{}, info)
 }
 
-// SetActor records the authenticated user and firm for the log line.
-func (i *RequestInfo) SetActor(user, firm string) {
+// SetActor records the authenticated user and firm for the log line, and the cache scope: what,
+// besides the URL and the data, a cached response depends on for this caller (the user and the
+// firm's date). Without a scope no response is cached.
+func (i *RequestInfo) SetActor(user, firm, cacheScope string) {
 	i.mu.Lock()
-	i.user, i.firm = user, firm
-	i.mu.Unlock()
-}
-
-// SetCacheScope records what, besides the URL and the data, a cached response depends on for
-// this caller (the user and the firm's date); without it no response is cached.
-func (i *RequestInfo) SetCacheScope(scope string) {
-	i.mu.Lock()
-	i.scope = scope
+	i.user, i.firm, i.scope = user, firm, cacheScope
 	i.mu.Unlock()
 }
 

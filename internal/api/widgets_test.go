@@ -187,7 +187,7 @@ func fakeAuth(ctx context.Context, token string) (context.Context, error) {
 	if token != "good-token" {
 		return nil, fault.Wrap(fault.AuthFailed, "Given token not valid for any token type", errors.New("bad signature"))
 	}
-	api.Info(ctx).SetActor("ada", "firm-1")
+	api.Info(ctx).SetActor("ada", "firm-1", "")
 	return context.WithValue(ctx, callerKey{}, "ada"), nil
 }
 

@@ -202,9 +202,7 @@ func (s *Service) AuthenticateRequest(ctx context.Context, token string) (contex
 	if err != nil {
 		return nil, err
 	}
-	info := api.Info(ctx)
-	info.SetActor(a.UserID, a.FirmID)
 	// A list depends on who asks (role, firm) and on the firm's date (is_expired, is_active).
-	info.SetCacheScope(a.UserID + "|" + a.Today(s.now()))
+	api.Info(ctx).SetActor(a.UserID, a.FirmID, a.UserID+"|"+a.Today(s.now()))
 	return WithActor(ctx, a), nil
 }

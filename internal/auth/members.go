@@ -36,8 +36,8 @@ func userNameSQL(alias string) string {
 // rule that sums a user's records — 24 hours a day of time entries — is checked by one
 // transaction at a time even when the user has no records yet.
 func (s *Service) LockMember(ctx context.Context, tx bun.IDB, firm db.Firm, id string) error {
-	if s.db.Dialect == db.SQLite {
-		return nil // one writer at a time already
+	if s.db.SerialWrites() {
+		return nil
 	}
 	var ids []string
 	err := s.db.ForUpdate(firm.Select(tx, (*User)(nil)).Column("u.id").Where("u.id = ?", id)).Scan(ctx, &ids)

@@ -30,11 +30,15 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) err
 	return Translate(err)
 }
 
-// ForUpdate locks the rows q selects until the transaction ends, on PostgreSQL. SQLite needs no
-// lock: its single writer already serialises write transactions (BEGIN IMMEDIATE).
+// SerialWrites reports whether write transactions run one at a time (SQLite's single writer,
+// BEGIN IMMEDIATE). Then nothing another transaction commits can appear between a transaction's
+// reads and its writes: row locks and re-reads that guard against that can be skipped.
+func (d *DB) SerialWrites() bool { return d.Dialect == SQLite }
+
+// ForUpdate locks the rows q selects until the transaction ends, unless writes are serial.
 func (d *DB) ForUpdate(q *bun.SelectQuery) *bun.SelectQuery {
-	if d.Dialect == Postgres {
-		return q.For("UPDATE")
+	if d.SerialWrites() {
+		return q
 	}
-	return q
+	return q.For("UPDATE")
 }

@@ -282,7 +282,7 @@ type entryNames struct {
 // fresh read shows whether the entry still fits. When it does not, the write conflicts (409) and
 // rolls back. On SQLite the single writer already rules this out, so nothing is read again.
 func (s *Service) recheckEntryRefs(ctx context.Context, tx bun.Tx, a auth.Actor, old, te *TimeEntry) error {
-	if s.db.Dialect == db.SQLite {
+	if s.db.SerialWrites() {
 		return nil
 	}
 	newProject := old == nil || old.ProjectID != te.ProjectID
