@@ -23,7 +23,7 @@ func (b *builder) client(i int, names map[string]bool, scheds []schedule) crm.Cl
 	place := strings.Split(pick(b.r, b.v.places), ",")
 	c := crm.Client{
 		ID: db.NewID(), FirmID: b.firmID, CompanyName: name,
-		Industry: pick(b.r, b.v.industries), Status: b.clientStatus(len(scheds) > 0),
+		Industry: pick(b.r, b.v.industries), Status: crm.ClientStatus(b.clientStatus(len(scheds) > 0)),
 		PrimaryContactName:  first + " " + last,
 		PrimaryContactEmail: slug(first) + "." + slug(last) + "@" + stem + ".example",
 		PrimaryContactPhone: fmt.Sprintf("+1 555 %03d %04d", b.r.IntN(1000), b.r.IntN(10000)),

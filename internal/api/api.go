@@ -70,7 +70,7 @@ func New(opts Options) *API {
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
 	}
-	a.Huma.UseMiddleware(a.authenticate, a.throttle, a.cached)
+	a.Huma.UseMiddleware(a.authenticate, a.throttle)
 	a.routeDocs()
 	return a
 }
@@ -105,7 +105,10 @@ var bodyErrors = []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedM
 func Register[I, O any](a *API, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
 	op.Path = Prefix + op.Path
 	if op.Security == nil {
-		op.Security = bearer
+		op.Security = bearer()
+	}
+	if !needsAuth(&op) && PolicyOf(&op) == "" {
+		SetPolicy(&op, PolicyPublic)
 	}
 	// The bodyLimits middleware enforces the limit and answers 413 first; huma's own check
 	// (which also refuses a body of exactly its limit) must never fire before it.
@@ -120,5 +123,8 @@ func Register[I, O any](a *API, op huma.Operation, handler func(context.Context,
 	}
 	slices.Sort(errs)
 	op.Errors = slices.Compact(errs)
+	if IsCacheable(&op) && a.opts.Cache != nil {
+		op.Middlewares = append(slices.Clone(op.Middlewares), a.cached)
+	}
 	huma.Register(a.Huma, op, handler)
 }

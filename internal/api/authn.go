@@ -20,10 +20,11 @@ const (
 type Authenticator func(ctx context.Context, token string) (context.Context, error)
 
 // bearer is the security requirement of every operation that is not public.
-var bearer = []map[string][]string{{"bearer": {}}}
+func bearer() []map[string][]string { return []map[string][]string{{"bearer": {}}} }
 
-// Public marks an operation that needs no credentials (registration, login, token refresh).
-var Public = []map[string][]string{}
+// Anonymous is the security requirement of an operation that needs no credentials
+// (registration, login, token refresh): none. Register gives it the PolicyPublic policy.
+func Anonymous() []map[string][]string { return []map[string][]string{} }
 
 // needsAuth reports whether the operation declares a security requirement.
 func needsAuth(op *huma.Operation) bool { return len(op.Security) > 0 }

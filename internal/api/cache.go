@@ -18,11 +18,25 @@ type Versions interface {
 	Current(ctx context.Context) (uint64, error)
 }
 
-// ResponseCache keeps the bytes of successful list responses, keyed by the caller's scope (user
-// and the firm's date, see RequestInfo.SetActor), the URL and the Accept header, and serves
-// them again while the data version is unchanged. Every list is built from the database alone,
-// so an unchanged version means unchanged bytes; MaxAge bounds how long an answer can outlive a
-// version bump that was lost (Redis unreachable between instances).
+// ResponseCache keeps the bytes of successful responses of the operations registered as
+// cacheable (Cacheable) and serves them again while the data version is unchanged.
+//
+// Its invariants, each with a test in cache_internal_test.go or internal/app/cache_test.go:
+//
+//  1. Only operations that opted in at registration are cached, and only their 200 answers
+//     to GET.
+//  2. A hit runs everything a miss runs before the handler: authentication (a deactivated
+//     user or a revoked session is refused), throttling, and the operation's policy for the
+//     caller. The cache is the last middleware of the operation.
+//  3. The key is the caller's scope (user, role and the firm's date, see RequestInfo.SetActor),
+//     the canonical URL and the Accept header; the page links of a list come from the same
+//     canonical URL, so two spellings of one request share one correct answer.
+//  4. The version is per firm and moves after every committed write that names the firm
+//     (db.WithFirm); the database's write hook is installed when it is opened, so no handle
+//     writes around it. A write that names no firm changes no firm's version.
+//  5. MaxAge bounds how long an answer can outlive a version bump that was lost (Redis
+//     unreachable between instances); while the version cannot be read, requests bypass the
+//     cache.
 type ResponseCache struct {
 	versions Versions
 	maxBytes int
@@ -56,8 +70,21 @@ func NewResponseCache(v Versions, maxBytes int, maxAge time.Duration, now func()
 // CacheEnabled reports whether list responses are cached.
 func (a *API) CacheEnabled() bool { return a.opts.Cache != nil }
 
-// cacheKey in an operation's metadata marks it as cacheable (ListSpec.Document sets it).
+// cacheKey in an operation's metadata marks it as cacheable (see Cacheable).
 const cacheKey = "consultantpro.cache"
+
+// Cacheable opts the operation into the response cache; Register then runs the cache as its
+// last middleware. Only operations whose answer depends on nothing but the caller's scope, the
+// URL and the database may opt in.
+func Cacheable(op *huma.Operation) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[cacheKey] = true
+}
+
+// IsCacheable reports whether the operation opted into the response cache.
+func IsCacheable(op *huma.Operation) bool { return op.Metadata[cacheKey] == true }
 
 // lookup returns the entry under key if it was stored at version and is fresh.
 func (c *ResponseCache) lookup(key string, version uint64) *cachedResponse {
@@ -94,11 +121,12 @@ func (c *ResponseCache) store(key string, e *cachedResponse) {
 	c.bytes += len(e.body)
 }
 
-// cached serves cacheable GET operations from the ResponseCache, or runs them and keeps a 200
-// answer. It runs after authentication and throttling, which every request still passes.
+// cached serves a cacheable GET operation from the ResponseCache, or runs it and keeps a 200
+// answer. It is the operation's last middleware: authentication, throttling and the policy
+// have run.
 func (a *API) cached(ctx huma.Context, next func(huma.Context)) {
 	c, info := a.opts.Cache, Info(ctx.Context())
-	if c == nil || ctx.Method() != http.MethodGet || ctx.Operation().Metadata[cacheKey] != true {
+	if c == nil || ctx.Method() != http.MethodGet {
 		next(ctx)
 		return
 	}
@@ -113,8 +141,8 @@ func (a *API) cached(ctx huma.Context, next func(huma.Context)) {
 		next(ctx)
 		return
 	}
-	u := ctx.URL()
-	key := scope + "\n" + info.Scheme + "://" + ctx.Host() + u.RequestURI() + "\n" + ctx.Header("Accept")
+	u := canonicalURL(ctx)
+	key := scope + "\n" + u.String() + "\n" + ctx.Header("Accept")
 	if e := c.lookup(key, version); e != nil {
 		a.metrics.countCache("hit")
 		for _, h := range e.header {

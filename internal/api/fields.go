@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -78,3 +79,73 @@ func (d Decimal) Amount(c money.Currency) (money.Amount, error) { return money.P
 
 // Hours parses the decimal as hours with two decimals.
 func (d Decimal) Hours() (money.Hours, error) { return money.ParseHours(string(d)) }
+
+// Change maps an optional nullable field to a change: nil when not sent, the zero value when
+// sent as null (clear it: "" for text), else the value.
+func (n Nullable[T]) Change() *T {
+	if !n.Set {
+		return nil
+	}
+	v := n.Value
+	if n.Null {
+		var zero T
+		v = zero
+	}
+	return &v
+}
+
+// DecimalChange is Change for money and hours: nil when not sent, "" when sent as null.
+func DecimalChange(n Nullable[Decimal]) *money.Decimal {
+	if !n.Set {
+		return nil
+	}
+	d := money.Decimal(n.Value)
+	if n.Null {
+		d = ""
+	}
+	return &d
+}
+
+// RequiredChange maps a required field of a PATCH body: nil when not sent; sent as null, its
+// name is noted in nulls (a required field cannot be cleared) and it is left unchanged.
+func RequiredChange[T any](field string, n Nullable[T], nulls *[]string) *T {
+	if n.Null {
+		*nulls = append(*nulls, field)
+	}
+	return n.Ptr()
+}
+
+// DropBlank drops empty required values before format checks: huma already reports them as
+// required, and one message per problem is enough.
+func DropBlank(fields ...**string) {
+	for _, f := range fields {
+		if *f != nil && **f == "" {
+			*f = nil
+		}
+	}
+}
+
+// FieldDetails turns collected field messages into huma's located details, so a resolver
+// reports them together with the schema's own errors in one response.
+func FieldDetails(f fault.Fields) []error {
+	var errs []error
+	for field, msgs := range f {
+		for _, m := range msgs {
+			errs = append(errs, &huma.ErrorDetail{Location: "body." + field, Message: m})
+		}
+	}
+	return errs
+}
+
+// EnumSchema documents a typed enum from its Go list of values, so the OpenAPI enum and the
+// values the code accepts cannot drift apart. An enum type's Schema method returns it.
+func EnumSchema[T ~string](values []T) *huma.Schema {
+	enum := make([]any, len(values))
+	for i, v := range values {
+		enum[i] = string(v)
+	}
+	return &huma.Schema{Type: "string", Enum: enum}
+}
+
+// Value is a Nullable sent with value v.
+func Value[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: v} }

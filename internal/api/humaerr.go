@@ -11,6 +11,7 @@ import (
 
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/validate"
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/validation"
 )
@@ -132,14 +133,9 @@ func bodyMessage(path, msg string, value any) (field, message string) {
 		return orNonField(path), string(money.ErrInvalidNumber)
 	}
 	if strings.HasPrefix(msg, strings.SplitN(validation.MsgExpectedOneOf, "%", 2)[0]) {
-		return orNonField(path), ChoiceMessage(value)
+		return orNonField(path), validate.ChoiceMessage(value)
 	}
 	return orNonField(path), sentence(msg)
-}
-
-// ChoiceMessage is the message of a value outside a field's choices, the same for every field.
-func ChoiceMessage(value any) string {
-	return fmt.Sprintf("%q is not a valid choice.", fmt.Sprint(value))
 }
 
 func joinPath(parent, child string) string {

@@ -14,8 +14,6 @@ import (
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
-	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 )
 
 // Messages of list parameter errors.
@@ -33,56 +31,49 @@ const (
 	msgOrderingFormat = "Unknown ordering field %q. Allowed: %s."
 )
 
-// ListInput is embedded in a list operation's input. It captures the raw query string and the
-// URL the client used, so the ListSpec can validate every parameter with the API's own messages
-// and build next/previous links.
+// ListInput is embedded in a list operation's input. It captures the query string and the
+// request's canonical URL, from which the page links (and the response cache's key) are built.
 type ListInput struct {
 	query url.Values
-	base  url.URL
+	url   url.URL
 }
 
 // Resolve implements huma.Resolver.
 func (in *ListInput) Resolve(ctx huma.Context) []error {
 	u := ctx.URL()
 	in.query = u.Query()
-	info := Info(ctx.Context())
-	in.base = url.URL{Scheme: info.Scheme, Host: ctx.Host(), Path: info.Path}
-	if in.base.Scheme == "" {
-		in.base.Scheme = "http"
-	}
-	if in.base.Path == "" {
-		in.base.Path = u.Path
-	}
+	in.url = canonicalURL(ctx)
 	return nil
+}
+
+// canonicalURL is the request's URL as the API names it: the client's scheme and host, the
+// canonical versioned path with its trailing slash, and the query in sorted order. Two requests
+// with the same canonical URL get the same answer.
+func canonicalURL(ctx huma.Context) url.URL {
+	scheme := Info(ctx.Context()).Scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	u := ctx.URL()
+	p := CanonicalPath(u.Path)
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return url.URL{Scheme: scheme, Host: ctx.Host(), Path: p, RawQuery: u.Query().Encode()}
 }
 
 // Query returns the raw query string values (for parameters a module handles itself).
 func (in *ListInput) Query() url.Values { return in.query }
 
-// Params are one request's validated list parameters.
-type Params struct {
-	Page     int
-	PageSize int
-
-	spec     *ListSpec
-	lastDesc bool // the tie-breaker follows the last term's direction, so one index serves both
-	where    []condition
-	terms    []string
-	order    []string
-	updated  time.Time
-	in       *ListInput
+// Parse validates the list parameters against spec. Every invalid parameter is reported at once,
+// as a 400 ParseError with the parameter names in details.
+func (in *ListInput) Parse(spec *db.ListSpec) (db.ListQuery, error) {
+	return ParseList(spec, in.query)
 }
 
-type condition struct {
-	column, op string
-	value      any
-}
-
-// Parse validates the list parameters of a request against the spec. Every invalid parameter is
-// reported at once, as a 400 ParseError with the parameter names in details.
-func (s *ListSpec) Parse(in *ListInput) (Params, error) {
-	q := in.query
-	p := Params{Page: 1, PageSize: DefaultPageSize, spec: s, in: in}
+// ParseList validates list parameters q against spec (see ListInput.Parse).
+func ParseList(spec *db.ListSpec, q url.Values) (db.ListQuery, error) {
+	l := db.ListQuery{Spec: spec, Page: 1, PageSize: DefaultPageSize}
 	var bad fault.Fields
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -91,40 +82,40 @@ func (s *ListSpec) Parse(in *ListInput) (Params, error) {
 		}
 		// Saturate so offsets cannot overflow; a page this far out is past the end of any list
 		// and is answered "Invalid page.".
-		p.Page = min(n, math.MaxInt32)
+		l.Page = min(n, math.MaxInt32)
 	}
 	if v, ok := q["page_size"]; ok {
 		n, err := strconv.Atoi(v[0])
 		if err != nil || n < 1 || n > MaxPageSize {
 			bad.Add("page_size", MsgPageSize)
 		}
-		p.PageSize = n
+		l.PageSize = n
 	}
 	if v := q.Get("search"); v != "" {
 		if utf8.RuneCountInString(v) > MaxSearchLength {
 			bad.Add("search", MsgSearchTooLong)
-		} else if len(s.Search) > 0 {
-			p.terms = strings.Fields(v)
+		} else if len(spec.Search) > 0 {
+			l.Terms = strings.Fields(v)
 		}
 	}
 	ordering := q.Get("ordering")
 	if ordering == "" {
-		ordering = s.Default
+		ordering = spec.Default
 	}
-	p.order, p.lastDesc, bad = s.parseOrdering(ordering, bad)
+	l.Order, bad = parseOrdering(spec, ordering, bad)
 	if v := q.Get("updated_since"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			bad.Add("updated_since", MsgUpdatedSince)
 		}
-		p.updated = t.UTC()
+		l.UpdatedSince = t.UTC()
 	}
-	for _, f := range s.Filters {
+	for _, f := range spec.Filters {
 		v := q.Get(f.Name)
 		if v == "" {
 			continue // an empty filter is no filter
 		}
-		value, msg := f.parse(v)
+		value, msg := parseFilter(f, v)
 		if msg != "" {
 			bad.Add(f.Name, msg)
 			continue
@@ -133,18 +124,19 @@ func (s *ListSpec) Parse(in *ListInput) (Params, error) {
 		if op == "" {
 			op = "="
 		}
-		p.where = append(p.where, condition{column: f.Column, op: op, value: value})
+		l.Conditions = append(l.Conditions, db.Condition{Column: f.Column, Op: op, Value: value})
 	}
 	if err := bad.Err(); err != nil {
 		e := fault.As(err).WithKind(fault.BadRequest)
 		e.Message = MsgBadParameter
-		return Params{}, e
+		return db.ListQuery{}, e
 	}
-	return p, nil
+	return l, nil
 }
 
-// parseOrdering turns "a,-b" into ORDER BY items; Apply appends the tie-breaker.
-func (s *ListSpec) parseOrdering(v string, bad fault.Fields) (order []string, lastDesc bool, _ fault.Fields) {
+// parseOrdering turns "a,-b" into ORDER BY terms; the list query appends the tie-breaker.
+func parseOrdering(spec *db.ListSpec, v string, bad fault.Fields) ([]db.Order, fault.Fields) {
+	var order []db.Order
 	var seen []string
 	for _, term := range strings.Split(v, ",") {
 		term = strings.TrimSpace(term)
@@ -152,48 +144,28 @@ func (s *ListSpec) parseOrdering(v string, bad fault.Fields) (order []string, la
 			continue
 		}
 		name, desc := strings.CutPrefix(term, "-")
-		col, ok := s.orderColumn(name)
+		col, ok := spec.OrderColumn(name)
 		if !ok {
-			bad.Add("ordering", fmt.Sprintf(msgOrderingFormat, name, strings.Join(s.orderNames(), ", ")))
+			bad.Add("ordering", fmt.Sprintf(msgOrderingFormat, name, strings.Join(spec.OrderNames(), ", ")))
 			continue
 		}
 		if slices.Contains(seen, name) {
 			continue
 		}
 		seen = append(seen, name)
-		dir := " ASC"
-		if desc {
-			dir = " DESC"
-		}
-		order, lastDesc = append(order, col+dir), desc
+		order = append(order, db.Order{Column: col, Desc: desc})
 	}
-	return order, lastDesc, bad
+	return order, bad
 }
 
-// tieBreaker is the last sort key, which makes the order total so pages never overlap. On
-// SQLite it is the row's rowid rather than its id: every index ends with the rowid, so
-// "(firm_id, created_at)" serves ORDER BY created_at, rowid without sorting the whole table.
-func (p Params) tieBreaker(q *bun.SelectQuery) string {
-	tie := p.spec.ID
-	if q.Dialect().Name() == dialect.SQLite {
-		if alias, ok := strings.CutSuffix(tie, ".id"); ok {
-			tie = alias + ".rowid"
-		}
-	}
-	if p.lastDesc {
-		return tie + " DESC"
-	}
-	return tie + " ASC"
-}
-
-// parse validates one filter value; it returns the value to bind or a message.
-func (f Filter) parse(v string) (any, string) {
+// parseFilter validates one filter value; it returns the value to bind or a message.
+func parseFilter(f db.Filter, v string) (any, string) {
 	switch f.Kind {
-	case Choice:
+	case db.ChoiceFilter:
 		if !slices.Contains(f.Choices, v) {
-			return nil, fmt.Sprintf(msgChoiceFormat, v, choicesText(f.Choices))
+			return nil, fmt.Sprintf(msgChoiceFormat, v, strings.Join(f.Choices, ", "))
 		}
-	case Bool:
+	case db.BoolFilter:
 		switch v {
 		case "true":
 			return true, ""
@@ -201,17 +173,17 @@ func (f Filter) parse(v string) (any, string) {
 			return false, ""
 		}
 		return nil, MsgBool
-	case ID:
+	case db.IDFilter:
 		id, err := uuid.Parse(v)
 		if err != nil || len(v) != 36 {
 			return nil, MsgUUID
 		}
 		return id.String(), ""
-	case Date:
+	case db.DateFilter:
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			return nil, MsgDate
 		}
-	case Integer:
+	case db.IntegerFilter:
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return nil, MsgInteger
@@ -219,39 +191,6 @@ func (f Filter) parse(v string) (any, string) {
 		return n, ""
 	}
 	return v, ""
-}
-
-// Searching reports whether the request has search terms (a count query then needs the
-// joins the search fields come from).
-func (p Params) Searching() bool { return len(p.terms) > 0 }
-
-// Where adds the filters, search terms and updated_since to q, without ordering: for a count
-// query that leaves out the display joins a page needs.
-func (p Params) Where(q *bun.SelectQuery) *bun.SelectQuery {
-	for _, c := range p.where {
-		q = q.Where("? "+c.op+" ?", bun.Safe(c.column), c.value)
-	}
-	for _, term := range p.terms {
-		q = db.WhereContainsAnyFold(q, p.spec.Search, term)
-	}
-	if !p.updated.IsZero() {
-		q = q.Where("? >= ?", bun.Safe(p.spec.UpdatedAt), p.updated)
-	}
-	return q
-}
-
-// Apply adds the filters, search terms, updated_since and ordering to q (not the page window).
-func (p Params) Apply(q *bun.SelectQuery) *bun.SelectQuery {
-	q = p.Where(q)
-	for _, o := range p.order {
-		q = q.OrderExpr(o)
-	}
-	return q.OrderExpr(p.tieBreaker(q))
-}
-
-// Window limits q to the requested page.
-func (p Params) Window(q *bun.SelectQuery) *bun.SelectQuery {
-	return q.Limit(int64(p.PageSize)).Offset(int64(p.Page-1) * int64(p.PageSize))
 }
 
 // Page is the paginated list body (SPEC §2).
@@ -268,31 +207,28 @@ type ListOutput[T any] struct {
 }
 
 // NewPage assembles the page, or answers 404 "Invalid page." for a page past the end (page 1 is
-// always valid, even when empty).
-func NewPage[T any](p Params, count int64, results []T) (*ListOutput[T], error) {
-	if p.Page > 1 && int64(p.Page-1)*int64(p.PageSize) >= count {
+// always valid, even when empty). The links are in's canonical URL with another page number.
+func NewPage[T any](in *ListInput, l db.ListQuery, count int64, results []T) (*ListOutput[T], error) {
+	if l.Page > 1 && int64(l.Page-1)*int64(l.PageSize) >= count {
 		return nil, fault.New(fault.NotFound, MsgInvalidPage)
 	}
 	if results == nil {
 		results = []T{}
 	}
 	out := &ListOutput[T]{Body: Page[T]{Count: count, Results: results}}
-	if int64(p.Page)*int64(p.PageSize) < count {
-		out.Body.Next = p.link(p.Page + 1)
+	if int64(l.Page)*int64(l.PageSize) < count {
+		out.Body.Next = in.link(l.Page + 1)
 	}
-	if p.Page > 1 {
-		out.Body.Previous = p.link(p.Page - 1)
+	if l.Page > 1 {
+		out.Body.Previous = in.link(l.Page - 1)
 	}
 	return out, nil
 }
 
 // link is the URL of another page of the same list, with every other parameter kept.
-func (p Params) link(page int) *string {
-	u := p.in.base
-	q := url.Values{}
-	for k, v := range p.in.query {
-		q[k] = v
-	}
+func (in *ListInput) link(page int) *string {
+	u := in.url
+	q := u.Query()
 	if page == 1 {
 		q.Del("page")
 	} else {
@@ -304,10 +240,10 @@ func (p Params) link(page int) *string {
 }
 
 // PageOf is NewPage for rows that still need their API form: it maps each row with out.
-func PageOf[R, O any](p Params, count int64, rows []R, out func(*R) O) (*ListOutput[O], error) {
+func PageOf[R, O any](in *ListInput, l db.ListQuery, count int64, rows []R, out func(*R) O) (*ListOutput[O], error) {
 	results := make([]O, len(rows))
 	for i := range rows {
 		results[i] = out(&rows[i])
 	}
-	return NewPage(p, count, results)
+	return NewPage(in, l, count, results)
 }

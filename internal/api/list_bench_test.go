@@ -4,22 +4,24 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/db"
 )
 
 // benchSpec is shaped like the time-entry list: id, bool and date filters with a date range,
 // three search fields and two orderings.
-var benchSpec = &ListSpec{
-	Filters: append([]Filter{
-		{Name: "project", Column: "te.project_id", Kind: ID},
-		{Name: "user", Column: "te.user_id", Kind: ID},
-		{Name: "task", Column: "te.task_id", Kind: ID},
-		{Name: "is_billable", Column: "te.is_billable", Kind: Bool},
-		{Name: "invoiced", Column: "te.invoiced", Kind: Bool},
-		{Name: "status", Column: "te.status", Kind: Choice, Choices: []string{"draft", "submitted", "approved"}},
-		{Name: "date", Column: "te.date", Kind: Date},
-	}, DateRange("date", "te.date")...),
+var benchSpec = &db.ListSpec{
+	Filters: append([]db.Filter{
+		{Name: "project", Column: "te.project_id", Kind: db.IDFilter},
+		{Name: "user", Column: "te.user_id", Kind: db.IDFilter},
+		{Name: "task", Column: "te.task_id", Kind: db.IDFilter},
+		{Name: "is_billable", Column: "te.is_billable", Kind: db.BoolFilter},
+		{Name: "invoiced", Column: "te.invoiced", Kind: db.BoolFilter},
+		{Name: "status", Column: "te.status", Kind: db.ChoiceFilter, Choices: []string{"draft", "submitted", "approved"}},
+		{Name: "date", Column: "te.date", Kind: db.DateFilter},
+	}, db.DateRange("date", "te.date")...),
 	Search: []string{"te.description", "tep.name", "teu.name"},
-	Ordering: []OrderField{
+	Ordering: []db.OrderField{
 		{Name: "date", Column: "te.date"},
 		{Name: "created_at", Column: "te.created_at"},
 	},
@@ -39,19 +41,19 @@ func benchListInput(b *testing.B) *ListInput {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &ListInput{query: q, base: url.URL{Scheme: "http", Host: "127.0.0.1:8000", Path: "/api/v1/projects/time-entries/"}}
+	return &ListInput{query: q, url: url.URL{Scheme: "http", Host: "127.0.0.1:8000", Path: "/api/v1/projects/time-entries/"}}
 }
 
 // BenchmarkListSpecParse measures validating a realistic list query against its spec.
 func BenchmarkListSpecParse(b *testing.B) {
 	in := benchListInput(b)
-	var p Params
+	var p db.ListQuery
 	var err error
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err = benchSpec.Parse(in)
+		p, err = in.Parse(benchSpec)
 	}
-	if err != nil || p.Page != 2 || p.PageSize != 50 || len(p.where) != 5 || len(p.terms) != 2 || len(p.order) != 2 || p.lastDesc {
+	if err != nil || p.Page != 2 || p.PageSize != 50 || len(p.Conditions) != 5 || len(p.Terms) != 2 || len(p.Order) != 2 || p.Order[1].Desc {
 		b.Fatalf("Parse = %+v, %v", p, err)
 	}
 }
@@ -66,7 +68,8 @@ type benchRow struct {
 // BenchmarkNewPage measures assembling a 50-row page in the middle of a list, which builds both
 // the next and the previous link.
 func BenchmarkNewPage(b *testing.B) {
-	p, err := benchSpec.Parse(benchListInput(b))
+	in := benchListInput(b)
+	p, err := in.Parse(benchSpec)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,7 +77,7 @@ func BenchmarkNewPage(b *testing.B) {
 	var out *ListOutput[benchRow]
 	b.ReportAllocs()
 	for b.Loop() {
-		out, err = NewPage(p, 1234, rows)
+		out, err = NewPage(in, p, 1234, rows)
 	}
 	if err != nil || out.Body.Next == nil || out.Body.Previous == nil || len(out.Body.Results) != 50 {
 		b.Fatalf("NewPage = %+v, %v", out, err)

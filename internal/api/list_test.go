@@ -61,9 +61,9 @@ func TestPagination(t *testing.T) {
 		t.Fatalf("first page: count %d, %d results, next %v, previous %v", first.Count, len(first.Results), first.Next, first.Previous)
 	}
 	next, err := url.Parse(*first.Next)
-	if err != nil || next.Scheme != "http" || next.Host == "" || next.Path != "/api/widgets/" ||
+	if err != nil || next.Scheme != "http" || next.Host == "" || next.Path != "/api/v1/widgets/" ||
 		next.Query().Get("page") != "2" || next.Query().Get("ordering") != "name" {
-		t.Fatalf("next link %q must keep the client's path and parameters and set page=2", *first.Next)
+		t.Fatalf("next link %q must be the canonical path with the client's parameters and page=2", *first.Next)
 	}
 
 	third := e.list("/api/v1/widgets/?ordering=name&page=3")

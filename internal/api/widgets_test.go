@@ -68,15 +68,15 @@ func (w *widgetIn) Resolve(_ huma.Context, prefix *huma.PathBuffer) []error {
 	return nil
 }
 
-var widgetSpec = &api.ListSpec{
-	Filters: append([]api.Filter{
-		{Name: "status", Column: "w.status", Kind: api.Choice, Choices: []string{"new", "used", "broken"}},
-		{Name: "active", Column: "w.active", Kind: api.Bool},
-		{Name: "id", Column: "w.id", Kind: api.ID},
-		{Name: "size", Column: "w.size", Kind: api.Integer},
-	}, api.DateRange("made", "w.made_on")...),
+var widgetSpec = &db.ListSpec{
+	Filters: append([]db.Filter{
+		{Name: "status", Column: "w.status", Kind: db.ChoiceFilter, Choices: []string{"new", "used", "broken"}},
+		{Name: "active", Column: "w.active", Kind: db.BoolFilter},
+		{Name: "id", Column: "w.id", Kind: db.IDFilter},
+		{Name: "size", Column: "w.size", Kind: db.IntegerFilter},
+	}, db.DateRange("made", "w.made_on")...),
 	Search:    []string{"w.name", "w.note"},
-	Ordering:  []api.OrderField{{Name: "name", Column: "w.name"}, {Name: "size", Column: "w.size"}, {Name: "created_at", Column: "w.created_at"}},
+	Ordering:  []db.OrderField{{Name: "name", Column: "w.name"}, {Name: "size", Column: "w.size"}, {Name: "created_at", Column: "w.created_at"}},
 	Default:   "-created_at",
 	UpdatedAt: "w.updated_at",
 	ID:        "w.id",
@@ -101,10 +101,11 @@ type widgetOutput struct {
 
 // registerWidgets adds the test resource and a few routes that fail on purpose.
 func registerWidgets(a *api.API, d *db.DB) {
-	list := huma.Operation{OperationID: "list-widgets", Method: http.MethodGet, Path: "/widgets/", Summary: "List widgets", Security: api.Public}
-	widgetSpec.Document(&list)
+	list := huma.Operation{OperationID: "list-widgets", Method: http.MethodGet, Path: "/widgets/", Summary: "List widgets", Security: api.Anonymous()}
+	api.DocumentList(&list, widgetSpec)
+	api.Cacheable(&list)
 	api.Register(a, list, func(ctx context.Context, in *listWidgetsIn) (*api.ListOutput[widgetOut], error) {
-		p, err := widgetSpec.Parse(&in.ListInput)
+		p, err := in.Parse(widgetSpec)
 		if err != nil {
 			return nil, err
 		}
@@ -117,9 +118,9 @@ func registerWidgets(a *api.API, d *db.DB) {
 		for i, r := range rows {
 			out[i] = widgetOut{ID: r.ID, Name: r.Name, Status: r.Status, Active: r.Active, Size: r.Size}
 		}
-		return api.NewPage(p, count, out)
+		return api.NewPage(&in.ListInput, p, count, out)
 	})
-	api.Register(a, huma.Operation{OperationID: "create-widget", Security: api.Public, Method: http.MethodPost, Path: "/widgets/",
+	api.Register(a, huma.Operation{OperationID: "create-widget", Security: api.Anonymous(), Method: http.MethodPost, Path: "/widgets/",
 		Summary: "Create widget", DefaultStatus: http.StatusCreated},
 		func(ctx context.Context, in *createWidgetIn) (*widgetOutput, error) {
 			if in.Body.Name == "" {
@@ -140,7 +141,7 @@ func registerWidgets(a *api.API, d *db.DB) {
 			return &widgetOutput{Location: api.Prefix + "/widgets/" + w.ID + "/",
 				Body: widgetOut{ID: w.ID, Name: w.Name, Status: w.Status, Size: w.Size}}, nil
 		})
-	api.Register(a, huma.Operation{OperationID: "get-widget", Security: api.Public, Method: http.MethodGet, Path: "/widgets/{id}/", Summary: "Get widget"},
+	api.Register(a, huma.Operation{OperationID: "get-widget", Security: api.Anonymous(), Method: http.MethodGet, Path: "/widgets/{id}/", Summary: "Get widget"},
 		func(ctx context.Context, in *widgetIDIn) (*widgetOutput, error) {
 			var w widget
 			if err := d.R.NewSelect().Model(&w).ExcludeColumn("made_on").Where("w.id = ?", in.ID).Scan(ctx); err != nil {
@@ -148,18 +149,18 @@ func registerWidgets(a *api.API, d *db.DB) {
 			}
 			return &widgetOutput{Body: widgetOut{ID: w.ID, Name: w.Name, Status: w.Status, Size: w.Size}}, nil
 		})
-	api.Register(a, huma.Operation{OperationID: "explode", Security: api.Public, Method: http.MethodGet, Path: "/explode/", Summary: "Panic"},
+	api.Register(a, huma.Operation{OperationID: "explode", Security: api.Anonymous(), Method: http.MethodGet, Path: "/explode/", Summary: "Panic"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			panic("boom: SELECT secret FROM vault")
 		})
-	api.Register(a, huma.Operation{OperationID: "leak", Security: api.Public, Method: http.MethodGet, Path: "/leak/", Summary: "Unexpected error"},
+	api.Register(a, huma.Operation{OperationID: "leak", Security: api.Anonymous(), Method: http.MethodGet, Path: "/leak/", Summary: "Unexpected error"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			return nil, errors.New("pq: password authentication failed for user \"admin\"")
 		})
-	pay := huma.Operation{OperationID: "pay", Security: api.Public, Method: http.MethodPost, Path: "/pay/", Summary: "Pay"}
+	pay := huma.Operation{OperationID: "pay", Security: api.Anonymous(), Method: http.MethodPost, Path: "/pay/", Summary: "Pay"}
 	api.Throttled(&pay, api.Payment)
 	api.Register(a, pay, func(ctx context.Context, _ *struct{}) (*struct{}, error) { return nil, nil })
-	api.Register(a, huma.Operation{OperationID: "conflict", Security: api.Public, Method: http.MethodPost, Path: "/conflict/", Summary: "Conflict"},
+	api.Register(a, huma.Operation{OperationID: "conflict", Security: api.Anonymous(), Method: http.MethodPost, Path: "/conflict/", Summary: "Conflict"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 			return nil, fault.New(fault.Conflict, "Idempotency key reused with another body.")
 		})

@@ -37,22 +37,29 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 	for _, opt := range opts {
 		opt(&o)
 	}
-	d, err := db.Open(ctx, cfg.DatabaseURL)
+	lim, err := newLimits(cfg, logs.App, o.now)
 	if err != nil {
+		return nil, err
+	}
+	// The data version is bumped by the database's own write hook, installed as it opens.
+	versions := dataVersions(cfg, lim.redis, logs)
+	var dbOpts []db.Option
+	if versions != nil {
+		dbOpts = append(dbOpts, db.OnChange(versions.Bump))
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL, dbOpts...)
+	if err != nil {
+		lim.close()
 		return nil, err
 	}
 	applied, err := d.Migrate(ctx)
 	if err != nil {
 		d.Close()
+		lim.close()
 		return nil, err
 	}
 	if applied > 0 {
 		logs.App.Info("migrations applied", "count", applied, "engine", string(d.Dialect))
-	}
-	lim, err := newLimits(cfg, logs.App, o.now)
-	if err != nil {
-		d.Close()
-		return nil, err
 	}
 	metrics := api.NewMetrics()
 	metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.W.DB, "writer"))
@@ -72,7 +79,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,
 		Throttle:       lim.throttle,
-		Cache:          responseCache(cfg, d, lim.redis, logs, o.now),
+		Cache:          responseCache(cfg, versions, o.now),
 		Version:        version,
 		Logs:           logs,
 		Metrics:        metrics,
@@ -116,9 +123,7 @@ func (a *App) MetricsHandler() http.Handler {
 
 // Close releases the database and the Redis connection.
 func (a *App) Close() error {
-	if a.limits.redis != nil {
-		_ = a.limits.redis.Close()
-	}
+	a.limits.close()
 	if err := a.DB.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}

@@ -16,26 +16,33 @@ import (
 // that did not reach Redis.
 const responseMaxAge = time.Minute
 
-// responseCache builds the list response cache and hooks the data version to the database's
-// writes. SQLite has one server, so a version in memory is exact. On PostgreSQL other servers
+// versions is the data version the response cache checks and the database's writes bump.
+type versions interface {
+	api.Versions
+	Bump(ctx context.Context)
+}
+
+// dataVersions chooses where the data version lives, or returns nil when responses are not
+// cached. SQLite has one server, so a version in memory is exact. On PostgreSQL other servers
 // may write too: the version must live in Redis, and without REDIS_URL there is no cache.
-func responseCache(cfg config.Config, d *db.DB, rdb *redis.Client, logs *logging.Logs, now func() time.Time) *api.ResponseCache {
+func dataVersions(cfg config.Config, rdb *redis.Client, logs *logging.Logs) versions {
 	if cfg.ResponseCacheMB == 0 {
 		return nil
 	}
-	var versions interface {
-		api.Versions
-		Bump(ctx context.Context)
-	}
 	switch {
 	case rdb != nil:
-		versions = cache.NewRedis(rdb, "consultantpro:data-version:", logs.App)
-	case d.Dialect == db.SQLite:
-		versions = new(cache.Local)
-	default:
-		logs.App.Info("list response cache off: PostgreSQL without REDIS_URL cannot see other servers' writes")
+		return cache.NewRedis(rdb, "consultantpro:data-version:", logs.App)
+	case db.DialectOf(cfg.DatabaseURL) == db.SQLite:
+		return new(cache.Local)
+	}
+	logs.App.Info("list response cache off: PostgreSQL without REDIS_URL cannot see other servers' writes")
+	return nil
+}
+
+// responseCache builds the response cache on v (nil: no cache).
+func responseCache(cfg config.Config, v versions, now func() time.Time) *api.ResponseCache {
+	if v == nil {
 		return nil
 	}
-	d.OnChange(versions.Bump)
-	return api.NewResponseCache(versions, cfg.ResponseCacheMB<<20, responseMaxAge, now)
+	return api.NewResponseCache(v, cfg.ResponseCacheMB<<20, responseMaxAge, now)
 }

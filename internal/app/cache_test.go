@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/testkit"
 	"github.com/google/uuid"
 )
@@ -30,7 +31,7 @@ func withCache(t *testing.T) func(*config.Config) {
 }
 
 // withOwnCache is withCache on a Redis database of the test's own (db, 1–15), for tests that
-// count cache hits: other tests registering firms bump the shared global version meanwhile.
+// count cache hits.
 func withOwnCache(t *testing.T, db int) func(*config.Config) {
 	return func(c *config.Config) {
 		if strings.HasPrefix(c.DatabaseURL, "postgres") {
@@ -113,8 +114,16 @@ func TestListCacheSeesEveryWrite(t *testing.T) {
 	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Acme Beta]" {
 		t.Fatalf("after a create: %v", got)
 	}
-	// Straight to the database, outside any transaction.
+	// Straight to the database, outside any transaction: a write that names no firm moves no
+	// firm's version (the cached page stays), one that names the firm refreshes it.
 	if _, err := s.DB().W.NewRaw("UPDATE clients SET company_name = ? WHERE id = ?", "Zeta", id).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Acme Beta]" {
+		t.Fatalf("a write naming no firm refreshed the firm's cached list: %v", got)
+	}
+	ctx := db.WithFirm(context.Background(), f.ID)
+	if _, err := s.DB().W.NewRaw("UPDATE clients SET company_name = ? WHERE id = ?", "Zeta", id).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := clientNames(t, base, f.Owner.Token); fmt.Sprint(got) != "[Beta Zeta]" {

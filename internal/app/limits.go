@@ -54,3 +54,10 @@ func newLimits(cfg config.Config, log *slog.Logger, now func() time.Time) (*limi
 	l.throttle.Limiter = ratelimit.NewFallback(ratelimit.NewRedis(l.redis, "consultantpro:rl:", now), memory, log)
 	return l, nil
 }
+
+// close releases the Redis connection, if any.
+func (l *limits) close() {
+	if l.redis != nil {
+		_ = l.redis.Close()
+	}
+}

@@ -35,7 +35,7 @@ func (s *Service) SeedDemo(ctx context.Context, password string) (*Firm, []User,
 	}
 	firm := db.ForFirm(owner.FirmID)
 	var users []User
-	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.db.Tx(db.WithFirm(ctx, owner.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		for _, d := range demoUsers {
 			u, err := s.store.userByLogin(ctx, tx, d.Username)
 			if err != nil {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
 // Firm returns the caller's firm; every member may read it (it carries the time zone and
@@ -57,7 +57,7 @@ func (s *Service) UpdateFirm(ctx context.Context, a Actor, p FirmPatch, knownCur
 	set("timezone", &f.Timezone, p.Timezone, validTimezone, MsgTimezone)
 	set("default_currency", &f.DefaultCurrency, p.DefaultCurrency, knownCurrency, MsgCurrency)
 	if v := p.DefaultPaymentTerms; v != nil && !slices.Contains(PaymentTerms, *v) {
-		bad.Add("default_payment_terms", api.ChoiceMessage(*v))
+		bad.Add("default_payment_terms", validate.ChoiceMessage(*v))
 	} else {
 		set("default_payment_terms", &f.DefaultPaymentTerms, v, func(string) bool { return true }, "")
 	}

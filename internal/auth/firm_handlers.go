@@ -86,7 +86,8 @@ func (h *Handlers) registerFirm(a *api.API) {
 		Summary: "Update firm settings", Tags: tags, Description: "Owners and admins."}, Handle(h.updateFirm))
 	list := huma.Operation{OperationID: "list-firm-users", Method: http.MethodGet, Path: "/firm/users/",
 		Summary: "List firm users", Tags: tags, Description: "Owners and admins."}
-	UsersList.Document(&list)
+	api.DocumentList(&list, UsersList)
+	api.Cacheable(&list)
 	api.Register(a, list, Handle(h.listUsers))
 	api.Register(a, huma.Operation{OperationID: "create-firm-user", Method: http.MethodPost, Path: "/firm/users/",
 		Summary: "Add a user", Tags: tags, DefaultStatus: http.StatusCreated,
@@ -125,7 +126,7 @@ func (h *Handlers) listUsers(ctx context.Context, a Actor, in *userListIn) (*api
 	if err := CanWrite(a, FirmSettings); err != nil {
 		return nil, err
 	}
-	p, err := UsersList.Parse(&in.ListInput)
+	p, err := in.Parse(UsersList)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func (h *Handlers) listUsers(ctx context.Context, a Actor, in *userListIn) (*api
 	if err != nil {
 		return nil, err
 	}
-	return api.PageOf(p, count, users, userOut)
+	return api.PageOf(&in.ListInput, p, count, users, userOut)
 }
 
 func (h *Handlers) createUser(ctx context.Context, a Actor, in *userCreateIn) (*userCreatedOut, error) {

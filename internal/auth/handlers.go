@@ -115,13 +115,13 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 	h := &Handlers{svc: svc, knownCurrency: knownCurrency}
 	tags := []string{"Auth"}
 	api.Register(a, huma.Operation{OperationID: "register", Method: http.MethodPost, Path: "/auth/register/",
-		Summary: "Register a firm", Tags: tags, Security: api.Public, DefaultStatus: http.StatusCreated,
+		Summary: "Register a firm", Tags: tags, Security: api.Anonymous(), DefaultStatus: http.StatusCreated,
 		Description: "Creates a new firm with the caller as its owner and signs them in."}, h.register)
 	api.Register(a, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/auth/login/",
-		Summary: "Log in", Tags: tags, Security: api.Public, Errors: []int{http.StatusUnauthorized},
+		Summary: "Log in", Tags: tags, Security: api.Anonymous(), Errors: []int{http.StatusUnauthorized},
 		Description: "Takes a username or an email. Failure: 401 \"Invalid username or password\"."}, h.login)
 	api.Register(a, huma.Operation{OperationID: "refresh-token", Method: http.MethodPost, Path: "/auth/token/refresh/",
-		Summary: "Refresh tokens", Tags: tags, Security: api.Public,
+		Summary: "Refresh tokens", Tags: tags, Security: api.Anonymous(),
 		Description: "Rotates the refresh token. Presenting a refresh token twice revokes its whole session."}, h.refresh)
 	api.Register(a, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
 		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent,
@@ -203,6 +203,6 @@ func (s *Service) AuthenticateRequest(ctx context.Context, token string) (contex
 		return nil, err
 	}
 	// A list depends on who asks (role, firm) and on the firm's date (is_expired, is_active).
-	api.Info(ctx).SetActor(a.UserID, a.FirmID, a.UserID+"|"+a.Today(s.now()))
+	api.Info(ctx).SetActor(a.UserID, a.FirmID, a.UserID+"|"+string(a.Role)+"|"+a.Today(s.now()))
 	return WithActor(ctx, a), nil
 }

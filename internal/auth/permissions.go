@@ -8,14 +8,15 @@ const (
 	MsgInvoicedReadOnly = "Cannot modify invoiced time entries"
 )
 
-func forbidden() error { return fault.New(fault.Forbidden, MsgForbidden) }
+// Forbidden is the error of a caller the role matrix or an object rule refuses (403).
+func Forbidden() error { return fault.New(fault.Forbidden, MsgForbidden) }
 
 // CanRead allows listing and retrieving in the area.
 func CanRead(a Actor, area Area) error {
 	if a.Role.AccessTo(area) >= Read {
 		return nil
 	}
-	return forbidden()
+	return Forbidden()
 }
 
 // CanWrite allows creating, updating and deleting in the area by role alone; callers check the
@@ -24,7 +25,7 @@ func CanWrite(a Actor, area Area) error {
 	if a.Role.AccessTo(area) >= Write {
 		return nil
 	}
-	return forbidden()
+	return Forbidden()
 }
 
 // IsOwnerOrReadOnly lets a role that writes CRM edit any client, and anyone else with read access
@@ -33,7 +34,7 @@ func IsOwnerOrReadOnly(a Actor, ownerID string) error {
 	if CanWrite(a, CRM) == nil || a.Role == Consultant && ownerID != "" && ownerID == a.UserID {
 		return nil
 	}
-	return forbidden()
+	return Forbidden()
 }
 
 // IsCreatorOrReadOnly lets a role that writes CRM edit any proposal or contract, and a consultant
@@ -42,7 +43,7 @@ func IsCreatorOrReadOnly(a Actor, createdBy string) error {
 	if CanWrite(a, CRM) == nil || a.Role == Consultant && createdBy != "" && createdBy == a.UserID {
 		return nil
 	}
-	return forbidden()
+	return Forbidden()
 }
 
 // IsAssignedUserOrReadOnly lets a role that writes the area edit anything in it, and anyone who
@@ -53,12 +54,12 @@ func IsAssignedUserOrReadOnly(a Actor, area Area, assignedTo, projectManager str
 		return nil
 	}
 	if CanRead(a, area) != nil {
-		return forbidden()
+		return Forbidden()
 	}
 	if a.Role == Consultant && (assignedTo != "" && assignedTo == a.UserID || projectManager != "" && projectManager == a.UserID) {
 		return nil
 	}
-	return forbidden()
+	return Forbidden()
 }
 
 // CannotModifyInvoicedItems refuses any change to an invoiced time entry, whoever asks, until its
@@ -77,5 +78,5 @@ func IsPaymentAuthorized(a Actor, clientOwner, projectManager string) error {
 		clientOwner != "" && clientOwner == a.UserID || projectManager != "" && projectManager == a.UserID {
 		return nil
 	}
-	return forbidden()
+	return Forbidden()
 }

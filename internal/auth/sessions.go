@@ -62,7 +62,8 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 	}
 	user.PasswordHash = hash
 	var pair TokenPair
-	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	// The writes are the new firm's: no other firm's cached answers are refreshed.
+	err = s.db.Tx(db.WithFirm(ctx, firm.ID), func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkUnique(ctx, tx, user.Username, user.Email, ""); err != nil {
 			return err
 		}
@@ -156,7 +157,7 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 		return nil, TokenPair{}, fail
 	}
 	var pair TokenPair
-	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.db.Tx(db.WithFirm(ctx, u.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		now := s.stamp()
 		u.LastLogin = &now
 		if err := s.store.updateUser(ctx, tx, db.ForFirm(u.FirmID), u, "last_login"); err != nil {

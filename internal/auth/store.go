@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/uptrace/bun"
 )
@@ -71,7 +70,7 @@ func (store) emailTaken(ctx context.Context, idb bun.IDB, email, exceptID string
 	return ok, db.Translate(err)
 }
 
-func (store) listUsers(ctx context.Context, idb bun.IDB, firm db.Firm, p api.Params) ([]User, int64, error) {
+func (store) listUsers(ctx context.Context, idb bun.IDB, firm db.Firm, p db.ListQuery) ([]User, int64, error) {
 	var users []User
 	count, err := p.Window(p.Apply(firm.Select(idb, &users))).ScanAndCount(ctx)
 	return users, int64(count), db.Translate(err)

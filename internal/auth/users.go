@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/validate"
@@ -32,13 +31,13 @@ func (s *Service) UpdateProfile(ctx context.Context, a Actor, p UserPatch) (*Use
 }
 
 // UsersList declares the firm user list's filters, search and ordering.
-var UsersList = &api.ListSpec{
-	Filters: []api.Filter{
-		{Name: "role", Column: "u.role", Kind: api.Choice, Choices: RoleNames(), Doc: "Only users with this role."},
-		{Name: "is_active", Column: "u.is_active", Kind: api.Bool, Doc: "Active or deactivated users."},
+var UsersList = &db.ListSpec{
+	Filters: []db.Filter{
+		{Name: "role", Column: "u.role", Kind: db.ChoiceFilter, Choices: RoleNames(), Doc: "Only users with this role."},
+		{Name: "is_active", Column: "u.is_active", Kind: db.BoolFilter, Doc: "Active or deactivated users."},
 	},
 	Search: []string{"u.username", "u.email", "u.first_name", "u.last_name"},
-	Ordering: []api.OrderField{
+	Ordering: []db.OrderField{
 		{Name: "username", Column: "lower(u.username)"}, {Name: "last_name", Column: "u.last_name"},
 		{Name: "created_at", Column: "u.created_at"}, {Name: "role", Column: "u.role"},
 	},
@@ -48,7 +47,7 @@ var UsersList = &api.ListSpec{
 }
 
 // ListUsers lists the firm's users (owners and admins).
-func (s *Service) ListUsers(ctx context.Context, a Actor, p api.Params) ([]User, int64, error) {
+func (s *Service) ListUsers(ctx context.Context, a Actor, p db.ListQuery) ([]User, int64, error) {
 	if err := CanWrite(a, FirmSettings); err != nil {
 		return nil, 0, err
 	}
@@ -84,7 +83,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, n NewUser) (*User, er
 	bad := AccountProblems(n.Username, n.Email, n.Password)
 	requireFields(&bad, map[string]string{"username": n.Username, "email": n.Email, "password": n.Password})
 	if !n.Role.Valid() {
-		bad.Add("role", api.ChoiceMessage(n.Role))
+		bad.Add("role", validate.ChoiceMessage(n.Role))
 	}
 	if err := bad.Err(); err != nil {
 		return nil, err
@@ -140,7 +139,7 @@ func (s *Service) DeactivateUser(ctx context.Context, a Actor, id string) error 
 
 func (s *Service) updateUser(ctx context.Context, a Actor, id string, p UserPatch) (*User, error) {
 	if p.Role != nil && !p.Role.Valid() {
-		return nil, fault.Field("role", api.ChoiceMessage(*p.Role))
+		return nil, fault.Field("role", validate.ChoiceMessage(*p.Role))
 	}
 	if p.Email != nil && !validate.Email(strings.TrimSpace(*p.Email)) {
 		return nil, fault.Field("email", validate.MsgEmail)

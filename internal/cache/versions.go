@@ -1,11 +1,11 @@
-// Package cache tells the data version that cached responses are checked against: a number
-// that grows after every committed write, in process for a single server or in Redis for
-// servers that share a database.
+// Package cache tells the data version that cached responses are checked against: a number per
+// firm that grows after every committed write for that firm, in process for a single server or
+// in Redis for servers that share a database.
 //
-// A firm's version is the sum of a global counter and the firm's own. A write made for one firm
-// (db.FirmOf names it) bumps that firm's counter only, so other firms keep their cached lists;
-// a write for no firm in particular (registering a firm, a command-line tool) bumps the global
-// one, which every firm's version includes. Counters only grow, so a sum never comes back.
+// A write names its firm with db.WithFirm (authentication does it for every request; code that
+// writes for a firm outside a request names it itself). A write that names no firm bumps
+// nothing: a firm's cached answers change only when its own data does. Counters only grow, so a
+// version never comes back.
 package cache
 
 import (
@@ -22,8 +22,7 @@ import (
 // Local is the data version of one process: right when this process makes every write (SQLite,
 // or a single server on PostgreSQL).
 type Local struct {
-	global atomic.Uint64
-	firms  sync.Map // firm id → *atomic.Uint64
+	firms sync.Map // firm id → *atomic.Uint64
 }
 
 func (l *Local) firm(id string) *atomic.Uint64 {
@@ -34,22 +33,19 @@ func (l *Local) firm(id string) *atomic.Uint64 {
 	return c.(*atomic.Uint64)
 }
 
-// Current returns the version of the data of ctx's firm.
+// Current returns the version of the data of ctx's firm (0 for no firm).
 func (l *Local) Current(ctx context.Context) (uint64, error) {
-	v := l.global.Load()
 	if id := db.FirmOf(ctx); id != "" {
-		v += l.firm(id).Load()
+		return l.firm(id).Load(), nil
 	}
-	return v, nil
+	return 0, nil
 }
 
-// Bump records a write for ctx's firm, or for every firm.
+// Bump records a write for ctx's firm; a write that names no firm changes no version.
 func (l *Local) Bump(ctx context.Context) {
 	if id := db.FirmOf(ctx); id != "" {
 		l.firm(id).Add(1)
-		return
 	}
-	l.global.Add(1)
 }
 
 // Redis is the data version shared by every server using the same key prefix.
@@ -64,43 +60,31 @@ func NewRedis(client redis.UniversalClient, prefix string, log *slog.Logger) *Re
 	return &Redis{client: client, prefix: prefix, log: log}
 }
 
-func (r *Redis) key(ctx context.Context) string {
-	if id := db.FirmOf(ctx); id != "" {
-		return r.prefix + "firm:" + id
-	}
-	return r.prefix + "global"
-}
-
-// Current reads the shared version of ctx's firm; while Redis is unreachable it fails, and
-// callers bypass their caches.
+// Current reads the shared version of ctx's firm (0 for no firm); while Redis is unreachable it
+// fails, and callers bypass their caches.
 func (r *Redis) Current(ctx context.Context) (uint64, error) {
-	keys := []string{r.prefix + "global"}
-	if db.FirmOf(ctx) != "" {
-		keys = append(keys, r.key(ctx))
+	id := db.FirmOf(ctx)
+	if id == "" {
+		return 0, nil
 	}
-	vals, err := r.client.MGet(ctx, keys...).Result()
+	s, err := r.client.Get(ctx, r.prefix+"firm:"+id).Result()
+	if err == redis.Nil {
+		return 0, nil // a counter never bumped yet
+	}
 	if err != nil {
 		return 0, err
 	}
-	var sum uint64
-	for _, v := range vals {
-		s, ok := v.(string)
-		if !ok {
-			continue // a counter never bumped yet
-		}
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		sum += n
-	}
-	return sum, nil
+	return strconv.ParseUint(s, 10, 64)
 }
 
-// Bump records a write for every server. A failed bump is logged; the other servers' cached
-// answers then live until their maximum age.
+// Bump records a write of ctx's firm for every server. A failed bump is logged; the other
+// servers' cached answers then live until their maximum age.
 func (r *Redis) Bump(ctx context.Context) {
-	if err := r.client.Incr(context.WithoutCancel(ctx), r.key(ctx)).Err(); err != nil {
+	id := db.FirmOf(ctx)
+	if id == "" {
+		return
+	}
+	if err := r.client.Incr(context.WithoutCancel(ctx), r.prefix+"firm:"+id).Err(); err != nil {
 		r.log.Warn("data version not bumped in Redis; other servers may answer from their caches until max age",
 			"error", err.Error())
 	}

@@ -5,17 +5,29 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/fault"
-	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
-	"github.com/uptrace/bun"
 )
 
-// ClientStatuses are the stages of a client relationship.
-var ClientStatuses = []string{"lead", "prospect", "active", "inactive", "lost"}
+// ClientStatus is a stage of a client relationship.
+type ClientStatus string
+
+// The client statuses.
+const (
+	ClientLead     ClientStatus = "lead"
+	ClientProspect ClientStatus = "prospect"
+	ClientActive   ClientStatus = "active"
+	ClientInactive ClientStatus = "inactive"
+	ClientLost     ClientStatus = "lost"
+)
+
+// clientStatuses lists the statuses in their lifecycle order (validation, filters, OpenAPI).
+func clientStatuses() []ClientStatus {
+	return []ClientStatus{ClientLead, ClientProspect, ClientActive, ClientInactive, ClientLost}
+}
 
 // Client messages (SPEC §4, exact).
 const (
@@ -28,59 +40,30 @@ const (
 	MsgClientInUse   = "This client has proposals or contracts and cannot be deleted."
 )
 
-// Client is a company the firm sells to.
-type Client struct {
-	bun.BaseModel       `bun:"table:clients,alias:c"`
-	ID                  string        `bun:"id,pk"`
-	FirmID              string        `bun:"firm_id"`
-	CompanyName         string        `bun:"company_name"`
-	Industry            string        `bun:"industry"`
-	Status              string        `bun:"status"`
-	PrimaryContactName  string        `bun:"primary_contact_name"`
-	PrimaryContactEmail string        `bun:"primary_contact_email"`
-	PrimaryContactPhone string        `bun:"primary_contact_phone"`
-	StreetAddress       string        `bun:"street_address"`
-	City                string        `bun:"city"`
-	State               string        `bun:"state"`
-	PostalCode          string        `bun:"postal_code"`
-	Country             string        `bun:"country"`
-	Website             string        `bun:"website"`
-	EmployeeCount       *int64        `bun:"employee_count"`
-	AnnualRevenue       *money.Amount `bun:"annual_revenue"`
-	Currency            string        `bun:"currency"`
-	Source              string        `bun:"source"`
-	OwnerID             *string       `bun:"owner_id"`
-	Notes               string        `bun:"notes"`
-	CreatedAt           time.Time     `bun:"created_at"`
-	UpdatedAt           time.Time     `bun:"updated_at"`
+// clientPolicy decides who may do what to clients: every role reads them; owners, admins and
+// managers write any; a consultant edits the clients they own (SPEC §1's IsOwnerOrReadOnly).
+type clientPolicy struct{}
+
+func (clientPolicy) Allow(a auth.Actor, act resource.Action) error {
+	switch act {
+	case resource.List, resource.Read, resource.Update:
+		return auth.CanRead(a, auth.CRM)
+	}
+	return auth.CanWrite(a, auth.CRM)
 }
 
-// ClientChanges are the writable fields of a client; nil leaves a field as it is. Create and PUT
-// set every field; PATCH only the ones sent.
-type ClientChanges struct {
-	CompanyName         *string
-	Industry            *string
-	Status              *string
-	PrimaryContactName  *string
-	PrimaryContactEmail *string
-	PrimaryContactPhone *string
-	StreetAddress       *string
-	City                *string
-	State               *string
-	PostalCode          *string
-	Country             *string
-	Website             *string
-	EmployeeCount       *int64
-	ClearEmployeeCount  bool // employee_count sent as null
-	AnnualRevenue       *money.Decimal
-	Source              *string
-	Owner               *string // "" clears the owner
-	Notes               *string
-	Nulls               []string // required fields sent as null
+func (clientPolicy) AllowOn(a auth.Actor, act resource.Action, c *Client) error {
+	switch act {
+	case resource.Read:
+		return nil
+	case resource.Update:
+		if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && c.OwnerID != nil && *c.OwnerID == a.UserID {
+			return nil
+		}
+		return auth.Forbidden()
+	}
+	return auth.CanWrite(a, auth.CRM)
 }
-
-// MsgNull is the message of a required field sent as null.
-const MsgNull = "This field may not be null."
 
 var phoneDigits = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
 
@@ -99,74 +82,29 @@ func ValidWebsite(s string) bool {
 	return err == nil && u.Host != "" && !strings.ContainsAny(s, " \t\n")
 }
 
-// formatProblems checks the fields that have a format, for whatever the request sent; required
-// fields and uniqueness are checked later, on the merged client.
-func (ch ClientChanges) formatProblems(cur money.Currency) fault.Fields {
+// formatProblems checks the fields of a merged client that have a format. Required fields and
+// uniqueness are checked after (required), so that format messages come first and alone.
+func (c *Client) formatProblems() fault.Fields {
 	var f fault.Fields
-	for _, field := range ch.Nulls {
-		f.Add(field, MsgNull)
+	if !slices.Contains(clientStatuses(), c.Status) {
+		f.Add("status", validate.ChoiceMessage(c.Status))
 	}
-	if ch.Status != nil && !slices.Contains(ClientStatuses, *ch.Status) {
-		f.Add("status", choiceMessage(*ch.Status))
-	}
-	if e := ch.PrimaryContactEmail; e != nil && *e != "" && !validate.Email(strings.TrimSpace(*e)) {
+	if c.PrimaryContactEmail != "" && !validate.Email(c.PrimaryContactEmail) {
 		f.Add("primary_contact_email", validate.MsgEmail)
 	}
-	if p := ch.PrimaryContactPhone; p != nil && *p != "" && !ValidPhone(*p) {
+	if c.PrimaryContactPhone != "" && !ValidPhone(c.PrimaryContactPhone) {
 		f.Add("primary_contact_phone", MsgPhone)
 	}
-	if w := ch.Website; w != nil && *w != "" && !ValidWebsite(strings.TrimSpace(*w)) {
+	if c.Website != "" && !ValidWebsite(c.Website) {
 		f.Add("website", MsgWebsite)
 	}
-	if n := ch.EmployeeCount; n != nil && *n < 0 {
+	if c.EmployeeCount != nil && *c.EmployeeCount < 0 {
 		f.Add("employee_count", MsgNegativeCount)
 	}
-	if r := ch.AnnualRevenue; r != nil && *r != "" {
-		if a, err := r.Amount(cur); err != nil {
-			f.Add("annual_revenue", err.Error())
-		} else if a < 0 {
-			f.Add("annual_revenue", MsgPositive)
-		}
+	if c.AnnualRevenue != nil && *c.AnnualRevenue < 0 {
+		f.Add("annual_revenue", MsgPositive)
 	}
 	return f
-}
-
-// apply merges the changes into c (already format-checked).
-func (ch ClientChanges) apply(c *Client, cur money.Currency) {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
-		}
-	}
-	set(&c.CompanyName, ch.CompanyName)
-	set(&c.Industry, ch.Industry)
-	set(&c.Status, ch.Status)
-	set(&c.PrimaryContactName, ch.PrimaryContactName)
-	set(&c.PrimaryContactPhone, ch.PrimaryContactPhone)
-	set(&c.StreetAddress, ch.StreetAddress)
-	set(&c.City, ch.City)
-	set(&c.State, ch.State)
-	set(&c.PostalCode, ch.PostalCode)
-	set(&c.Country, ch.Country)
-	set(&c.Website, ch.Website)
-	set(&c.Source, ch.Source)
-	set(&c.Notes, ch.Notes)
-	if ch.PrimaryContactEmail != nil {
-		c.PrimaryContactEmail = validate.NormalizeEmail(*ch.PrimaryContactEmail)
-	}
-	if ch.EmployeeCount != nil {
-		c.EmployeeCount = ch.EmployeeCount
-	}
-	if ch.ClearEmployeeCount {
-		c.EmployeeCount = nil
-	}
-	if r := ch.AnnualRevenue; r != nil {
-		c.AnnualRevenue = nil
-		if *r != "" {
-			a, _ := r.Amount(cur)
-			c.AnnualRevenue = &a
-		}
-	}
 }
 
 // required reports the required fields the merged client lacks.
@@ -183,5 +121,10 @@ func (c *Client) required() fault.Fields {
 	return f
 }
 
-// choiceMessage is the message of a value outside a field's choices.
-func choiceMessage(v string) string { return api.ChoiceMessage(v) }
+// ownerID is the client's owner, "" when it has none.
+func (c *Client) ownerID() string {
+	if c.OwnerID == nil {
+		return ""
+	}
+	return *c.OwnerID
+}

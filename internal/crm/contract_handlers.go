@@ -180,7 +180,8 @@ func (h *handlers) registerContracts(a *api.API) {
 	editable := auth.Authorize(a, h.svc.CheckContractEditable)
 	list := huma.Operation{OperationID: "list-contracts", Method: http.MethodGet, Path: "/crm/contracts/",
 		Summary: "List contracts", Tags: tags}
-	ContractList.Document(&list)
+	api.DocumentList(&list, ContractList)
+	api.Cacheable(&list)
 	api.Register(a, list, auth.Handle(h.listContracts))
 	api.Register(a, huma.Operation{OperationID: "create-contract", Method: http.MethodPost, Path: "/crm/contracts/",
 		Summary: "Create a contract", Tags: tags, DefaultStatus: http.StatusCreated,
@@ -197,7 +198,7 @@ func (h *handlers) registerContracts(a *api.API) {
 }
 
 func (h *handlers) listContracts(ctx context.Context, a auth.Actor, in *contractListIn) (*api.ListOutput[ContractOut], error) {
-	p, err := ContractList.Parse(&in.ListInput)
+	p, err := in.Parse(ContractList)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +206,7 @@ func (h *handlers) listContracts(ctx context.Context, a auth.Actor, in *contract
 	if err != nil {
 		return nil, err
 	}
-	return api.PageOf(p, count, rows, contractOut)
+	return api.PageOf(&in.ListInput, p, count, rows, contractOut)
 }
 
 func (h *handlers) createContract(ctx context.Context, a auth.Actor, in *contractCreateIn) (*contractCreated, error) {

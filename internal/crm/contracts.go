@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -24,15 +23,15 @@ type ContractView struct {
 }
 
 // ContractList declares the contract list's filters, search and ordering (SPEC §4).
-var ContractList = &api.ListSpec{
-	Filters: []api.Filter{
-		{Name: "client", Column: "k.client_id", Kind: api.ID},
-		{Name: "status", Column: "k.status", Kind: api.Choice, Choices: ContractStatuses},
-		{Name: "payment_terms", Column: "k.payment_terms", Kind: api.Choice, Choices: PaymentTerms},
-		{Name: "proposal", Column: "k.proposal_id", Kind: api.ID},
+var ContractList = &db.ListSpec{
+	Filters: []db.Filter{
+		{Name: "client", Column: "k.client_id", Kind: db.IDFilter},
+		{Name: "status", Column: "k.status", Kind: db.ChoiceFilter, Choices: ContractStatuses},
+		{Name: "payment_terms", Column: "k.payment_terms", Kind: db.ChoiceFilter, Choices: PaymentTerms},
+		{Name: "proposal", Column: "k.proposal_id", Kind: db.IDFilter},
 	},
 	Search: []string{"k.contract_number", "k.title", "kc.company_name"},
-	Ordering: []api.OrderField{
+	Ordering: []db.OrderField{
 		{Name: "contract_number", Column: "k.contract_number"},
 		{Name: "created_at", Column: "k.created_at"},
 		{Name: "start_date", Column: "k.start_date"},
@@ -43,7 +42,7 @@ var ContractList = &api.ListSpec{
 }
 
 // ListContracts lists the firm's contracts (every role reads CRM).
-func (s *Service) ListContracts(ctx context.Context, a auth.Actor, p api.Params) ([]ContractView, int64, error) {
+func (s *Service) ListContracts(ctx context.Context, a auth.Actor, p db.ListQuery) ([]ContractView, int64, error) {
 	if err := auth.CanRead(a, auth.CRM); err != nil {
 		return nil, 0, err
 	}

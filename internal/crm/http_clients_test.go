@@ -2,7 +2,6 @@ package crm_test
 
 import (
 	"encoding/json"
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 // sameClient fails unless got equals want, field by field; with anyUpdated the update stamp may

@@ -1,13 +1,14 @@
 package crm_test
 
 import (
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"maps"
 	"net/http"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 // contractRes is a contract as the API shows it.

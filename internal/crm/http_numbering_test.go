@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"io"
 	"net/http"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 // SPEC §4: proposal and contract numbers are PREFIX-YYYY-NNN, counted per firm and per year of

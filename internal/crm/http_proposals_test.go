@@ -2,13 +2,14 @@ package crm_test
 
 import (
 	"fmt"
-	"github.com/consultantpro/consultantpro/internal/config"
 	"maps"
 	"net/http"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/config"
 
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )

@@ -10,7 +10,7 @@ type handlers struct {
 // Register adds the CRM module's operations to the API.
 func Register(a *api.API, svc *Service) {
 	h := &handlers{svc: svc}
-	h.registerClients(a)
+	registerClients(a, svc)
 	h.registerProposals(a)
 	h.registerContracts(a)
 }

@@ -201,7 +201,8 @@ func (h *handlers) registerProposals(a *api.API) {
 	editable := auth.Authorize(a, h.svc.CheckProposalEditable)
 	list := huma.Operation{OperationID: "list-proposals", Method: http.MethodGet, Path: "/crm/proposals/",
 		Summary: "List proposals", Tags: tags}
-	ProposalList.Document(&list)
+	api.DocumentList(&list, ProposalList)
+	api.Cacheable(&list)
 	api.Register(a, list, auth.Handle(h.listProposals))
 	api.Register(a, huma.Operation{OperationID: "create-proposal", Method: http.MethodPost, Path: "/crm/proposals/",
 		Summary: "Create a proposal", Tags: tags, DefaultStatus: http.StatusCreated,
@@ -224,7 +225,7 @@ func (h *handlers) registerProposals(a *api.API) {
 }
 
 func (h *handlers) listProposals(ctx context.Context, a auth.Actor, in *proposalListIn) (*api.ListOutput[ProposalOut], error) {
-	p, err := ProposalList.Parse(&in.ListInput)
+	p, err := in.Parse(ProposalList)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +233,7 @@ func (h *handlers) listProposals(ctx context.Context, a auth.Actor, in *proposal
 	if err != nil {
 		return nil, err
 	}
-	return api.PageOf(p, count, rows, proposalOut)
+	return api.PageOf(&in.ListInput, p, count, rows, proposalOut)
 }
 
 func (h *handlers) createProposal(ctx context.Context, a auth.Actor, in *proposalCreateIn) (*proposalCreated, error) {

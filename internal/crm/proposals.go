@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -19,14 +18,14 @@ type ProposalView struct {
 }
 
 // ProposalList declares the proposal list's filters, search and ordering (SPEC §4).
-var ProposalList = &api.ListSpec{
-	Filters: []api.Filter{
-		{Name: "client", Column: "p.client_id", Kind: api.ID},
-		{Name: "status", Column: "p.status", Kind: api.Choice, Choices: ProposalStatuses},
-		{Name: "created_by", Column: "p.created_by", Kind: api.ID},
+var ProposalList = &db.ListSpec{
+	Filters: []db.Filter{
+		{Name: "client", Column: "p.client_id", Kind: db.IDFilter},
+		{Name: "status", Column: "p.status", Kind: db.ChoiceFilter, Choices: ProposalStatuses},
+		{Name: "created_by", Column: "p.created_by", Kind: db.IDFilter},
 	},
 	Search: []string{"p.proposal_number", "p.title", "pc.company_name"},
-	Ordering: []api.OrderField{
+	Ordering: []db.OrderField{
 		{Name: "proposal_number", Column: "p.proposal_number"},
 		{Name: "created_at", Column: "p.created_at"},
 		{Name: "valid_until", Column: "p.valid_until"},
@@ -46,7 +45,7 @@ const (
 func (s *Service) today(a auth.Actor) date.Date { return date.Today(s.now(), a.Location()) }
 
 // ListProposals lists the firm's proposals (every role reads CRM).
-func (s *Service) ListProposals(ctx context.Context, a auth.Actor, p api.Params) ([]ProposalView, int64, error) {
+func (s *Service) ListProposals(ctx context.Context, a auth.Actor, p db.ListQuery) ([]ProposalView, int64, error) {
 	if err := auth.CanRead(a, auth.CRM); err != nil {
 		return nil, 0, err
 	}

@@ -6,6 +6,8 @@ package date
 import (
 	"database/sql/driver"
 	"fmt"
+	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/validate"
 	"time"
 )
 
@@ -82,4 +84,34 @@ func (d *Date) scanText(s string) error {
 	}
 	*d = p
 	return nil
+}
+
+// Check reports a malformed date text v under field; an empty one is refused only when required,
+// and nil (not sent) is fine.
+func Check(f *fault.Fields, field string, v *string, required bool) {
+	switch {
+	case v == nil:
+	case *v == "":
+		if required {
+			f.Add(field, validate.MsgRequired)
+		}
+	default:
+		if _, err := Parse(*v); err != nil {
+			f.Add(field, MsgInvalid)
+		}
+	}
+}
+
+// Set stores a checked date text in dst: nil leaves it, "" clears it.
+func Set(dst *Date, v *string) {
+	if v == nil {
+		return
+	}
+	if *v == "" {
+		*dst = ""
+		return
+	}
+	if d, err := Parse(*v); err == nil {
+		*dst = d
+	}
 }

@@ -7,18 +7,20 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// OnChange registers fn to run after every write that may have changed data: after each
-// transaction run by Tx ends, and after each statement other than a SELECT run on W outside one.
-// Caches of read results use it to learn that they are stale. Call it before serving; fn runs
-// on the writer's goroutine and should be quick.
-func (d *DB) OnChange(fn func(ctx context.Context)) {
-	d.changed = fn
-	shared := d.R == d.W
-	d.W = d.W.WithQueryHook(changeHook{fn: fn})
-	if shared {
-		d.R = d.W
+// OnChange is an Open option: fn runs after every write that may have changed data, after each
+// transaction run by Tx ends and after each statement other than a SELECT run on W outside one.
+// Caches of read results use it to learn that they are stale; FirmOf(ctx) names the firm the
+// write was for. It is installed before Open returns, so no handle of the database can write
+// around it. fn runs on the writer's goroutine and should be quick.
+func OnChange(fn func(ctx context.Context)) Option {
+	return func(d *DB) {
+		d.changed = fn
+		d.W.AddQueryHook(changeHook{fn: fn})
 	}
 }
+
+// Option configures a database as Open opens it.
+type Option func(*DB)
 
 // notifyChange runs the OnChange function, if any.
 func (d *DB) notifyChange(ctx context.Context) {
@@ -50,12 +52,14 @@ func (h changeHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 type firmKey struct{}
 
 // WithFirm records that the writes made with ctx change the data of this firm only, so caches
-// of other firms' reads stay valid (see OnChange). Authentication puts the caller's firm here.
+// of other firms' reads stay valid (see OnChange). Authentication puts the caller's firm here;
+// code that writes for a firm outside a request (registration, jobs, webhooks) names it too,
+// since a write that names no firm refreshes no cache.
 func WithFirm(ctx context.Context, firmID string) context.Context {
 	return context.WithValue(ctx, firmKey{}, firmID)
 }
 
-// FirmOf returns the firm recorded by WithFirm, or "" when the writes may concern any firm.
+// FirmOf returns the firm recorded by WithFirm, or "" when none was.
 func FirmOf(ctx context.Context) string {
 	id, _ := ctx.Value(firmKey{}).(string)
 	return id

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,3 +14,13 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 // Stamp normalises a time for storage: UTC, microsecond precision (what PostgreSQL keeps), so a
 // value reads back exactly as it was written on both engines.
 func Stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// ValidID reports whether id is a UUID in its canonical 36-character form. A malformed id names
+// no row: callers answer not found without asking the database (PostgreSQL would refuse it).
+func ValidID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}
+
+// NotFound is the error of an unknown id, or of another firm's object (404, never 403).
+func NotFound() error { return fault.New(fault.NotFound, MsgNotFound) }

@@ -49,14 +49,35 @@ type DB struct {
 // Open connects to the database named by rawURL: "sqlite:path.db", "sqlite:/abs/path.db",
 // "sqlite:///abs/path.db" or "postgres://…" (also "postgresql://…"). The SQLite file and its
 // directory are created when missing.
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
+	var d *DB
+	var err error
+	switch DialectOf(rawURL) {
+	case SQLite:
+		d, err = openSQLite(ctx, sqlitePath(rawURL))
+	case Postgres:
+		d, err = openPostgres(ctx, rawURL)
+	default:
+		return nil, fmt.Errorf("DATABASE_URL must start with sqlite: or postgres://")
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, opt := range opts {
+		opt(d)
+	}
+	return d, nil
+}
+
+// DialectOf names the engine a database URL opens ("" for a URL Open refuses).
+func DialectOf(rawURL string) Dialect {
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(ctx, sqlitePath(rawURL))
+		return SQLite
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return openPostgres(ctx, rawURL)
+		return Postgres
 	}
-	return nil, fmt.Errorf("DATABASE_URL must start with sqlite: or postgres://")
+	return ""
 }
 
 // sqlitePath extracts the file path from the three accepted sqlite URL forms.

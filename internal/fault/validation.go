@@ -46,3 +46,12 @@ func (e *Error) WithKind(kind Kind) *Error {
 	c.Kind = kind
 	return &c
 }
+
+// Merge adds every message of src to f.
+func (f *Fields) Merge(src Fields) {
+	for field, msgs := range src {
+		for _, m := range msgs {
+			f.Add(field, m)
+		}
+	}
+}

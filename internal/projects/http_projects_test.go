@@ -2,7 +2,6 @@ package projects_test
 
 import (
 	"encoding/json"
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 // Project messages of this module that SPEC §5 leaves to the implementation.

@@ -2,13 +2,14 @@ package projects_test
 
 import (
 	"encoding/json"
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 // Task messages of this module that SPEC §5 leaves to the implementation.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"io"
 	"net/http"
 	"slices"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 // jsonNull sends an explicit null in a body built by entryBody (where nil removes the field).

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -92,10 +91,10 @@ func (ch ProjectChanges) formatProblems(cur money.Currency) fault.Fields {
 		f.Add("project_manager", MsgProjectManagerUnknown)
 	}
 	if ch.Status != nil && !slices.Contains(ProjectStatuses, *ch.Status) {
-		f.Add("status", api.ChoiceMessage(*ch.Status))
+		f.Add("status", validate.ChoiceMessage(*ch.Status))
 	}
 	if ch.BillingType != nil && !slices.Contains(BillingTypes, *ch.BillingType) {
-		f.Add("billing_type", api.ChoiceMessage(*ch.BillingType))
+		f.Add("billing_type", validate.ChoiceMessage(*ch.BillingType))
 	}
 	checkCurrencyText(&f, ch.Currency)
 	if c, ok := sentCurrency(ch.Currency, cur); ok {

@@ -215,7 +215,8 @@ func (h *handlers) registerProjects(a *api.API) {
 		Summary: "List projects", Tags: tags, Middlewares: read,
 		Description: "Each project carries its time totals (total_hours_logged, billable_hours, total_billed_amount, " +
 			"unbilled_amount, budget_used_percent), computed for the whole page in one query."}
-	ProjectList.Document(&list)
+	api.DocumentList(&list, ProjectList)
+	api.Cacheable(&list)
 	api.Register(a, list, auth.Handle(h.listProjects))
 	api.Register(a, huma.Operation{OperationID: "create-project", Method: http.MethodPost, Path: "/projects/projects/",
 		Summary: "Create a project", Tags: tags, DefaultStatus: http.StatusCreated,
@@ -232,7 +233,7 @@ func (h *handlers) registerProjects(a *api.API) {
 }
 
 func (h *handlers) listProjects(ctx context.Context, a auth.Actor, in *projectListIn) (*api.ListOutput[ProjectOut], error) {
-	p, err := ProjectList.Parse(&in.ListInput)
+	p, err := in.Parse(ProjectList)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func (h *handlers) listProjects(ctx context.Context, a auth.Actor, in *projectLi
 	if err != nil {
 		return nil, err
 	}
-	return api.PageOf(p, count, rows, projectOut)
+	return api.PageOf(&in.ListInput, p, count, rows, projectOut)
 }
 
 func (h *handlers) createProject(ctx context.Context, a auth.Actor, in *projectCreateIn) (*projectCreated, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -26,16 +25,16 @@ type ProjectView struct {
 }
 
 // ProjectList declares the project list's filters, search and ordering (SPEC §5).
-var ProjectList = &api.ListSpec{
-	Filters: []api.Filter{
-		{Name: "client", Column: "pr.client_id", Kind: api.ID},
-		{Name: "status", Column: "pr.status", Kind: api.Choice, Choices: ProjectStatuses},
-		{Name: "billing_type", Column: "pr.billing_type", Kind: api.Choice, Choices: BillingTypes},
-		{Name: "project_manager", Column: "pr.project_manager_id", Kind: api.ID},
-		{Name: "contract", Column: "pr.contract_id", Kind: api.ID},
+var ProjectList = &db.ListSpec{
+	Filters: []db.Filter{
+		{Name: "client", Column: "pr.client_id", Kind: db.IDFilter},
+		{Name: "status", Column: "pr.status", Kind: db.ChoiceFilter, Choices: ProjectStatuses},
+		{Name: "billing_type", Column: "pr.billing_type", Kind: db.ChoiceFilter, Choices: BillingTypes},
+		{Name: "project_manager", Column: "pr.project_manager_id", Kind: db.IDFilter},
+		{Name: "contract", Column: "pr.contract_id", Kind: db.IDFilter},
 	},
 	Search: []string{"pr.project_code", "pr.name", crm.ClientNameColumn("prc")},
-	Ordering: []api.OrderField{
+	Ordering: []db.OrderField{
 		{Name: "project_code", Column: "lower(pr.project_code)"},
 		{Name: "created_at", Column: "pr.created_at"},
 		{Name: "start_date", Column: "pr.start_date"},
@@ -98,7 +97,7 @@ func selectProjects(idb bun.IDB, firm db.Firm, dest any) *bun.SelectQuery {
 	return auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
 }
 
-func (s *Service) listProjects(ctx context.Context, firm db.Firm, p api.Params) ([]ProjectView, int64, error) {
+func (s *Service) listProjects(ctx context.Context, firm db.Firm, p db.ListQuery) ([]ProjectView, int64, error) {
 	var rows []ProjectView
 	if err := p.Window(p.Apply(selectProjects(s.db.R, firm, &rows))).Scan(ctx); err != nil {
 		return nil, 0, db.Translate(err)

@@ -3,7 +3,6 @@ package projects
 import (
 	"context"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -17,7 +16,7 @@ import (
 const maxCodeAttempts = 1000
 
 // ListProjects lists the firm's projects with their totals (every role reads projects).
-func (s *Service) ListProjects(ctx context.Context, a auth.Actor, p api.Params) ([]ProjectView, int64, error) {
+func (s *Service) ListProjects(ctx context.Context, a auth.Actor, p db.ListQuery) ([]ProjectView, int64, error) {
 	if err := auth.CanRead(a, auth.Projects); err != nil {
 		return nil, 0, err
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/validate"
@@ -67,10 +66,10 @@ func (ch TaskChanges) formatProblems() fault.Fields {
 		f.Add("assigned_to", MsgTaskAssignee)
 	}
 	if ch.Status != nil && !slices.Contains(TaskStatuses, *ch.Status) {
-		f.Add("status", api.ChoiceMessage(*ch.Status))
+		f.Add("status", validate.ChoiceMessage(*ch.Status))
 	}
 	if ch.Priority != nil && !slices.Contains(TaskPriorities, *ch.Priority) {
-		f.Add("priority", api.ChoiceMessage(*ch.Priority))
+		f.Add("priority", validate.ChoiceMessage(*ch.Priority))
 	}
 	if h := ch.EstimatedHours; h != nil && *h != "" {
 		if _, err := h.Hours(); err != nil {

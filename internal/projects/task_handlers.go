@@ -151,7 +151,8 @@ func (h *handlers) registerTasks(a *api.API) {
 	list := huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/projects/tasks/",
 		Summary: "List tasks", Tags: tags, Middlewares: read,
 		Description: "Ordering by priority follows importance: low < medium < high < urgent."}
-	TaskList.Document(&list)
+	api.DocumentList(&list, TaskList)
+	api.Cacheable(&list)
 	api.Register(a, list, auth.Handle(h.listTasks))
 	api.Register(a, huma.Operation{OperationID: "create-task", Method: http.MethodPost, Path: "/projects/tasks/",
 		Summary: "Create a task", Tags: tags, DefaultStatus: http.StatusCreated,
@@ -171,7 +172,7 @@ func (h *handlers) registerTasks(a *api.API) {
 }
 
 func (h *handlers) listTasks(ctx context.Context, a auth.Actor, in *taskListIn) (*api.ListOutput[TaskOut], error) {
-	p, err := TaskList.Parse(&in.ListInput)
+	p, err := in.Parse(TaskList)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +180,7 @@ func (h *handlers) listTasks(ctx context.Context, a auth.Actor, in *taskListIn) 
 	if err != nil {
 		return nil, err
 	}
-	return api.PageOf(p, count, rows, taskOut)
+	return api.PageOf(&in.ListInput, p, count, rows, taskOut)
 }
 
 func (h *handlers) createTask(ctx context.Context, a auth.Actor, in *taskCreateIn) (*taskCreated, error) {

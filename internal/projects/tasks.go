@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -25,15 +24,15 @@ type TaskView struct {
 const taskPriorityRank = "CASE t.priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'urgent' THEN 3 END"
 
 // TaskList declares the task list's filters, search and ordering (SPEC §5).
-var TaskList = &api.ListSpec{
-	Filters: []api.Filter{
-		{Name: "project", Column: "t.project_id", Kind: api.ID},
-		{Name: "status", Column: "t.status", Kind: api.Choice, Choices: TaskStatuses},
-		{Name: "priority", Column: "t.priority", Kind: api.Choice, Choices: TaskPriorities},
-		{Name: "assigned_to", Column: "t.assigned_to", Kind: api.ID},
+var TaskList = &db.ListSpec{
+	Filters: []db.Filter{
+		{Name: "project", Column: "t.project_id", Kind: db.IDFilter},
+		{Name: "status", Column: "t.status", Kind: db.ChoiceFilter, Choices: TaskStatuses},
+		{Name: "priority", Column: "t.priority", Kind: db.ChoiceFilter, Choices: TaskPriorities},
+		{Name: "assigned_to", Column: "t.assigned_to", Kind: db.IDFilter},
 	},
 	Search: []string{"t.title", "t.description", "tp.name"},
-	Ordering: []api.OrderField{
+	Ordering: []db.OrderField{
 		{Name: "position", Column: "t.position"},
 		{Name: "created_at", Column: "t.created_at"},
 		{Name: "due_date", Column: "t.due_date"},
@@ -50,7 +49,7 @@ const taskHours = `(SELECT CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) FROM time_
 	WHERE te.task_id = t.id) AS hours_logged`
 
 // ListTasks lists the firm's tasks (every role reads tasks).
-func (s *Service) ListTasks(ctx context.Context, a auth.Actor, p api.Params) ([]TaskView, int64, error) {
+func (s *Service) ListTasks(ctx context.Context, a auth.Actor, p db.ListQuery) ([]TaskView, int64, error) {
 	if err := auth.CanRead(a, auth.Projects); err != nil {
 		return nil, 0, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -26,17 +25,17 @@ type TimeEntryView struct {
 const userNameColumn = "COALESCE(NULLIF(TRIM(teu.first_name || ' ' || teu.last_name), ''), teu.username)"
 
 // TimeEntryList declares the time entry list's filters, search and ordering (SPEC §5).
-var TimeEntryList = &api.ListSpec{
-	Filters: append([]api.Filter{
-		{Name: "project", Column: "te.project_id", Kind: api.ID},
-		{Name: "user", Column: "te.user_id", Kind: api.ID},
-		{Name: "task", Column: "te.task_id", Kind: api.ID},
-		{Name: "is_billable", Column: "te.is_billable", Kind: api.Bool},
-		{Name: "invoiced", Column: "te.invoiced", Kind: api.Bool},
-		{Name: "date", Column: "te.date", Kind: api.Date, Doc: "On this date (YYYY-MM-DD)."},
-	}, api.DateRange("date", "te.date")...),
+var TimeEntryList = &db.ListSpec{
+	Filters: append([]db.Filter{
+		{Name: "project", Column: "te.project_id", Kind: db.IDFilter},
+		{Name: "user", Column: "te.user_id", Kind: db.IDFilter},
+		{Name: "task", Column: "te.task_id", Kind: db.IDFilter},
+		{Name: "is_billable", Column: "te.is_billable", Kind: db.BoolFilter},
+		{Name: "invoiced", Column: "te.invoiced", Kind: db.BoolFilter},
+		{Name: "date", Column: "te.date", Kind: db.DateFilter, Doc: "On this date (YYYY-MM-DD)."},
+	}, db.DateRange("date", "te.date")...),
 	Search: []string{"te.description", "tep.name", userNameColumn},
-	Ordering: []api.OrderField{
+	Ordering: []db.OrderField{
 		{Name: "date", Column: "te.date"},
 		{Name: "created_at", Column: "te.created_at"},
 	},
@@ -47,7 +46,7 @@ var TimeEntryList = &api.ListSpec{
 
 // ListTimeEntries lists the firm's time entries (every role that reads time entries sees them
 // all).
-func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, p api.Params) ([]TimeEntryView, int64, error) {
+func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, p db.ListQuery) ([]TimeEntryView, int64, error) {
 	if err := auth.CanRead(a, auth.TimeEntries); err != nil {
 		return nil, 0, err
 	}

@@ -177,7 +177,8 @@ func (h *handlers) registerTimeEntries(a *api.API) {
 	conflict := []int{http.StatusConflict} // a concurrent change of the project or task (recheckEntryRefs)
 	list := huma.Operation{OperationID: "list-time-entries", Method: http.MethodGet, Path: "/projects/time-entries/",
 		Summary: "List time entries", Tags: tags, Middlewares: read}
-	TimeEntryList.Document(&list)
+	api.DocumentList(&list, TimeEntryList)
+	api.Cacheable(&list)
 	api.Register(a, list, auth.Handle(h.listTimeEntries))
 	api.Register(a, huma.Operation{OperationID: "create-time-entry", Method: http.MethodPost, Path: "/projects/time-entries/",
 		Summary: "Log time", Tags: tags, DefaultStatus: http.StatusCreated, Errors: conflict,
@@ -193,7 +194,7 @@ func (h *handlers) registerTimeEntries(a *api.API) {
 }
 
 func (h *handlers) listTimeEntries(ctx context.Context, a auth.Actor, in *timeEntryListIn) (*api.ListOutput[TimeEntryOut], error) {
-	p, err := TimeEntryList.Parse(&in.ListInput)
+	p, err := in.Parse(TimeEntryList)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +202,7 @@ func (h *handlers) listTimeEntries(ctx context.Context, a auth.Actor, in *timeEn
 	if err != nil {
 		return nil, err
 	}
-	return api.PageOf(p, count, rows, timeEntryOut)
+	return api.PageOf(&in.ListInput, p, count, rows, timeEntryOut)
 }
 
 func (h *handlers) createTimeEntry(ctx context.Context, a auth.Actor, in *timeEntryCreateIn) (*timeEntryCreated, error) {

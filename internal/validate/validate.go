@@ -3,6 +3,7 @@
 package validate
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -25,3 +26,11 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // MaxLength reports whether s has at most n characters.
 func MaxLength(s string, n int) bool { return utf8.RuneCountInString(s) <= n }
+
+// MsgNull is the message of a required field sent as null.
+const MsgNull = "This field may not be null."
+
+// ChoiceMessage is the message of a value outside a field's choices, the same for every field.
+func ChoiceMessage(value any) string {
+	return fmt.Sprintf("%q is not a valid choice.", fmt.Sprint(value))
+}

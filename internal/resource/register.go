@@ -1,0 +1,133 @@
+package resource
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Resource declares one resource's standard operations: T is the model a service returns, O its
+// API form, W the body of create and replace (POST, PUT) and P the body of a partial update
+// (PATCH). An operation whose function is nil is not registered.
+type Resource[T, O, W, P any] struct {
+	Path   string // the collection's path under the version prefix: "/crm/clients/"
+	Name   string // singular, for operation ids and summaries: "client"
+	Plural string // "clients"
+	Tag    string // the OpenAPI tag: "CRM: clients"
+
+	Policy Policy[T]
+	Load   Loader[T] // reads the object that update, delete and actions check the policy on
+	Query  *db.ListSpec
+	Cache  bool // list answers may be served from the response cache
+
+	Out func(*T) O
+	ID  func(*T) string // the id in a created object's Location
+
+	List    func(ctx context.Context, a auth.Actor, q db.ListQuery) ([]T, int64, error)
+	Get     func(ctx context.Context, a auth.Actor, id string) (*T, error)
+	Create  func(ctx context.Context, a auth.Actor, body *W) (*T, error)
+	Replace func(ctx context.Context, a auth.Actor, id string, body *W) (*T, error)
+	Update  func(ctx context.Context, a auth.Actor, id string, body *P) (*T, error)
+	Delete  func(ctx context.Context, a auth.Actor, id string) error
+
+	// Summaries override an operation's default summary ("Create a client").
+	Summaries map[Action]string
+	// Errors adds documented statuses to an action's operations (beyond every route's).
+	Errors map[Action][]int
+}
+
+// Register adds the resource's operations to the API.
+func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
+	item := r.Path + "{id}/"
+	if r.List != nil {
+		op := r.op(List, "list-"+r.Plural, http.MethodGet, r.Path, "List "+r.Plural)
+		api.DocumentList(&op, r.Query)
+		if r.Cache {
+			api.Cacheable(&op)
+		}
+		Operation(a, op, r.Policy, List, r.Load, func(ctx context.Context, actor auth.Actor, in *listIn) (*api.ListOutput[O], error) {
+			q, err := in.Parse(r.Query)
+			if err != nil {
+				return nil, err
+			}
+			rows, count, err := r.List(ctx, actor, q)
+			if err != nil {
+				return nil, err
+			}
+			return api.PageOf(&in.ListInput, q, count, rows, r.Out)
+		})
+	}
+	if r.Create != nil {
+		op := r.op(Create, "create-"+r.Name, http.MethodPost, r.Path, "Create a "+r.Name)
+		op.DefaultStatus = http.StatusCreated
+		Operation(a, op, r.Policy, Create, r.Load, func(ctx context.Context, actor auth.Actor, in *createIn[W]) (*created[O], error) {
+			obj, err := r.Create(ctx, actor, &in.Body)
+			if err != nil {
+				return nil, err
+			}
+			return &created[O]{Location: api.Prefix + r.Path + r.ID(obj) + "/", Body: r.Out(obj)}, nil
+		})
+	}
+	if r.Get != nil {
+		op := r.op(Read, "get-"+r.Name, http.MethodGet, item, "Get a "+r.Name)
+		Operation(a, op, r.Policy, Read, r.Load, func(ctx context.Context, actor auth.Actor, in *idIn) (*body[O], error) {
+			return r.body(r.Get(ctx, actor, in.ID))
+		})
+	}
+	if r.Replace != nil {
+		op := r.op(Update, "replace-"+r.Name, http.MethodPut, item, "Update a "+r.Name+" (full)")
+		Operation(a, op, r.Policy, Update, r.Load, func(ctx context.Context, actor auth.Actor, in *replaceIn[W]) (*body[O], error) {
+			return r.body(r.Replace(ctx, actor, in.ID, &in.Body))
+		})
+	}
+	if r.Update != nil {
+		op := r.op(Update, "update-"+r.Name, http.MethodPatch, item, "Update a "+r.Name+" (partial)")
+		Operation(a, op, r.Policy, Update, r.Load, func(ctx context.Context, actor auth.Actor, in *updateIn[P]) (*body[O], error) {
+			return r.body(r.Update(ctx, actor, in.ID, &in.Body))
+		})
+	}
+	if r.Delete != nil {
+		op := r.op(Delete, "delete-"+r.Name, http.MethodDelete, item, "Delete a "+r.Name)
+		op.DefaultStatus = http.StatusNoContent
+		Operation(a, op, r.Policy, Delete, r.Load, func(ctx context.Context, actor auth.Actor, in *idIn) (*struct{}, error) {
+			return nil, r.Delete(ctx, actor, in.ID)
+		})
+	}
+}
+
+// op starts an operation of the resource with its tag, summary and extra errors.
+func (r *Resource[T, O, W, P]) op(act Action, id, method, path, summary string) huma.Operation {
+	if s, ok := r.Summaries[act]; ok {
+		summary = s
+	}
+	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary,
+		Tags: []string{r.Tag}, Errors: r.Errors[act], Metadata: map[string]any{resourceKey: r.Plural}}
+}
+
+func (r *Resource[T, O, W, P]) body(obj *T, err error) (*body[O], error) {
+	if err != nil {
+		return nil, err
+	}
+	return &body[O]{Body: r.Out(obj)}, nil
+}
+
+// resourceKey in an operation's metadata names the resource whose policy decides it.
+const resourceKey = "consultantpro.resource"
+
+// Operation registers one operation decided by the resource's policy for act: a named action
+// ("send") or an operation the standard set does not cover. The policy runs before huma reads
+// the body (see guard); the handler receives the caller.
+func Operation[T, I, O any](a *api.API, op huma.Operation, p Policy[T], act Action, load Loader[T],
+	handler func(ctx context.Context, actor auth.Actor, in *I) (*O, error)) {
+	name, _ := op.Metadata[resourceKey].(string)
+	if name == "" {
+		name = op.OperationID
+	}
+	api.SetPolicy(&op, name+"."+string(act))
+	op.Middlewares = append(guard(a, p, act, load), op.Middlewares...)
+	api.Register(a, op, auth.Handle(handler))
+}
