@@ -57,7 +57,7 @@ func (clientPolicy) AllowOn(a auth.Actor, act resource.Action, c *Client) error 
 	case resource.Read:
 		return nil
 	case resource.Update:
-		if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && c.OwnerID != nil && *c.OwnerID == a.UserID {
+		if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && c.ownerID() != "" && c.ownerID() == a.UserID {
 			return nil
 		}
 		return auth.Forbidden()
