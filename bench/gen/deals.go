@@ -47,7 +47,7 @@ func (b *builder) deals(c *crm.Client, scheds []schedule) ([]crm.Proposal, []crm
 func (b *builder) proposal(c *crm.Client, created int) crm.Proposal {
 	p := b.draft(c, created)
 	if b.cal.today-created <= recent {
-		p.Status = pick(b.r, []string{crm.ProposalDraft, crm.ProposalDraft, crm.ProposalSent, crm.ProposalUnderReview})
+		p.Status = pick(b.r, []crm.ProposalStatus{crm.ProposalDraft, crm.ProposalDraft, crm.ProposalSent, crm.ProposalUnderReview})
 		if p.Status != crm.ProposalDraft {
 			b.send(&p, created)
 		}
@@ -145,7 +145,7 @@ func (b *builder) contract(clientID, cur string, created, startDay, endDay int) 
 	at := b.cal.stamp(created, b.r)
 	k := crm.Contract{
 		ID: db.NewID(), FirmID: b.firmID, ClientID: clientID, Status: crm.ContractDraft, Currency: cur,
-		PaymentTerms: pick(b.r, []string{"net_30", "net_30", "net_30", "net_15", "net_45", "net_60", "due_on_receipt", "milestone"}),
+		PaymentTerms: pick(b.r, []crm.PaymentTerms{"net_30", "net_30", "net_30", "net_15", "net_45", "net_60", "due_on_receipt", "milestone"}),
 		StartDate:    b.cal.date(startDay), EndDate: b.cal.date(endDay),
 		CreatedBy: b.lead(), CreatedAt: at, UpdatedAt: at,
 	}

@@ -219,3 +219,12 @@ func companyRace(err error) error {
 	}
 	return err
 }
+
+// ClientExists reports whether id names a client of the firm. Later modules (projects) ask it
+// instead of reading clients.
+func (s *Service) ClientExists(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error) {
+	if !db.ValidID(id) {
+		return false, nil
+	}
+	return firmRowExists(ctx, idb, firm, (*Client)(nil), "c.id = ?", id)
+}

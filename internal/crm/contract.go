@@ -2,34 +2,44 @@ package crm
 
 import (
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
-	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
-// Contract statuses (SPEC §4).
+// ContractStatus is a stage of a contract (SPEC §4). SPEC §4 sets no state machine for
+// contracts: any status may follow any other; only becoming active has a rule (activate).
+type ContractStatus string
+
+// The contract statuses.
 const (
-	ContractDraft      = "draft"
-	ContractActive     = "active"
-	ContractCompleted  = "completed"
-	ContractTerminated = "terminated"
-	ContractOnHold     = "on_hold"
+	ContractDraft      ContractStatus = "draft"
+	ContractActive     ContractStatus = "active"
+	ContractCompleted  ContractStatus = "completed"
+	ContractTerminated ContractStatus = "terminated"
+	ContractOnHold     ContractStatus = "on_hold"
 )
 
-// ContractStatuses are the stages of a contract. SPEC §4 sets no state machine for contracts:
-// any status may follow any other; only becoming active has a rule (ActivateContract).
-var ContractStatuses = []string{ContractDraft, ContractActive, ContractCompleted, ContractTerminated, ContractOnHold}
+// contractStatuses lists the statuses in their usual order (validation, filters, OpenAPI).
+func contractStatuses() []ContractStatus {
+	return []ContractStatus{ContractDraft, ContractActive, ContractCompleted, ContractTerminated, ContractOnHold}
+}
 
-// PaymentTerms are the payment terms a contract may have; DefaultPaymentTerms applies when none
-// is given.
-var PaymentTerms = []string{"net_15", "net_30", "net_45", "net_60", "due_on_receipt", "milestone"}
+// PaymentTerms are when a contract's invoices fall due.
+type PaymentTerms string
 
-// DefaultPaymentTerms are a new contract's payment terms unless the request names others.
-const DefaultPaymentTerms = "net_30"
+// paymentTerms lists the payment terms a contract may have.
+// The firm's default payment terms (auth.PaymentTerms) use the same values.
+func paymentTerms() []PaymentTerms {
+	return []PaymentTerms{"net_15", "net_30", "net_45", "net_60", "due_on_receipt", "milestone"}
+}
+
+// defaultPaymentTerms are a new contract's payment terms unless the request names others.
+const defaultPaymentTerms PaymentTerms = "net_30"
 
 // Contract messages (SPEC §4, exact where the SPEC gives them).
 const (
@@ -39,99 +49,54 @@ const (
 	MsgActivateLate     = "Set signed_date: today is after the start date."
 	MsgProposalUnknown  = "Select a valid proposal."
 	MsgFileURL          = "Enter a valid URL starting with http:// or https://"
+	MsgContractInUse    = "This contract is referenced by other records and cannot be deleted."
 )
 
-// ContractIsActive reports SPEC §4's computed is_active: status active and start ≤ today ≤ end.
-func ContractIsActive(k *Contract, today date.Date) bool {
+// contractPolicy decides who may do what to contracts: every role reads them; owners, admins
+// and managers write any; a consultant updates the contracts they created (SPEC §1's
+// IsCreatorOrReadOnly) and creates or deletes none.
+type contractPolicy struct{}
+
+func (contractPolicy) Allow(a auth.Actor, act resource.Action) error {
+	switch act {
+	case resource.List, resource.Read, resource.Update:
+		return auth.CanRead(a, auth.CRM)
+	}
+	return auth.CanWrite(a, auth.CRM)
+}
+
+func (contractPolicy) AllowOn(a auth.Actor, act resource.Action, k *Contract) error {
+	switch act {
+	case resource.Read:
+		return nil
+	case resource.Update:
+		return creatorMayEdit(a, k.CreatedBy)
+	}
+	return auth.CanWrite(a, auth.CRM)
+}
+
+// active reports SPEC §4's computed is_active: status active and start ≤ today ≤ end.
+func (k *Contract) active(today date.Date) bool {
 	return k.Status == ContractActive && !k.StartDate.IsZero() && !k.EndDate.IsZero() &&
 		!today.Before(k.StartDate) && !today.After(k.EndDate)
 }
 
-// ContractChanges are the writable fields of a contract; nil leaves a field as it is. Create and
-// PUT set the required fields; PATCH only the ones sent. Dates are "YYYY-MM-DD" text; an empty
-// Proposal or SignedDate clears it.
-type ContractChanges struct {
-	Client          *string
-	Proposal        *string
-	Title           *string
-	Description     *string
-	Status          *string
-	TotalValue      *money.Decimal
-	Currency        *string
-	PaymentTerms    *string
-	StartDate       *string
-	EndDate         *string
-	SignedDate      *string
-	SignedBy        *string
-	ContractFileURL *string
-	Notes           *string
-	Nulls           []string // required fields sent as null
-}
-
-// formatProblems checks the fields that have a format, for whatever the request sent; cur is as
-// for ProposalChanges.formatProblems.
-func (ch ContractChanges) formatProblems(cur money.Currency) fault.Fields {
+// formatProblems checks the fields of a merged contract that have a format the model can hold
+// wrong; the formats of the request's text are checked as it is merged (see Proposal's).
+func (k *Contract) formatProblems() fault.Fields {
 	var f fault.Fields
-	for _, field := range ch.Nulls {
-		f.Add(field, MsgNull)
+	if !slices.Contains(contractStatuses(), k.Status) {
+		f.Add("status", validate.ChoiceMessage(k.Status))
 	}
-	if c := ch.Client; c != nil && !validID(strings.TrimSpace(*c)) {
-		f.Add("client", MsgClientUnknown)
-	}
-	if p := ch.Proposal; p != nil && *p != "" && !validID(strings.TrimSpace(*p)) {
-		f.Add("proposal", MsgProposalUnknown)
-	}
-	if ch.Status != nil && !slices.Contains(ContractStatuses, *ch.Status) {
-		f.Add("status", choiceMessage(*ch.Status))
-	}
-	if ch.PaymentTerms != nil && !slices.Contains(PaymentTerms, *ch.PaymentTerms) {
-		f.Add("payment_terms", choiceMessage(*ch.PaymentTerms))
-	}
-	currencyProblem(&f, ch.Currency)
-	if v := ch.TotalValue; v != nil {
-		if c, ok := requestCurrency(ch.Currency, cur); ok {
-			amountProblem(&f, "total_value", *v, c)
-		}
-	}
-	dateProblem(&f, "start_date", ch.StartDate, true)
-	dateProblem(&f, "end_date", ch.EndDate, true)
-	dateProblem(&f, "signed_date", ch.SignedDate, false)
-	if u := ch.ContractFileURL; u != nil && *u != "" && !ValidWebsite(strings.TrimSpace(*u)) {
-		f.Add("contract_file_url", MsgFileURL)
+	if !slices.Contains(paymentTerms(), k.PaymentTerms) {
+		f.Add("payment_terms", validate.ChoiceMessage(k.PaymentTerms))
 	}
 	return f
 }
 
-// apply merges the (format-checked) changes into k; a currency change without a new total_value
-// keeps the figure, as for proposals.
-func (ch ContractChanges) apply(k *Contract) fault.Fields {
-	var f fault.Fields
-	if ch.Client != nil {
-		k.ClientID = strings.TrimSpace(*ch.Client)
-	}
-	if p := ch.Proposal; p != nil {
-		k.ProposalID = nil
-		if id := strings.TrimSpace(*p); id != "" {
-			k.ProposalID = &id
-		}
-	}
-	setText(&k.Title, ch.Title)
-	setText(&k.Description, ch.Description)
-	setText(&k.Status, ch.Status)
-	setText(&k.PaymentTerms, ch.PaymentTerms)
-	setText(&k.SignedBy, ch.SignedBy)
-	setText(&k.ContractFileURL, ch.ContractFileURL)
-	setText(&k.Notes, ch.Notes)
-	k.TotalValue, k.Currency = applyMoney(&f, "total_value", k.TotalValue, k.Currency, ch.TotalValue, ch.Currency)
-	setDate(&k.StartDate, ch.StartDate)
-	setDate(&k.EndDate, ch.EndDate)
-	setDate(&k.SignedDate, ch.SignedDate)
-	return f
-}
-
-// ContractRules checks a merged contract against SPEC §4's rules, on its effective values.
+// rules checks a merged contract against SPEC §4's rules, on its effective values.
 // proposalClient is the client of the linked proposal ("" when there is none).
-func ContractRules(k *Contract, proposalClient string) fault.Fields {
+func (k *Contract) rules(proposalClient string) fault.Fields {
 	var f fault.Fields
 	for field, v := range map[string]string{"client": k.ClientID, "title": k.Title, "description": k.Description,
 		"start_date": string(k.StartDate), "end_date": string(k.EndDate)} {
@@ -154,10 +119,10 @@ func ContractRules(k *Contract, proposalClient string) fault.Fields {
 	return f
 }
 
-// ActivateContract applies SPEC §4's activation rule: a contract becoming active (compared with
-// old, nil on create) without a signed date is signed today, unless today is after its start
-// date, which is refused on signed_date.
-func ActivateContract(old, k *Contract, today date.Date) fault.Fields {
+// activate applies SPEC §4's activation rule: a contract becoming active (compared with old, nil
+// on create) without a signed date is signed today, unless today is after its start date, which
+// is refused on signed_date.
+func (k *Contract) activate(old *Contract, today date.Date) fault.Fields {
 	var f fault.Fields
 	becoming := k.Status == ContractActive && (old == nil || old.Status != ContractActive)
 	if !becoming || !k.SignedDate.IsZero() || k.StartDate.IsZero() {
@@ -171,11 +136,11 @@ func ActivateContract(old, k *Contract, today date.Date) fault.Fields {
 	return f
 }
 
-// ContractFromProposal is the draft contract an accepted proposal becomes: its client, title,
+// contractFrom is the draft contract an accepted proposal becomes: its client, title,
 // description, value and currency, and its estimated dates. Without an estimated start the
 // contract starts today; without an estimated end after the start it ends a year after the
 // start (both can be changed on the draft).
-func ContractFromProposal(p *Proposal, today date.Date) *Contract {
+func contractFrom(p *Proposal, today date.Date) *Contract {
 	start := p.EstimatedStartDate
 	if start.IsZero() {
 		start = today
@@ -186,6 +151,6 @@ func ContractFromProposal(p *Proposal, today date.Date) *Contract {
 	}
 	id := p.ID
 	return &Contract{ClientID: p.ClientID, ProposalID: &id, Title: p.Title, Description: p.Description,
-		Status: ContractDraft, TotalValue: p.TotalValue, Currency: p.Currency, PaymentTerms: DefaultPaymentTerms,
+		Status: ContractDraft, TotalValue: p.TotalValue, Currency: p.Currency, PaymentTerms: defaultPaymentTerms,
 		StartDate: start, EndDate: end}
 }

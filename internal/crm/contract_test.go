@@ -3,8 +3,8 @@ package crm
 import (
 	"testing"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/date"
-	"github.com/consultantpro/consultantpro/internal/money"
 )
 
 // SPEC §4's exact contract messages.
@@ -14,22 +14,29 @@ const (
 	wantMsgSignedAfterStart = "Signed date cannot be after start date"
 )
 
+// Ids of the clients and the proposal of these tests (a body's ids must look like ids).
+const (
+	idC1 = "0193a000-0000-7000-8000-0000000000c1"
+	idC2 = "0193a000-0000-7000-8000-0000000000c2"
+	idP1 = "0193a000-0000-7000-8000-0000000000a1"
+)
+
 // storedContract is a valid draft contract from 2026-04-01 to 2026-12-31.
 func storedContract() *Contract {
-	return &Contract{ID: "k1", ClientID: "c1", Title: "Retainer", Description: "Monthly advice", Status: "draft",
+	return &Contract{ID: "k1", ClientID: idC1, Title: "Retainer", Description: "Monthly advice", Status: "draft",
 		TotalValue: 4800000, Currency: "USD", PaymentTerms: "net_30", StartDate: "2026-04-01", EndDate: "2026-12-31"}
 }
 
-// mergeContract applies a change to a copy of the stored contract (linked to proposal p1 when
+// mergeContract applies a change to a copy of the stored contract (linked to proposal idP1 when
 // linked), as an update does.
-func mergeContract(t *testing.T, ch ContractChanges, linked bool) (old, k *Contract) {
+func mergeContract(t *testing.T, b ContractPatch, linked bool) (old, k *Contract) {
 	t.Helper()
 	old = storedContract()
 	if linked {
-		old.ProposalID = ref("p1")
+		old.ProposalID = ref(idP1)
 	}
 	c := *old
-	if bad := ch.apply(&c); len(bad) > 0 {
+	if bad := b.apply(&c); len(bad) > 0 {
 		t.Fatalf("apply: %v", bad)
 	}
 	return old, &c
@@ -39,49 +46,49 @@ func TestContractRulesOnEffectiveValues(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name           string
-		ch             ContractChanges
+		b              ContractPatch
 		linked         bool // the stored contract is linked to proposal p1
 		proposalClient string
 		want           map[string][]string
 	}{
 		{name: "nothing changes"},
-		{name: "end before the stored start", ch: ContractChanges{EndDate: ref("2026-03-31")},
+		{name: "end before the stored start", b: ContractPatch{EndDate: api.Value("2026-03-31")},
 			want: map[string][]string{"end_date": {wantMsgEndDate}}},
-		{name: "end on the stored start", ch: ContractChanges{EndDate: ref("2026-04-01")},
+		{name: "end on the stored start", b: ContractPatch{EndDate: api.Value("2026-04-01")},
 			want: map[string][]string{"end_date": {wantMsgEndDate}}},
-		{name: "start after the stored end", ch: ContractChanges{StartDate: ref("2027-01-01")},
+		{name: "start after the stored end", b: ContractPatch{StartDate: api.Value("2027-01-01")},
 			want: map[string][]string{"end_date": {wantMsgEndDate}}},
-		{name: "both dates move together", ch: ContractChanges{StartDate: ref("2027-01-01"), EndDate: ref("2027-02-01")}},
-		{name: "signed after the stored start", ch: ContractChanges{SignedDate: ref("2026-04-02")},
+		{name: "both dates move together", b: ContractPatch{StartDate: api.Value("2027-01-01"), EndDate: api.Value("2027-02-01")}},
+		{name: "signed after the stored start", b: ContractPatch{SignedDate: api.Value("2026-04-02")},
 			want: map[string][]string{"signed_date": {wantMsgSignedAfterStart}}},
-		{name: "signed on the start", ch: ContractChanges{SignedDate: ref("2026-04-01")}},
-		{name: "start moved before a stored signature", ch: ContractChanges{SignedDate: ref("2026-03-20"),
-			StartDate: ref("2026-03-19")}, want: map[string][]string{"signed_date": {wantMsgSignedAfterStart}}},
-		{name: "proposal of the same client", ch: ContractChanges{Proposal: ref("p1")}, proposalClient: "c1"},
-		{name: "proposal of another client", ch: ContractChanges{Proposal: ref("p1")}, proposalClient: "c2",
+		{name: "signed on the start", b: ContractPatch{SignedDate: api.Value("2026-04-01")}},
+		{name: "start moved before a stored signature", b: ContractPatch{SignedDate: api.Value("2026-03-20"),
+			StartDate: api.Value("2026-03-19")}, want: map[string][]string{"signed_date": {wantMsgSignedAfterStart}}},
+		{name: "proposal of the same client", b: ContractPatch{Proposal: api.Value(idP1)}, proposalClient: idC1},
+		{name: "proposal of another client", b: ContractPatch{Proposal: api.Value(idP1)}, proposalClient: idC2,
 			want: map[string][]string{"proposal": {wantMsgProposalClient}}},
-		{name: "client changed away from the proposal's", ch: ContractChanges{Client: ref("c2")}, linked: true,
-			proposalClient: "c1",
+		{name: "client changed away from the proposal's", b: ContractPatch{Client: api.Value(idC2)}, linked: true,
+			proposalClient: idC1,
 			want:           map[string][]string{"proposal": {wantMsgProposalClient}}},
-		{name: "proposal cleared with the client", ch: ContractChanges{Proposal: ref(""), Client: ref("c2")}, linked: true,
-			proposalClient: "c1"},
-		{name: "zero value", ch: ContractChanges{TotalValue: ref(money.Decimal("0"))},
+		{name: "proposal cleared with the client", b: ContractPatch{Proposal: api.Value(""), Client: api.Value(idC2)}, linked: true,
+			proposalClient: idC1},
+		{name: "zero value", b: ContractPatch{TotalValue: api.Value(api.Decimal("0"))},
 			want: map[string][]string{"total_value": {wantMsgContractValue}}},
-		{name: "negative value", ch: ContractChanges{TotalValue: ref(money.Decimal("-0.01"))},
+		{name: "negative value", b: ContractPatch{TotalValue: api.Value(api.Decimal("-0.01"))},
 			want: map[string][]string{"total_value": {wantMsgContractValue}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, k := mergeContract(t, tc.ch, tc.linked)
-			wantMessages(t, ContractRules(k, tc.proposalClient), tc.want)
+			_, k := mergeContract(t, tc.b, tc.linked)
+			wantMessages(t, k.rules(tc.proposalClient), tc.want)
 		})
 	}
 }
 
 func TestContractRulesRequired(t *testing.T) {
 	t.Parallel()
-	wantMessages(t, ContractRules(&Contract{Status: "draft"}, ""), map[string][]string{
+	wantMessages(t, (&Contract{Status: "draft"}).rules(""), map[string][]string{
 		"client": {wantMsgRequired}, "title": {wantMsgRequired}, "description": {wantMsgRequired},
 		"start_date": {wantMsgRequired}, "end_date": {wantMsgRequired}, "total_value": {wantMsgContractValue},
 	})
@@ -92,8 +99,8 @@ func TestActivateContract(t *testing.T) {
 	const msgLate = "Set signed_date: today is after the start date."
 	tests := []struct {
 		name       string
-		oldStatus  string // "" for a new contract
-		status     string
+		oldStatus  ContractStatus // "" for a new contract
+		status     ContractStatus
 		signed     date.Date
 		today      date.Date
 		wantSigned date.Date
@@ -121,7 +128,7 @@ func TestActivateContract(t *testing.T) {
 			}
 			k := storedContract()
 			k.Status, k.SignedDate = tc.status, tc.signed
-			wantMessages(t, ActivateContract(old, k, tc.today), tc.want)
+			wantMessages(t, k.activate(old, tc.today), tc.want)
 			if k.SignedDate != tc.wantSigned {
 				t.Errorf("signed_date = %q, want %q", k.SignedDate, tc.wantSigned)
 			}
@@ -131,13 +138,13 @@ func TestActivateContract(t *testing.T) {
 
 func TestContractIsActive(t *testing.T) {
 	t.Parallel()
-	for _, status := range ContractStatuses {
+	for _, status := range contractStatuses() {
 		for day, inside := range map[date.Date]bool{
 			"2026-03-31": false, "2026-04-01": true, "2026-08-15": true, "2026-12-31": true, "2027-01-01": false,
 		} {
 			k := storedContract()
 			k.Status = status
-			if got, want := ContractIsActive(k, day), status == "active" && inside; got != want {
+			if got, want := k.active(day), status == "active" && inside; got != want {
 				t.Errorf("%s on %s: is_active = %v, want %v", status, day, got, want)
 			}
 		}
@@ -162,7 +169,7 @@ func TestContractFromProposal(t *testing.T) {
 			t.Parallel()
 			p := openProposal("accepted")
 			p.EstimatedStartDate, p.EstimatedEndDate = tc.start, tc.end
-			k := ContractFromProposal(p, frozenToday)
+			k := contractFrom(p, frozenToday)
 			if k.StartDate != tc.wantStart || k.EndDate != tc.wantE {
 				t.Errorf("dates %s..%s, want %s..%s", k.StartDate, k.EndDate, tc.wantStart, tc.wantE)
 			}
@@ -171,39 +178,42 @@ func TestContractFromProposal(t *testing.T) {
 				k.Status != "draft" || k.PaymentTerms != "net_30" {
 				t.Errorf("contract = %+v", k)
 			}
-			wantMessages(t, ContractRules(k, p.ClientID), nil)
+			wantMessages(t, k.rules(p.ClientID), nil)
 		})
 	}
 }
 
 func TestContractFormatProblems(t *testing.T) {
 	t.Parallel()
-	usd, _ := money.LookupCurrency("USD")
 	tests := []struct {
 		name string
-		ch   ContractChanges
+		b    ContractPatch
 		want map[string][]string
 	}{
 		{name: "nothing sent"},
-		{name: "malformed ids", ch: ContractChanges{Client: ref("x"), Proposal: ref("y")}, want: map[string][]string{
+		{name: "malformed ids", b: ContractPatch{Client: api.Value("x"), Proposal: api.Value("y")}, want: map[string][]string{
 			"client": {"Select a valid client."}, "proposal": {"Select a valid proposal."}}},
-		{name: "proposal cleared", ch: ContractChanges{Proposal: ref("")}},
-		{name: "choices", ch: ContractChanges{Status: ref("signed"), PaymentTerms: ref("net_90")}, want: map[string][]string{
-			"status": {`"signed" is not a valid choice.`}, "payment_terms": {`"net_90" is not a valid choice.`}}},
-		{name: "dates", ch: ContractChanges{StartDate: ref("01/04/2026"), EndDate: ref(""), SignedDate: ref("")},
+		{name: "proposal cleared", b: ContractPatch{Proposal: api.Value("")}},
+		{name: "choices", b: ContractPatch{Status: ref(ContractStatus("signed")), PaymentTerms: ref(PaymentTerms("net_90"))},
+			want: map[string][]string{
+				"status": {`"signed" is not a valid choice.`}, "payment_terms": {`"net_90" is not a valid choice.`}}},
+		{name: "dates", b: ContractPatch{StartDate: api.Value("01/04/2026"), EndDate: api.Value(""), SignedDate: api.Value("")},
 			want: map[string][]string{
 				"start_date": {"Date has wrong format. Use one of these formats instead: YYYY-MM-DD."},
 				"end_date":   {wantMsgRequired}}},
-		{name: "file url", ch: ContractChanges{ContractFileURL: ref("ftp://files/contract.pdf")},
+		{name: "file url", b: ContractPatch{ContractFileURL: ref("ftp://files/contract.pdf")},
 			want: map[string][]string{"contract_file_url": {"Enter a valid URL starting with http:// or https://"}}},
-		{name: "file url cleared", ch: ContractChanges{ContractFileURL: ref("")}},
-		{name: "value decimals", ch: ContractChanges{TotalValue: ref(money.Decimal("1.999"))},
+		{name: "file url cleared", b: ContractPatch{ContractFileURL: ref("")}},
+		{name: "value decimals", b: ContractPatch{TotalValue: api.Value(api.Decimal("1.999"))},
 			want: map[string][]string{"total_value": {"Ensure that there are no more than 2 decimal places."}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			wantMessages(t, tc.ch.formatProblems(usd), tc.want)
+			k := &Contract{Status: ContractDraft, PaymentTerms: defaultPaymentTerms, Currency: "USD"}
+			bad := tc.b.apply(k)
+			bad.Merge(k.formatProblems())
+			wantMessages(t, bad, tc.want)
 		})
 	}
 }
@@ -211,9 +221,10 @@ func TestContractFormatProblems(t *testing.T) {
 func TestContractApplyClears(t *testing.T) {
 	t.Parallel()
 	old := storedContract()
-	old.ProposalID, old.SignedDate = ref("p1"), "2026-03-01"
+	old.ProposalID, old.SignedDate = ref(idP1), "2026-03-01"
 	k := *old
-	wantMessages(t, ContractChanges{Proposal: ref(""), SignedDate: ref(""), Notes: ref(" n ")}.apply(&k), nil)
+	b := ContractPatch{Proposal: api.Nullable[string]{Set: true, Null: true}, SignedDate: api.Value(""), Notes: ref(" n ")}
+	wantMessages(t, b.apply(&k), nil)
 	if k.ProposalID != nil || k.SignedDate != "" || k.Notes != "n" || k.EndDate != old.EndDate {
 		t.Errorf("merged = %+v", k)
 	}

@@ -3,28 +3,33 @@ package crm
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
-	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
-// Proposal statuses (SPEC §4).
+// ProposalStatus is a stage of a proposal (SPEC §4).
+type ProposalStatus string
+
+// The proposal statuses.
 const (
-	ProposalDraft       = "draft"
-	ProposalSent        = "sent"
-	ProposalUnderReview = "under_review"
-	ProposalAccepted    = "accepted"
-	ProposalRejected    = "rejected"
-	ProposalExpired     = "expired"
+	ProposalDraft       ProposalStatus = "draft"
+	ProposalSent        ProposalStatus = "sent"
+	ProposalUnderReview ProposalStatus = "under_review"
+	ProposalAccepted    ProposalStatus = "accepted"
+	ProposalRejected    ProposalStatus = "rejected"
+	ProposalExpired     ProposalStatus = "expired"
 )
 
-// ProposalStatuses are the stages of a proposal, in their usual order.
-var ProposalStatuses = []string{ProposalDraft, ProposalSent, ProposalUnderReview, ProposalAccepted,
-	ProposalRejected, ProposalExpired}
+// proposalStatuses lists the statuses in their usual order (validation, filters, OpenAPI).
+func proposalStatuses() []ProposalStatus {
+	return []ProposalStatus{ProposalDraft, ProposalSent, ProposalUnderReview, ProposalAccepted,
+		ProposalRejected, ProposalExpired}
+}
 
 // Proposal messages (SPEC §4, exact where the SPEC gives them).
 const (
@@ -36,107 +41,79 @@ const (
 	MsgProposalInUse  = "This proposal has a contract and cannot be deleted."
 )
 
+// proposalAccept is the named action that accepts a proposal (and may create its contract).
+const proposalAccept resource.Action = "accept"
+
+// proposalPolicy decides who may do what to proposals: every role reads them; owners, admins
+// and managers write any; a consultant edits (updates, accepts) the proposals they created
+// (SPEC §1's IsCreatorOrReadOnly) and creates or deletes none.
+type proposalPolicy struct{}
+
+func (proposalPolicy) Allow(a auth.Actor, act resource.Action) error {
+	switch act {
+	case resource.List, resource.Read, resource.Update, proposalAccept:
+		return auth.CanRead(a, auth.CRM)
+	}
+	return auth.CanWrite(a, auth.CRM)
+}
+
+func (proposalPolicy) AllowOn(a auth.Actor, act resource.Action, p *Proposal) error {
+	switch act {
+	case resource.Read:
+		return nil
+	case resource.Update, proposalAccept:
+		return creatorMayEdit(a, p.CreatedBy)
+	}
+	return auth.CanWrite(a, auth.CRM)
+}
+
 // proposalTransitions lists, for each status, the statuses a proposal may move to. Accepted,
 // rejected and expired are final.
-var proposalTransitions = map[string][]string{
-	ProposalDraft:       {ProposalSent, ProposalExpired},
-	ProposalSent:        {ProposalUnderReview, ProposalAccepted, ProposalRejected, ProposalDraft, ProposalExpired},
-	ProposalUnderReview: {ProposalAccepted, ProposalRejected, ProposalExpired},
+func proposalTransitions(from ProposalStatus) []ProposalStatus {
+	switch from {
+	case ProposalDraft:
+		return []ProposalStatus{ProposalSent, ProposalExpired}
+	case ProposalSent:
+		return []ProposalStatus{ProposalUnderReview, ProposalAccepted, ProposalRejected, ProposalDraft, ProposalExpired}
+	case ProposalUnderReview:
+		return []ProposalStatus{ProposalAccepted, ProposalRejected, ProposalExpired}
+	}
+	return nil
 }
 
-// CanTransition reports whether a proposal may move from one status to another. Staying in the
+// canTransition reports whether a proposal may move from one status to another. Staying in the
 // same status is no transition and is not allowed here; callers skip the check when nothing
 // changes.
-func CanTransition(from, to string) bool {
-	return slices.Contains(proposalTransitions[from], to)
+func canTransition(from, to ProposalStatus) bool {
+	return slices.Contains(proposalTransitions(from), to)
 }
 
-// TransitionMessage is the error of a refused status change.
-func TransitionMessage(from, to string) string {
+// transitionMessage is the error of a refused status change.
+func transitionMessage(from, to ProposalStatus) string {
 	return fmt.Sprintf("Cannot change status from %s to %s", from, to)
 }
 
-// ProposalIsExpired reports SPEC §4's computed is_expired: still open (draft, sent or under
-// review) and valid_until before today.
-func ProposalIsExpired(p *Proposal, today date.Date) bool {
+// expired reports SPEC §4's computed is_expired: still open (draft, sent or under review) and
+// valid_until before today.
+func (p *Proposal) expired(today date.Date) bool {
 	open := p.Status == ProposalDraft || p.Status == ProposalSent || p.Status == ProposalUnderReview
 	return open && !p.ValidUntil.IsZero() && p.ValidUntil.Before(today)
 }
 
-// ProposalChanges are the writable fields of a proposal; nil leaves a field as it is. Create and
-// PUT set the required fields; PATCH only the ones sent. Dates are "YYYY-MM-DD" text; an empty
-// estimated date clears it.
-type ProposalChanges struct {
-	Client             *string
-	Title              *string
-	Description        *string
-	Status             *string
-	TotalValue         *money.Decimal
-	Currency           *string
-	ValidUntil         *string
-	EstimatedStartDate *string
-	EstimatedEndDate   *string
-	Nulls              []string // required fields sent as null
-}
-
-// requestCurrency is the currency amounts of the request are read in: the one it sends when that is
-// valid, else cur (the stored or the firm's). ok is false when neither is known.
-func requestCurrency(sent *string, cur money.Currency) (money.Currency, bool) {
-	if sent != nil {
-		if c, ok := money.LookupCurrency(strings.TrimSpace(*sent)); ok {
-			return c, true
-		}
-	}
-	return cur, cur.Code != ""
-}
-
-// formatProblems checks the fields that have a format, for whatever the request sent. cur is the
-// currency the proposal has (stored, or the firm's on create); a zero cur skips the amount check
-// unless the request names a currency (the handler does not know the stored one).
-func (ch ProposalChanges) formatProblems(cur money.Currency) fault.Fields {
+// formatProblems checks the fields of a merged proposal that have a format the model can hold
+// wrong. The formats of the request's text (ids, dates, money) are checked as it is merged
+// (the bodies' apply); both come before the rules, and alone.
+func (p *Proposal) formatProblems() fault.Fields {
 	var f fault.Fields
-	for _, field := range ch.Nulls {
-		f.Add(field, MsgNull)
+	if !slices.Contains(proposalStatuses(), p.Status) {
+		f.Add("status", validate.ChoiceMessage(p.Status))
 	}
-	if c := ch.Client; c != nil && !validID(strings.TrimSpace(*c)) {
-		f.Add("client", MsgClientUnknown)
-	}
-	if ch.Status != nil && !slices.Contains(ProposalStatuses, *ch.Status) {
-		f.Add("status", choiceMessage(*ch.Status))
-	}
-	currencyProblem(&f, ch.Currency)
-	if v := ch.TotalValue; v != nil {
-		if c, ok := requestCurrency(ch.Currency, cur); ok {
-			amountProblem(&f, "total_value", *v, c)
-		}
-	}
-	dateProblem(&f, "valid_until", ch.ValidUntil, true)
-	dateProblem(&f, "estimated_start_date", ch.EstimatedStartDate, false)
-	dateProblem(&f, "estimated_end_date", ch.EstimatedEndDate, false)
 	return f
 }
 
-// apply merges the (format-checked) changes into p. When the currency changes without a new
-// total_value, the stored value keeps its figure in the new currency ("1600.00" USD becomes
-// "1600.00" EUR); a figure the new currency cannot hold is reported on total_value.
-func (ch ProposalChanges) apply(p *Proposal) fault.Fields {
-	var f fault.Fields
-	setText(&p.Title, ch.Title)
-	setText(&p.Description, ch.Description)
-	setText(&p.Status, ch.Status)
-	if ch.Client != nil {
-		p.ClientID = strings.TrimSpace(*ch.Client)
-	}
-	p.TotalValue, p.Currency = applyMoney(&f, "total_value", p.TotalValue, p.Currency, ch.TotalValue, ch.Currency)
-	setDate(&p.ValidUntil, ch.ValidUntil)
-	setDate(&p.EstimatedStartDate, ch.EstimatedStartDate)
-	setDate(&p.EstimatedEndDate, ch.EstimatedEndDate)
-	return f
-}
-
-// ProposalRules checks a merged proposal p against SPEC §4's rules; old is the stored proposal
-// (nil on create, which counts as a change from draft). today is the firm's today.
-func ProposalRules(old, p *Proposal, today date.Date) fault.Fields {
+// rules checks a merged proposal against SPEC §4's rules; old is the stored proposal (nil on
+// create, which counts as a change from draft). today is the firm's today.
+func (p *Proposal) rules(old *Proposal, today date.Date) fault.Fields {
 	var f fault.Fields
 	for field, v := range map[string]string{"client": p.ClientID, "title": p.Title, "description": p.Description} {
 		if v == "" {
@@ -161,8 +138,8 @@ func ProposalRules(old, p *Proposal, today date.Date) fault.Fields {
 	}
 	if p.Status != from {
 		switch {
-		case !CanTransition(from, p.Status):
-			f.Add("status", TransitionMessage(from, p.Status))
+		case !canTransition(from, p.Status):
+			f.Add("status", transitionMessage(from, p.Status))
 		case p.Status == ProposalSent && !p.ValidUntil.IsZero() && p.ValidUntil.Before(today):
 			f.Add("status", MsgSendExpired)
 		}
@@ -170,10 +147,10 @@ func ProposalRules(old, p *Proposal, today date.Date) fault.Fields {
 	return f
 }
 
-// StampProposal records when p became sent or accepted (compared with old, nil on create).
-// Going back to draft and sending again stamps sent_at anew.
-func StampProposal(old, p *Proposal, now time.Time) {
-	became := func(status string) bool {
+// stampStatus records when p became sent or accepted (compared with old, nil on create). Going
+// back to draft and sending again stamps sent_at anew.
+func (p *Proposal) stampStatus(old *Proposal, now time.Time) {
+	became := func(status ProposalStatus) bool {
 		return p.Status == status && (old == nil || old.Status != status)
 	}
 	if became(ProposalSent) {
@@ -183,96 +160,5 @@ func StampProposal(old, p *Proposal, now time.Time) {
 	if became(ProposalAccepted) {
 		t := now
 		p.AcceptedAt = &t
-	}
-}
-
-// currencyProblem reports an unknown currency code.
-func currencyProblem(f *fault.Fields, sent *string) {
-	if sent == nil {
-		return
-	}
-	if _, ok := money.LookupCurrency(strings.TrimSpace(*sent)); !ok {
-		f.Add("currency", money.ErrUnknownCurrency.Error())
-	}
-}
-
-// amountProblem reports a missing or malformed amount. Whether it is positive is a rule of the
-// merged object (ProposalRules, ContractRules), so that it is reported with the other rules.
-func amountProblem(f *fault.Fields, field string, v money.Decimal, c money.Currency) {
-	if v == "" {
-		f.Add(field, validate.MsgRequired)
-		return
-	}
-	if _, err := v.Amount(c); err != nil {
-		f.Add(field, err.Error())
-	}
-}
-
-// dateProblem reports a malformed date; an empty one is refused only when required.
-func dateProblem(f *fault.Fields, field string, v *string, required bool) {
-	switch {
-	case v == nil:
-	case *v == "":
-		if required {
-			f.Add(field, validate.MsgRequired)
-		}
-	default:
-		if _, err := date.Parse(*v); err != nil {
-			f.Add(field, date.MsgInvalid)
-		}
-	}
-}
-
-// applyMoney merges a sent amount and currency into a stored pair (see ProposalChanges.apply).
-func applyMoney(f *fault.Fields, field string, amount money.Amount, code string, sent *money.Decimal, sentCode *string) (money.Amount, string) {
-	old, hadCurrency := money.LookupCurrency(code)
-	cur := old
-	if sentCode != nil {
-		cur, _ = money.LookupCurrency(strings.TrimSpace(*sentCode))
-	}
-	switch {
-	case sent != nil:
-		if a, err := sent.Amount(cur); err == nil {
-			amount = a
-		}
-	case hadCurrency && cur.Code != old.Code:
-		a, err := Reprice(amount, old, cur)
-		if err != nil {
-			f.Add(field, err.Error()) // keep the stored figure: only this message applies
-		} else {
-			amount = a
-		}
-	}
-	return amount, cur.Code
-}
-
-// Reprice expresses amount, in minor units of from, as the same figure in minor units of to:
-// 1600.00 USD is 1600.00 EUR and 1600 JPY. A figure with more decimals than to has fails with
-// money's message.
-func Reprice(amount money.Amount, from, to money.Currency) (money.Amount, error) {
-	s := money.Format(amount, from)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return money.Parse(s, to)
-}
-
-func setText(dst *string, v *string) {
-	if v != nil {
-		*dst = strings.TrimSpace(*v)
-	}
-}
-
-// setDate stores a format-checked date ("" clears it).
-func setDate(dst *date.Date, v *string) {
-	if v == nil {
-		return
-	}
-	if *v == "" {
-		*dst = ""
-		return
-	}
-	if d, err := date.Parse(*v); err == nil {
-		*dst = d
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -27,7 +28,7 @@ const frozenToday = date.Date("2026-03-10")
 func ref[T any](v T) *T { return &v }
 
 // openProposal is a valid stored proposal in status, valid for another 20 days.
-func openProposal(status string) *Proposal {
+func openProposal(status ProposalStatus) *Proposal {
 	return &Proposal{ID: "p1", ClientID: "c1", Title: "Strategy", Description: "Review", Status: status,
 		TotalValue: 160000, Currency: "USD", ValidUntil: "2026-03-30"}
 }
@@ -51,10 +52,10 @@ func TestCanTransitionEveryPair(t *testing.T) {
 		{"sent", "draft"}: true, {"sent", "expired"}: true,
 		{"under_review", "accepted"}: true, {"under_review", "rejected"}: true, {"under_review", "expired"}: true,
 	}
-	for _, from := range ProposalStatuses {
-		for _, to := range ProposalStatuses {
-			if got, want := CanTransition(from, to), allowed[[2]string{from, to}]; got != want {
-				t.Errorf("CanTransition(%s, %s) = %v, want %v", from, to, got, want)
+	for _, from := range proposalStatuses() {
+		for _, to := range proposalStatuses() {
+			if got, want := canTransition(from, to), allowed[[2]string{string(from), string(to)}]; got != want {
+				t.Errorf("canTransition(%s, %s) = %v, want %v", from, to, got, want)
 			}
 		}
 	}
@@ -62,17 +63,17 @@ func TestCanTransitionEveryPair(t *testing.T) {
 
 func TestProposalRulesStatusChanges(t *testing.T) {
 	t.Parallel()
-	for _, from := range ProposalStatuses {
-		for _, to := range ProposalStatuses {
-			t.Run(from+"→"+to, func(t *testing.T) {
+	for _, from := range proposalStatuses() {
+		for _, to := range proposalStatuses() {
+			t.Run(string(from)+"→"+string(to), func(t *testing.T) {
 				t.Parallel()
 				old := openProposal(from)
 				p := *old
 				p.Status = to
-				got := ProposalRules(old, &p, frozenToday)
+				got := p.rules(old, frozenToday)
 				var want map[string][]string
-				if from != to && !CanTransition(from, to) {
-					want = map[string][]string{"status": {"Cannot change status from " + from + " to " + to}}
+				if from != to && !canTransition(from, to) {
+					want = map[string][]string{"status": {"Cannot change status from " + string(from) + " to " + string(to)}}
 				}
 				wantMessages(t, got, want)
 			})
@@ -83,15 +84,15 @@ func TestProposalRulesStatusChanges(t *testing.T) {
 func TestProposalRulesCreateStatus(t *testing.T) {
 	t.Parallel()
 	// A new proposal counts as a change from draft: it may start as draft, sent or expired.
-	for _, status := range ProposalStatuses {
-		t.Run(status, func(t *testing.T) {
+	for _, status := range proposalStatuses() {
+		t.Run(string(status), func(t *testing.T) {
 			t.Parallel()
 			p := openProposal(status)
 			var want map[string][]string
 			if status != "draft" && status != "sent" && status != "expired" {
-				want = map[string][]string{"status": {"Cannot change status from draft to " + status}}
+				want = map[string][]string{"status": {"Cannot change status from draft to " + string(status)}}
 			}
-			wantMessages(t, ProposalRules(nil, p, frozenToday), want)
+			wantMessages(t, p.rules(nil, frozenToday), want)
 		})
 	}
 }
@@ -131,7 +132,7 @@ func TestProposalRulesDates(t *testing.T) {
 				p = &c
 			}
 			tc.change(p)
-			wantMessages(t, ProposalRules(tc.old, p, frozenToday), tc.want)
+			wantMessages(t, p.rules(tc.old, frozenToday), tc.want)
 		})
 	}
 }
@@ -160,7 +161,7 @@ func TestProposalRulesSendingExpired(t *testing.T) {
 			t.Parallel()
 			p := openProposal("sent")
 			p.ValidUntil = tc.until
-			wantMessages(t, ProposalRules(tc.old, p, frozenToday), tc.want)
+			wantMessages(t, p.rules(tc.old, frozenToday), tc.want)
 		})
 	}
 	t.Run("a stale proposal that stays sent", func(t *testing.T) {
@@ -169,21 +170,21 @@ func TestProposalRulesSendingExpired(t *testing.T) {
 		old.ValidUntil = "2026-03-01"
 		p := *old
 		p.Title = "Renamed"
-		wantMessages(t, ProposalRules(old, &p, frozenToday), nil)
+		wantMessages(t, p.rules(old, frozenToday), nil)
 	})
 }
 
 func TestProposalRulesRequired(t *testing.T) {
 	t.Parallel()
 	p := &Proposal{Status: "draft", Currency: "USD"}
-	wantMessages(t, ProposalRules(nil, p, frozenToday), map[string][]string{
+	wantMessages(t, p.rules(nil, frozenToday), map[string][]string{
 		"client": {wantMsgRequired}, "title": {wantMsgRequired}, "description": {wantMsgRequired},
 		"total_value": {wantMsgTotalValue}, "valid_until": {wantMsgRequired},
 	})
 	for _, v := range []money.Amount{0, -1} {
 		p := openProposal("draft")
 		p.TotalValue = v
-		wantMessages(t, ProposalRules(nil, p, frozenToday), map[string][]string{"total_value": {wantMsgTotalValue}})
+		wantMessages(t, p.rules(nil, frozenToday), map[string][]string{"total_value": {wantMsgTotalValue}})
 	}
 }
 
@@ -194,7 +195,7 @@ func TestStampProposal(t *testing.T) {
 	tests := []struct {
 		name             string
 		old              *Proposal
-		to               string
+		to               ProposalStatus
 		sentAt, accepted bool
 	}{
 		{name: "created as draft", to: "draft"},
@@ -215,7 +216,7 @@ func TestStampProposal(t *testing.T) {
 				c.Status = tc.to
 				p = &c
 			}
-			StampProposal(tc.old, p, now)
+			p.stampStatus(tc.old, now)
 			if got := p.SentAt != nil && p.SentAt.Equal(now); got != tc.sentAt {
 				t.Errorf("sent_at = %v, want stamped %v", p.SentAt, tc.sentAt)
 			}
@@ -228,12 +229,12 @@ func TestStampProposal(t *testing.T) {
 
 func TestProposalIsExpired(t *testing.T) {
 	t.Parallel()
-	for _, status := range ProposalStatuses {
+	for _, status := range proposalStatuses() {
 		open := status == "draft" || status == "sent" || status == "under_review"
 		for until, past := range map[date.Date]bool{"2026-03-09": true, frozenToday: false, "2026-03-11": false} {
 			p := openProposal(status)
 			p.ValidUntil = until
-			if got, want := ProposalIsExpired(p, frozenToday), open && past; got != want {
+			if got, want := p.expired(frozenToday), open && past; got != want {
 				t.Errorf("%s until %s: is_expired = %v, want %v", status, until, got, want)
 			}
 		}
@@ -252,42 +253,54 @@ func TestTodayIsTheFirmsToday(t *testing.T) {
 	}
 }
 
+// formats merges a PATCH body into a blank proposal in currency cur ("" when the stored currency
+// is unknown, as in a handler's early look at an update) and returns what the body and the
+// merged proposal's formats report.
+func formats(b ProposalPatch, cur string) fault.Fields {
+	p := &Proposal{Status: ProposalDraft, Currency: cur}
+	bad := b.apply(p)
+	bad.Merge(p.formatProblems())
+	return bad
+}
+
 func TestProposalFormatProblems(t *testing.T) {
 	t.Parallel()
-	usd, _ := money.LookupCurrency("USD")
-	dec := func(s string) *money.Decimal { d := money.Decimal(s); return &d }
+	dec := func(s string) api.Nullable[api.Decimal] { return api.Value(api.Decimal(s)) }
 	tests := []struct {
 		name string
-		ch   ProposalChanges
-		cur  money.Currency
+		b    ProposalPatch
+		cur  string
 		want map[string][]string
 	}{
-		{name: "nothing sent", cur: usd},
-		{name: "malformed client", ch: ProposalChanges{Client: ref("42")}, cur: usd,
+		{name: "nothing sent", cur: "USD"},
+		{name: "malformed client", b: ProposalPatch{Client: api.Value("42")}, cur: "USD",
 			want: map[string][]string{"client": {"Select a valid client."}}},
-		{name: "unknown status", ch: ProposalChanges{Status: ref("won")}, cur: usd,
+		{name: "unknown status", b: ProposalPatch{Status: ref(ProposalStatus("won"))}, cur: "USD",
 			want: map[string][]string{"status": {`"won" is not a valid choice.`}}},
-		{name: "unknown currency", ch: ProposalChanges{Currency: ref("usd")}, cur: usd,
+		{name: "unknown currency", b: ProposalPatch{Currency: ref("usd")}, cur: "USD",
 			want: map[string][]string{"currency": {"Unknown currency code."}}},
-		{name: "three decimals in USD", ch: ProposalChanges{TotalValue: dec("1.005")}, cur: usd,
+		{name: "three decimals in USD", b: ProposalPatch{TotalValue: dec("1.005")}, cur: "USD",
 			want: map[string][]string{"total_value": {"Ensure that there are no more than 2 decimal places."}}},
-		{name: "decimals in the sent currency", ch: ProposalChanges{TotalValue: dec("10.5"), Currency: ref("JPY")}, cur: usd,
+		{name: "decimals in the sent currency", b: ProposalPatch{TotalValue: dec("10.5"), Currency: ref("JPY")}, cur: "USD",
 			want: map[string][]string{"total_value": {"Ensure that there are no decimal places."}}},
-		{name: "stored currency unknown to the handler", ch: ProposalChanges{TotalValue: dec("10.555")}},
-		{name: "negative is a rule, not a format", ch: ProposalChanges{TotalValue: dec("-3")}, cur: usd},
-		{name: "not a number", ch: ProposalChanges{TotalValue: dec("ten")}, cur: usd,
+		{name: "stored currency unknown to the handler", b: ProposalPatch{TotalValue: dec("10.555")}},
+		{name: "negative is a rule, not a format", b: ProposalPatch{TotalValue: dec("-3")}, cur: "USD"},
+		{name: "not a number", b: ProposalPatch{TotalValue: dec("ten")}, cur: "USD",
 			want: map[string][]string{"total_value": {"A valid number is required."}}},
-		{name: "bad dates", ch: ProposalChanges{ValidUntil: ref("2026-02-30"), EstimatedStartDate: ref("soon"),
-			EstimatedEndDate: ref("")}, cur: usd, want: map[string][]string{
+		{name: "bad dates", b: ProposalPatch{ValidUntil: api.Value("2026-02-30"), EstimatedStartDate: api.Value("soon"),
+			EstimatedEndDate: api.Value("")}, cur: "USD", want: map[string][]string{
 			"valid_until":          {"Date has wrong format. Use one of these formats instead: YYYY-MM-DD."},
 			"estimated_start_date": {"Date has wrong format. Use one of these formats instead: YYYY-MM-DD."}}},
-		{name: "empty valid until", ch: ProposalChanges{ValidUntil: ref("")}, cur: usd,
+		{name: "empty valid until", b: ProposalPatch{ValidUntil: api.Value("")}, cur: "USD",
 			want: map[string][]string{"valid_until": {wantMsgRequired}}},
+		{name: "required fields sent as null", b: ProposalPatch{Client: api.Nullable[string]{Set: true, Null: true},
+			TotalValue: api.Nullable[api.Decimal]{Set: true, Null: true}}, cur: "USD",
+			want: map[string][]string{"client": {"This field may not be null."}, "total_value": {"This field may not be null."}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			wantMessages(t, tc.ch.formatProblems(tc.cur), tc.want)
+			wantMessages(t, formats(tc.b, tc.cur), tc.want)
 		})
 	}
 }
@@ -298,9 +311,9 @@ func TestProposalApply(t *testing.T) {
 		t.Parallel()
 		p := openProposal("draft")
 		p.EstimatedStartDate = "2026-04-01"
-		bad := ProposalChanges{Title: ref("  New title "), EstimatedStartDate: ref(""),
-			EstimatedEndDate: ref("2026-05-01")}.apply(p)
-		wantMessages(t, bad, nil)
+		b := ProposalPatch{Title: api.Value("  New title "), EstimatedStartDate: api.Nullable[string]{Set: true, Null: true},
+			EstimatedEndDate: api.Value("2026-05-01")}
+		wantMessages(t, b.apply(p), nil)
 		if p.Title != "New title" || p.Description != "Review" || p.EstimatedStartDate != "" ||
 			p.EstimatedEndDate != "2026-05-01" || p.TotalValue != 160000 || p.Currency != "USD" {
 			t.Errorf("merged = %+v", p)
@@ -309,7 +322,7 @@ func TestProposalApply(t *testing.T) {
 	t.Run("currency change keeps the figure", func(t *testing.T) {
 		t.Parallel()
 		p := openProposal("draft") // 1600.00 USD
-		wantMessages(t, ProposalChanges{Currency: ref("JPY")}.apply(p), nil)
+		wantMessages(t, (&ProposalPatch{Currency: ref("JPY")}).apply(p), nil)
 		if p.TotalValue != 1600 || p.Currency != "JPY" {
 			t.Errorf("got %d %s, want 1600 JPY", p.TotalValue, p.Currency)
 		}
@@ -318,14 +331,14 @@ func TestProposalApply(t *testing.T) {
 		t.Parallel()
 		p := openProposal("draft")
 		p.TotalValue = 160050 // 1600.50 USD
-		wantMessages(t, ProposalChanges{Currency: ref("JPY")}.apply(p),
+		wantMessages(t, (&ProposalPatch{Currency: ref("JPY")}).apply(p),
 			map[string][]string{"total_value": {"Ensure that there are no decimal places."}})
 	})
 	t.Run("value and currency together", func(t *testing.T) {
 		t.Parallel()
 		p := openProposal("draft")
-		v := money.Decimal("12.345")
-		wantMessages(t, ProposalChanges{Currency: ref("KWD"), TotalValue: &v}.apply(p), nil)
+		b := ProposalPatch{Currency: ref("KWD"), TotalValue: api.Value(api.Decimal("12.345"))}
+		wantMessages(t, b.apply(p), nil)
 		if p.TotalValue != 12345 || p.Currency != "KWD" {
 			t.Errorf("got %d %s, want 12345 KWD", p.TotalValue, p.Currency)
 		}
