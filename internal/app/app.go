@@ -33,7 +33,7 @@ type App struct {
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
 // owns logs; Close releases the rest.
 func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version string, opts ...Option) (*App, error) {
-	o := options{now: time.Now, password: auth.DefaultArgon2}
+	o := options{now: time.Now, password: auth.DefaultArgon2()}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -19,4 +19,4 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 
 // WithFastPasswords uses cheap password hashing. For tests only: production hashes cost tens of
 // milliseconds on purpose.
-func WithFastPasswords() Option { return func(o *options) { o.password = auth.FastArgon2 } }
+func WithFastPasswords() Option { return func(o *options) { o.password = auth.FastArgon2() } }

@@ -3,10 +3,8 @@ package auth
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/api"
-	"github.com/consultantpro/consultantpro/internal/validate"
 	"github.com/danielgtaylor/huma/v2"
 )
 
@@ -26,7 +24,7 @@ type registerIn struct {
 func (in *registerIn) Resolve(ctx huma.Context) []error {
 	in.meta = clientMeta(ctx)
 	b := &in.Body
-	return fieldErrors(registrationProblems(Registration{FirmName: b.FirmName, Username: b.Username,
+	return api.FieldDetails(registrationProblems(Registration{FirmName: b.FirmName, Username: b.Username,
 		Email: b.Email, Password: b.Password}))
 }
 
@@ -62,10 +60,6 @@ type refreshIn struct {
 
 func (in *refreshIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
 
-type profileOut struct {
-	Body UserOut
-}
-
 // profilePatch also accepts the read-only fields of UserOut, so a fetched profile can be sent
 // back as it is; they are ignored.
 type profilePatch struct {
@@ -79,23 +73,8 @@ type profilePatch struct {
 	}
 }
 
-// ReadOnlyUserFields are accepted in bodies and ignored (no mass assignment).
-type ReadOnlyUserFields struct {
-	ID        any `json:"id,omitempty" readOnly:"true"`
-	Username  any `json:"username,omitempty" readOnly:"true"`
-	FullName  any `json:"full_name,omitempty" readOnly:"true"`
-	Firm      any `json:"firm,omitempty" readOnly:"true"`
-	LastLogin any `json:"last_login,omitempty" readOnly:"true"`
-	CreatedAt any `json:"created_at,omitempty" readOnly:"true"`
-	UpdatedAt any `json:"updated_at,omitempty" readOnly:"true"`
-}
-
-func (in *profilePatch) Resolve(ctx huma.Context) []error {
-	if e := in.Body.Email; e != nil && !validate.Email(strings.TrimSpace(*e)) {
-		return []error{&huma.ErrorDetail{Location: "body.email", Message: validate.MsgEmail}}
-	}
-	return nil
-}
+// Resolve reports a malformed email with huma's schema errors.
+func (in *profilePatch) Resolve(huma.Context) []error { return emailProblem(in.Body.Email) }
 
 type changePasswordIn struct {
 	Body struct {
@@ -123,16 +102,21 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 	api.Register(a, huma.Operation{OperationID: "refresh-token", Method: http.MethodPost, Path: "/auth/token/refresh/",
 		Summary: "Refresh tokens", Tags: tags, Security: api.Anonymous(),
 		Description: "Rotates the refresh token. Presenting a refresh token twice revokes its whole session."}, h.refresh)
-	api.Register(a, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
+	// The caller's own account: any signed-in user, on themselves only.
+	self := func(op huma.Operation) huma.Operation {
+		api.SetPolicy(&op, api.PolicySelf)
+		return op
+	}
+	api.Register(a, self(huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
 		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Ends the session: its access and refresh tokens stop working at once."}, Handle(h.logout))
-	api.Register(a, huma.Operation{OperationID: "get-profile", Method: http.MethodGet, Path: "/auth/profile/",
-		Summary: "Get my profile", Tags: tags}, Handle(h.profile))
-	api.Register(a, huma.Operation{OperationID: "update-profile", Method: http.MethodPatch, Path: "/auth/profile/",
-		Summary: "Update my profile", Tags: tags}, Handle(h.updateProfile))
-	api.Register(a, huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/auth/change-password/",
+		Description: "Ends the session: its access and refresh tokens stop working at once."}), Handle(h.logout))
+	api.Register(a, self(huma.Operation{OperationID: "get-profile", Method: http.MethodGet, Path: "/auth/profile/",
+		Summary: "Get my profile", Tags: tags}), Handle(h.profile))
+	api.Register(a, self(huma.Operation{OperationID: "update-profile", Method: http.MethodPatch, Path: "/auth/profile/",
+		Summary: "Update my profile", Tags: tags}), Handle(h.updateProfile))
+	api.Register(a, self(huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/auth/change-password/",
 		Summary: "Change my password", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Checks the old password, sets the new one and ends every other session of the user."}, Handle(h.changePassword))
+		Description: "Checks the old password, sets the new one and ends every other session of the user."}), Handle(h.changePassword))
 	h.registerFirm(a)
 }
 
@@ -174,21 +158,21 @@ func (h *Handlers) logout(ctx context.Context, a Actor, _ *struct{}) (*struct{},
 	return nil, h.svc.Logout(ctx, a)
 }
 
-func (h *Handlers) profile(ctx context.Context, a Actor, _ *struct{}) (*profileOut, error) {
+func (h *Handlers) profile(ctx context.Context, a Actor, _ *struct{}) (*bodyOut[UserOut], error) {
 	u, err := h.svc.Profile(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	return &profileOut{Body: userOut(u)}, nil
+	return &bodyOut[UserOut]{Body: userOut(u)}, nil
 }
 
-func (h *Handlers) updateProfile(ctx context.Context, a Actor, in *profilePatch) (*profileOut, error) {
+func (h *Handlers) updateProfile(ctx context.Context, a Actor, in *profilePatch) (*bodyOut[UserOut], error) {
 	b := in.Body
 	u, err := h.svc.UpdateProfile(ctx, a, UserPatch{Email: b.Email, FirstName: b.FirstName, LastName: b.LastName})
 	if err != nil {
 		return nil, err
 	}
-	return &profileOut{Body: userOut(u)}, nil
+	return &bodyOut[UserOut]{Body: userOut(u)}, nil
 }
 
 func (h *Handlers) changePassword(ctx context.Context, a Actor, in *changePasswordIn) (*struct{}, error) {

@@ -29,12 +29,17 @@ type Argon2Params struct {
 }
 
 // DefaultArgon2 is the production cost: OWASP's argon2id baseline (m=19456 KiB, t=2, p=1), 16-byte
-// salt, 32-byte key. It is a variable only because Go has no struct constants; nothing assigns to it.
-var DefaultArgon2 = Argon2Params{Memory: 19456, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+// salt, 32-byte key. A function, because Go has no struct constants and a variable could be
+// reassigned by any importer.
+func DefaultArgon2() Argon2Params {
+	return Argon2Params{Memory: 19456, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+}
 
 // FastArgon2 is a cheap cost for tests only (m=64 KiB, t=1, p=1), so suites that create many users
 // do not spend most of their time hashing. Never use it for stored passwords.
-var FastArgon2 = Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+func FastArgon2() Argon2Params {
+	return Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+}
 
 // Bounds on parameters, both for Hasher construction and for hashes read back from storage. The
 // upper bounds exist because Check takes its cost from the encoded string: without them a corrupt

@@ -16,9 +16,9 @@ func TestArgon2ParamsValues(t *testing.T) {
 		got  Argon2Params
 		want Argon2Params
 	}{
-		{"DefaultArgon2 is the OWASP baseline", DefaultArgon2,
+		{"DefaultArgon2 is the OWASP baseline", DefaultArgon2(),
 			Argon2Params{Memory: 19456, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
-		{"FastArgon2 is the cheap test cost", FastArgon2,
+		{"FastArgon2 is the cheap test cost", FastArgon2(),
 			Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 	}
 	for _, tt := range tests {
@@ -33,7 +33,7 @@ func TestArgon2ParamsValues(t *testing.T) {
 
 func TestHasherRoundTrip(t *testing.T) {
 	t.Parallel()
-	h := NewHasher(FastArgon2)
+	h := NewHasher(FastArgon2())
 	tests := []struct {
 		name     string
 		password string
@@ -67,7 +67,7 @@ func TestHasherRoundTrip(t *testing.T) {
 
 func TestHasherSaltsEachHash(t *testing.T) {
 	t.Parallel()
-	h := NewHasher(FastArgon2)
+	h := NewHasher(FastArgon2())
 	first, err := h.Hash("the same password twice")
 	if err != nil {
 		t.Fatalf("Hash: %v", err)
@@ -97,8 +97,8 @@ func TestHasherPHCFormat(t *testing.T) {
 		params Argon2Params
 		prefix string
 	}{
-		{"default", DefaultArgon2, "$argon2id$v=19$m=19456,t=2,p=1$"},
-		{"fast", FastArgon2, "$argon2id$v=19$m=64,t=1,p=1$"},
+		{"default", DefaultArgon2(), "$argon2id$v=19$m=19456,t=2,p=1$"},
+		{"fast", FastArgon2(), "$argon2id$v=19$m=64,t=1,p=1$"},
 		{"custom", Argon2Params{Memory: 256, Iterations: 3, Parallelism: 4, SaltLength: 24, KeyLength: 48},
 			"$argon2id$v=19$m=256,t=3,p=4$"},
 	}
@@ -141,11 +141,11 @@ func TestHasherPHCFormat(t *testing.T) {
 
 func TestHasherCheckUsesParamsFromHash(t *testing.T) {
 	t.Parallel()
-	fastHash, err := NewHasher(FastArgon2).Hash("an older cheaper hash")
+	fastHash, err := NewHasher(FastArgon2()).Hash("an older cheaper hash")
 	if err != nil {
 		t.Fatalf("Hash: %v", err)
 	}
-	def := NewHasher(DefaultArgon2)
+	def := NewHasher(DefaultArgon2())
 	defaultHash, err := def.Hash("a current hash")
 	if err != nil {
 		t.Fatalf("Hash: %v", err)
@@ -189,7 +189,7 @@ func TestHasherNeedsRehashOnLengthChange(t *testing.T) {
 		{"more iterations", Argon2Params{Memory: 64, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 		{"more lanes", Argon2Params{Memory: 64, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32}},
 	}
-	fast := NewHasher(FastArgon2)
+	fast := NewHasher(FastArgon2())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -198,7 +198,7 @@ func TestHasherNeedsRehashOnLengthChange(t *testing.T) {
 				t.Fatalf("Hash: %v", err)
 			}
 			if !fast.NeedsRehash(encoded) {
-				t.Fatalf("NeedsRehash(%s) = false under %+v, want true", encoded, FastArgon2)
+				t.Fatalf("NeedsRehash(%s) = false under %+v, want true", encoded, FastArgon2())
 			}
 			if ok, err := fast.Check(encoded, "rehash me please"); !ok || err != nil {
 				t.Fatalf("Check = %v, %v; want true, nil", ok, err)
@@ -209,7 +209,7 @@ func TestHasherNeedsRehashOnLengthChange(t *testing.T) {
 
 func TestHasherCheckMalformed(t *testing.T) {
 	t.Parallel()
-	h := NewHasher(FastArgon2)
+	h := NewHasher(FastArgon2())
 	valid, err := h.Hash("malformed tests")
 	if err != nil {
 		t.Fatalf("Hash: %v", err)
@@ -330,7 +330,7 @@ func TestHasherDummyCheck(t *testing.T) {
 		name   string
 		params Argon2Params
 	}{
-		{"fast", FastArgon2},
+		{"fast", FastArgon2()},
 		{"custom", Argon2Params{Memory: 128, Iterations: 2, Parallelism: 2, SaltLength: 16, KeyLength: 32}},
 	}
 	for _, tt := range tests {
@@ -356,7 +356,7 @@ func TestHasherDummyCheck(t *testing.T) {
 
 func TestHasherConcurrentUse(t *testing.T) {
 	t.Parallel()
-	h := NewHasher(FastArgon2)
+	h := NewHasher(FastArgon2())
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for i := range 16 {
@@ -381,7 +381,7 @@ func TestHasherConcurrentUse(t *testing.T) {
 }
 
 func BenchmarkHash(b *testing.B) {
-	h := NewHasher(DefaultArgon2)
+	h := NewHasher(DefaultArgon2())
 	for b.Loop() {
 		if _, err := h.Hash("benchmark password 1234"); err != nil {
 			b.Fatal(err)
@@ -390,7 +390,7 @@ func BenchmarkHash(b *testing.B) {
 }
 
 func BenchmarkCheck(b *testing.B) {
-	h := NewHasher(DefaultArgon2)
+	h := NewHasher(DefaultArgon2())
 	encoded, err := h.Hash("benchmark password 1234")
 	if err != nil {
 		b.Fatal(err)
@@ -403,7 +403,7 @@ func BenchmarkCheck(b *testing.B) {
 }
 
 func BenchmarkDummyCheck(b *testing.B) {
-	h := NewHasher(DefaultArgon2)
+	h := NewHasher(DefaultArgon2())
 	for b.Loop() {
 		h.DummyCheck("benchmark password 1234")
 	}

@@ -14,20 +14,21 @@ const (
 	Accountant Role = "accountant"
 )
 
-// Roles lists every role, for validation and documentation.
-var Roles = []Role{Owner, Admin, Manager, Consultant, Accountant}
+// Roles lists every role, from the most to the least privileged (validation, filters, OpenAPI).
+func Roles() []Role { return []Role{Owner, Admin, Manager, Consultant, Accountant} }
 
-// RoleNames lists the roles as strings (OpenAPI enums).
+// RoleNames lists the roles as strings.
 func RoleNames() []string {
-	out := make([]string, len(Roles))
-	for i, r := range Roles {
+	roles := Roles()
+	out := make([]string, len(roles))
+	for i, r := range roles {
 		out[i] = string(r)
 	}
 	return out
 }
 
 // Valid reports whether r is one of the roles.
-func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
 
 // IsAdmin reports whether r has every permission in its firm (owner or admin).
 func (r Role) IsAdmin() bool { return r == Owner || r == Admin }

@@ -22,6 +22,11 @@ type Service struct {
 	store    store
 }
 
+// store is the auth package's SQL, in the *_store.go files. Firm-owned rows go through db.Firm
+// scopes; the only unscoped lookups are the ones that happen before a firm is known: login and
+// refresh.
+type store struct{}
+
 // Deps are what the service needs; Now defaults to time.Now.
 type Deps struct {
 	DB       *db.DB

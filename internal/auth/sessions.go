@@ -32,15 +32,6 @@ func registrationProblems(r Registration) fault.Fields {
 	return f
 }
 
-// requireFields reports empty required fields.
-func requireFields(f *fault.Fields, fields map[string]string) {
-	for name, v := range fields {
-		if strings.TrimSpace(v) == "" && !f.Has(name) {
-			f.Add(name, validate.MsgRequired)
-		}
-	}
-}
-
 // Register creates a new firm and its owner and logs the owner in, in one transaction. It
 // never adds anyone to an existing firm.
 func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta) (*Firm, *User, TokenPair, error) {
@@ -51,7 +42,7 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 	}
 	now := s.stamp()
 	firm := &Firm{ID: db.NewID(), Name: strings.TrimSpace(r.FirmName), Timezone: "UTC", DefaultCurrency: "USD",
-		DefaultPaymentTerms: "net_30", InvoicePrefix: "INV", ProposalPrefix: "PROP", ContractPrefix: "CTR",
+		DefaultPaymentTerms: PaymentNet30, InvoicePrefix: "INV", ProposalPrefix: "PROP", ContractPrefix: "CTR",
 		CreatedAt: now, UpdatedAt: now}
 	user := &User{ID: db.NewID(), FirmID: firm.ID, Username: strings.TrimSpace(r.Username),
 		Email: validate.NormalizeEmail(r.Email), FirstName: strings.TrimSpace(r.FirstName),
@@ -81,45 +72,6 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 	}
 	s.security.Info("firm registered", "event", "register", "user", user.ID, "firm", firm.ID, "ip", meta.IP)
 	return firm, user, pair, nil
-}
-
-// checkUnique reports a taken username or email on its field.
-func (s *Service) checkUnique(ctx context.Context, idb bun.IDB, username, email, exceptID string) error {
-	var f fault.Fields
-	if username != "" {
-		taken, err := s.store.usernameTaken(ctx, idb, username, exceptID)
-		if err != nil {
-			return err
-		}
-		if taken {
-			f.Add("username", MsgUsernameTaken)
-		}
-	}
-	if email != "" {
-		taken, err := s.store.emailTaken(ctx, idb, email, exceptID)
-		if err != nil {
-			return err
-		}
-		if taken {
-			f.Add("email", MsgEmailTaken)
-		}
-	}
-	return f.Err()
-}
-
-// uniqueRace turns a unique violation that slipped past checkUnique (two concurrent sign-ups)
-// into the same validation error.
-func uniqueRace(err error) error {
-	if db.ConstraintOf(err) != db.Unique {
-		return err
-	}
-	switch db.ConstraintName(err) {
-	case "users_username_key":
-		return fault.Field("username", MsgUsernameTaken)
-	case "users_email_key":
-		return fault.Field("email", MsgEmailTaken)
-	}
-	return fault.Field(fault.NonField, "A user with that username or email already exists.")
 }
 
 // Login checks a username-or-email and password and opens a session. Every failure gives the same
@@ -279,4 +231,16 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, oldPassword, newP
 		s.security.Info("password changed: other sessions revoked", "event", "password_changed", "user", u.ID, "firm", u.FirmID)
 	}
 	return err
+}
+
+// TokenPair is what login, registration and refresh hand out.
+type TokenPair struct {
+	Access  string
+	Refresh string
+}
+
+// ClientMeta describes where a login comes from, kept on the session for the user's review.
+type ClientMeta struct {
+	UserAgent string
+	IP        string
 }

@@ -2,92 +2,34 @@ package auth
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/uptrace/bun"
 )
 
-// store is the auth package's SQL. Firm-owned rows go through db.Firm scopes; the only unscoped
-// lookups are the ones that happen before a firm is known: login and refresh.
-type store struct{}
-
-func (store) insertFirm(ctx context.Context, idb bun.IDB, f *Firm) error {
-	_, err := idb.NewInsert().Model(f).Exec(ctx)
-	return db.Translate(err)
+// Session is one login.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions,alias:s"`
+	ID            string     `bun:"id,pk"`
+	FirmID        string     `bun:"firm_id"`
+	UserID        string     `bun:"user_id"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	ExpiresAt     time.Time  `bun:"expires_at"`
+	LastUsedAt    time.Time  `bun:"last_used_at"`
+	RevokedAt     *time.Time `bun:"revoked_at"`
+	RevokeReason  string     `bun:"revoke_reason"`
+	UserAgent     string     `bun:"user_agent"`
+	IP            string     `bun:"ip"`
 }
 
-func (store) firm(ctx context.Context, idb bun.IDB, id string) (*Firm, error) {
-	f := new(Firm)
-	err := idb.NewSelect().Model(f).Where("f.id = ?", id).Scan(ctx)
-	return f, db.Translate(err)
-}
-
-func (store) updateFirm(ctx context.Context, idb bun.IDB, f *Firm, columns ...string) error {
-	_, err := idb.NewUpdate().Model(f).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
-	return db.Translate(err)
-}
-
-func (store) insertUser(ctx context.Context, idb bun.IDB, u *User) error {
-	_, err := idb.NewInsert().Model(u).Exec(ctx)
-	return db.Translate(err)
-}
-
-// userByLogin finds a user by username (case-insensitively) or email, across firms.
-func (store) userByLogin(ctx context.Context, idb bun.IDB, login string) (*User, error) {
-	l := strings.ToLower(strings.TrimSpace(login))
-	u := new(User)
-	err := idb.NewSelect().Model(u).Where("lower(u.username) = ? OR u.email = ?", l, l).Limit(1).Scan(ctx)
-	return u, db.Translate(err)
-}
-
-func (store) user(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*User, error) {
-	u := new(User)
-	err := firm.Select(idb, u).Where("u.id = ?", id).Scan(ctx)
-	return u, db.Translate(err)
-}
-
-// usernameTaken and emailTaken look across firms: both are login names.
-func (store) usernameTaken(ctx context.Context, idb bun.IDB, username, exceptID string) (bool, error) {
-	// Usernames and emails are one name space: login accepts either, so a username may not
-	// equal anyone's email and the other way round.
-	l := strings.ToLower(username)
-	q := idb.NewSelect().Model((*User)(nil)).Where("(lower(u.username) = ? OR u.email = ?)", l, l)
-	if exceptID != "" {
-		q = q.Where("u.id <> ?", exceptID)
-	}
-	ok, err := q.Exists(ctx)
-	return ok, db.Translate(err)
-}
-
-func (store) emailTaken(ctx context.Context, idb bun.IDB, email, exceptID string) (bool, error) {
-	q := idb.NewSelect().Model((*User)(nil)).Where("(u.email = ? OR lower(u.username) = ?)", email, email)
-	if exceptID != "" {
-		q = q.Where("u.id <> ?", exceptID)
-	}
-	ok, err := q.Exists(ctx)
-	return ok, db.Translate(err)
-}
-
-func (store) listUsers(ctx context.Context, idb bun.IDB, firm db.Firm, p db.ListQuery) ([]User, int64, error) {
-	var users []User
-	count, err := p.Window(p.Apply(firm.Select(idb, &users))).ScanAndCount(ctx)
-	return users, int64(count), db.Translate(err)
-}
-
-func (store) updateUser(ctx context.Context, idb bun.IDB, firm db.Firm, u *User, columns ...string) error {
-	_, err := firm.Update(idb, u).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
-	return db.Translate(err)
-}
-
-// activeOwners counts the firm's active owners, locking their rows (on PostgreSQL) so that two
-// concurrent demotions cannot both see a second owner. SQLite serialises writers anyway.
-func (store) activeOwners(ctx context.Context, d *db.DB, idb bun.IDB, firm db.Firm) (int, error) {
-	var ids []string
-	q := firm.Select(idb, (*User)(nil)).Column("u.id").Where("u.role = ? AND u.is_active = ?", Owner, true)
-	err := d.ForUpdate(q).Scan(ctx, &ids)
-	return len(ids), db.Translate(err)
+// refreshToken is one issued refresh token, by hash.
+type refreshToken struct {
+	bun.BaseModel `bun:"table:refresh_tokens,alias:rt"`
+	TokenHash     string     `bun:"token_hash,pk"`
+	SessionID     string     `bun:"session_id"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	UsedAt        *time.Time `bun:"used_at"`
 }
 
 func (store) insertSession(ctx context.Context, idb bun.IDB, s *Session) error {
