@@ -14,7 +14,7 @@ import (
 // work stopped (stop), never after yesterday; stop < start means no time at all.
 type schedule struct {
 	start, end, stop int
-	status           string
+	status           projects.ProjectStatus
 	completed        int // actual completion day, 0 unless completed
 }
 
@@ -74,7 +74,7 @@ type taskRef struct {
 // project builds a project of client c on schedule s, under one of the client's contracts when
 // it has any, and its team.
 func (b *builder) project(c *crm.Client, contracts []crm.Contract, s schedule) (projects.Project, projectWork) {
-	billing := pick(b.r, []string{"time_and_materials", "time_and_materials", "time_and_materials",
+	billing := pick(b.r, []projects.BillingType{"time_and_materials", "time_and_materials", "time_and_materials",
 		"time_and_materials", "time_and_materials", "time_and_materials", "fixed_price", "fixed_price",
 		"retainer", "non_billable"})
 	created := b.cal.past(min(s.start-b.r.between(0, 21), b.cal.today))
@@ -128,13 +128,13 @@ func (b *builder) consultantIndices() []int {
 }
 
 // rateAndBudget draws a project's hourly rate and budget; some projects have neither.
-func (b *builder) rateAndBudget(billing string) (rate, budget *money.Amount) {
-	noRate := map[string]float64{"non_billable": 0.7, "fixed_price": 0.4}[billing]
+func (b *builder) rateAndBudget(billing projects.BillingType) (rate, budget *money.Amount) {
+	noRate := map[projects.BillingType]float64{"non_billable": 0.7, "fixed_price": 0.4}[billing]
 	if b.r.Float64() >= max(noRate, 0.1) {
 		v := hourlyRate(b.r)
 		rate = &v
 	}
-	noBudget := map[string]float64{"non_billable": 0.8}[billing]
+	noBudget := map[projects.BillingType]float64{"non_billable": 0.8}[billing]
 	if b.r.Float64() >= max(noBudget, 0.25) {
 		v := money.Amount(b.r.between(10, 400)) * 1_000_00
 		if rate != nil {

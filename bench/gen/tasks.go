@@ -15,7 +15,7 @@ func (b *builder) tasks(p *projects.Project, w *projectWork, n int) []projects.T
 		t := projects.Task{
 			ID: db.NewID(), FirmID: b.firmID, ProjectID: p.ID, Title: pick(b.r, b.v.taskTitles),
 			Status: b.taskStatus(p.Status), Position: int64(i),
-			Priority:  pick(b.r, []string{"low", "low", "medium", "medium", "medium", "high", "high", "urgent"}),
+			Priority:  pick(b.r, []projects.TaskPriority{"low", "low", "medium", "medium", "medium", "high", "high", "urgent"}),
 			CreatedBy: p.CreatedBy,
 		}
 		day := b.cal.past(created + b.r.between(0, 14))
@@ -50,14 +50,14 @@ func (b *builder) tasks(p *projects.Project, w *projectWork, n int) []projects.T
 
 // taskStatus draws a task's status to match its project's: a completed project's tasks are
 // almost all done, a planned project's not started.
-func (b *builder) taskStatus(project string) string {
+func (b *builder) taskStatus(project projects.ProjectStatus) projects.TaskStatus {
 	switch project {
 	case projects.ProjectCompleted:
-		return pick(b.r, []string{"done", "done", "done", "done", "done", "done", "done", "done", "done", "review"})
+		return pick(b.r, []projects.TaskStatus{"done", "done", "done", "done", "done", "done", "done", "done", "done", "review"})
 	case projects.ProjectPlanning:
-		return pick(b.r, []string{"todo", "todo", "todo", "todo", "in_progress"})
+		return pick(b.r, []projects.TaskStatus{"todo", "todo", "todo", "todo", "in_progress"})
 	default:
-		return pick(b.r, []string{"todo", "todo", "in_progress", "in_progress", "blocked", "review", "done", "done", "done", "done"})
+		return pick(b.r, []projects.TaskStatus{"todo", "todo", "in_progress", "in_progress", "blocked", "review", "done", "done", "done", "done"})
 	}
 }
 

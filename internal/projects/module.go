@@ -1,16 +1,108 @@
 package projects
 
-import "github.com/consultantpro/consultantpro/internal/api"
+import (
+	"context"
+	"strings"
+	"time"
 
-// handlers serves the projects endpoints.
-type handlers struct {
-	svc *Service
+	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/date"
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/uptrace/bun"
+)
+
+// Members answers whether a user id belongs to a firm, and locks a user for per-user rules
+// (the auth module).
+type Members interface {
+	IsMember(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error)
+	LockMember(ctx context.Context, tx bun.IDB, firm db.Firm, id string) error
+}
+
+// Clients answers questions about the CRM's clients and contracts (the crm module).
+type Clients interface {
+	ClientExists(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error)
+	ContractClient(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (clientID string, ok bool, err error)
+}
+
+// Service is the projects module: projects, tasks and time entries.
+type Service struct {
+	db      *db.DB
+	now     func() time.Time
+	members Members
+	clients Clients
+}
+
+// NewService assembles the projects module; now defaults to time.Now.
+func NewService(d *db.DB, members Members, clients Clients, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: d, members: members, clients: clients, now: now}
 }
 
 // Register adds the projects module's operations to the API.
-func Register(a *api.API, svc *Service) {
-	h := &handlers{svc: svc}
-	h.registerProjects(a)
-	h.registerTasks(a)
-	h.registerTimeEntries(a)
+func Register(a *api.API, s *Service) {
+	registerProjects(a, s)
+	registerTasks(a, s)
+	registerTimeEntries(a, s)
+}
+
+func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
+
+// setTrimmed stores a sent text without its surrounding spaces; nil leaves dst alone.
+func setTrimmed(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
+	}
+}
+
+// setID stores a sent optional id: nil leaves dst alone, "" clears it.
+func setID(dst **string, v *string) {
+	if v == nil {
+		return
+	}
+	*dst = nil
+	if id := strings.TrimSpace(*v); id != "" {
+		*dst = &id
+	}
+}
+
+// badID reports whether an optional id is set to text that cannot name a row. Such an id never
+// reaches the database (PostgreSQL's uuid columns would refuse it).
+func badID(id *string) bool { return id != nil && !db.ValidID(*id) }
+
+// deref is an optional id's value, "" when it is unset.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// dateOut renders an optional date: null when unset.
+func dateOut(d date.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	s := string(d)
+	return &s
+}
+
+// stampOut renders an optional stamp in UTC.
+func stampOut(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// dropBlankValues drops empty required values sent in a PATCH before the format checks: huma
+// already reports them (minLength), and one message per problem is enough.
+func dropBlankValues(fields ...*api.Nullable[string]) {
+	for _, f := range fields {
+		if f.Set && !f.Null && f.Value == "" {
+			*f = api.Nullable[string]{}
+		}
+	}
 }

@@ -3,33 +3,51 @@ package projects
 import (
 	"math/big"
 	"slices"
-	"strings"
 
-	"github.com/consultantpro/consultantpro/internal/crm"
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
-// Project statuses (SPEC §5).
+// ProjectStatus is a stage of a project. SPEC §5 sets no state machine: any status may follow
+// any other; only completing and reopening have effects (StampProject).
+type ProjectStatus string
+
+// The project statuses (SPEC §5).
 const (
-	ProjectPlanning   = "planning"
-	ProjectInProgress = "in_progress"
-	ProjectOnHold     = "on_hold"
-	ProjectCompleted  = "completed"
-	ProjectCancelled  = "cancelled"
+	ProjectPlanning   ProjectStatus = "planning"
+	ProjectInProgress ProjectStatus = "in_progress"
+	ProjectOnHold     ProjectStatus = "on_hold"
+	ProjectCompleted  ProjectStatus = "completed"
+	ProjectCancelled  ProjectStatus = "cancelled"
 )
 
-// ProjectStatuses are the stages of a project. SPEC §5 sets no state machine: any status may
-// follow any other; only completing and reopening have effects (StampProject).
-var ProjectStatuses = []string{ProjectPlanning, ProjectInProgress, ProjectOnHold, ProjectCompleted, ProjectCancelled}
+// projectStatuses lists the statuses in their usual order (validation, filters, OpenAPI).
+func projectStatuses() []ProjectStatus {
+	return []ProjectStatus{ProjectPlanning, ProjectInProgress, ProjectOnHold, ProjectCompleted, ProjectCancelled}
+}
 
-// BillingTypes are the ways a project is billed; DefaultBillingType applies when none is given.
-var BillingTypes = []string{"fixed_price", "time_and_materials", "retainer", "non_billable"}
+// BillingType is how a project is billed.
+type BillingType string
+
+// The billing types (SPEC §5).
+const (
+	BillingFixedPrice       BillingType = "fixed_price"
+	BillingTimeAndMaterials BillingType = "time_and_materials"
+	BillingRetainer         BillingType = "retainer"
+	BillingNonBillable      BillingType = "non_billable"
+)
+
+// billingTypes lists the billing types (validation, filters, OpenAPI).
+func billingTypes() []BillingType {
+	return []BillingType{BillingFixedPrice, BillingTimeAndMaterials, BillingRetainer, BillingNonBillable}
+}
 
 // DefaultBillingType is a new project's billing type unless the request names another.
-const DefaultBillingType = "time_and_materials"
+const DefaultBillingType = BillingTimeAndMaterials
 
 // ProjectCodePrefix starts the codes the server assigns (PRJ-YYYY-NNN).
 const ProjectCodePrefix = "PRJ"
@@ -47,93 +65,48 @@ const (
 	MsgProjectCodeTaken      = "A project with this code already exists."
 	MsgProjectInUse          = "This project has tasks or time entries and cannot be deleted."
 	MsgProjectCurrencyLocked = "The currency cannot change once time has been logged on the project."
-	MsgFieldNull             = "This field may not be null."
 )
 
-// ProjectChanges are the writable fields of a project; nil leaves a field as it is. Create and
-// PUT set the required fields; PATCH only the ones sent. Dates are "YYYY-MM-DD" text. An empty
-// Contract, ProjectManager, Budget, HourlyRate or ActualCompletionDate clears it; an empty
-// ProjectCode on create asks for a server-assigned code.
-type ProjectChanges struct {
-	Client               *string
-	Contract             *string
-	ProjectManager       *string
-	ProjectCode          *string
-	Name                 *string
-	Description          *string
-	Status               *string
-	BillingType          *string
-	Budget               *money.Decimal
-	HourlyRate           *money.Decimal
-	Currency             *string
-	StartDate            *string
-	EndDate              *string
-	ActualCompletionDate *string
-	Notes                *string
-	Nulls                []string // fields that may not be null, sent as null
+// projectPolicy decides who may do what to projects (SPEC §1's Projects area): every role that
+// reads projects reads them; owners, admins and managers create, change and delete them. Update
+// and delete ask only for read access before the project is read, so that another firm's or an
+// unknown project answers 404 rather than 403.
+type projectPolicy struct{}
+
+func (projectPolicy) Allow(a auth.Actor, act resource.Action) error {
+	if act == resource.Create {
+		return auth.CanWrite(a, auth.Projects)
+	}
+	return auth.CanRead(a, auth.Projects)
 }
 
-// formatProblems checks the fields that have a format, for whatever the request sent. cur is the
-// currency the project has (stored, or the firm's on create); a zero cur skips the amount checks
-// unless the request names a currency (the handler does not know the stored one).
-func (ch ProjectChanges) formatProblems(cur money.Currency) fault.Fields {
-	var f fault.Fields
-	for _, field := range ch.Nulls {
-		f.Add(field, MsgFieldNull)
+func (projectPolicy) AllowOn(a auth.Actor, act resource.Action, _ *Project) error {
+	if act == resource.Read {
+		return nil
 	}
-	if c := ch.Client; c != nil && !validID(strings.TrimSpace(*c)) {
+	return auth.CanWrite(a, auth.Projects)
+}
+
+// formatProblems checks the fields of a merged project that have a format. The rules that need
+// every field or the database are checked after (ProjectRules, checkProject), so that format
+// messages come first and alone.
+func (p *Project) formatProblems() fault.Fields {
+	var f fault.Fields
+	if p.ClientID != "" && badID(&p.ClientID) {
 		f.Add("client", MsgProjectClientUnknown)
 	}
-	if c := ch.Contract; c != nil && *c != "" && !validID(strings.TrimSpace(*c)) {
+	if badID(p.ContractID) {
 		f.Add("contract", MsgProjectContract)
 	}
-	if m := ch.ProjectManager; m != nil && *m != "" && !validID(strings.TrimSpace(*m)) {
+	if badID(p.ProjectManagerID) {
 		f.Add("project_manager", MsgProjectManagerUnknown)
 	}
-	if ch.Status != nil && !slices.Contains(ProjectStatuses, *ch.Status) {
-		f.Add("status", validate.ChoiceMessage(*ch.Status))
+	if !slices.Contains(projectStatuses(), p.Status) {
+		f.Add("status", validate.ChoiceMessage(p.Status))
 	}
-	if ch.BillingType != nil && !slices.Contains(BillingTypes, *ch.BillingType) {
-		f.Add("billing_type", validate.ChoiceMessage(*ch.BillingType))
+	if !slices.Contains(billingTypes(), p.BillingType) {
+		f.Add("billing_type", validate.ChoiceMessage(p.BillingType))
 	}
-	checkCurrencyText(&f, ch.Currency)
-	if c, ok := sentCurrency(ch.Currency, cur); ok {
-		checkAmountText(&f, "budget", ch.Budget, c)
-		checkAmountText(&f, "hourly_rate", ch.HourlyRate, c)
-	}
-	checkDateText(&f, "start_date", ch.StartDate, true)
-	checkDateText(&f, "end_date", ch.EndDate, true)
-	checkDateText(&f, "actual_completion_date", ch.ActualCompletionDate, false)
-	return f
-}
-
-// apply merges the (format-checked) changes into p. When the currency changes without a new
-// amount, a stored budget or rate keeps its figure in the new currency ("1600.00" USD becomes
-// "1600.00" EUR); a figure the new currency cannot hold is reported on its field.
-func (ch ProjectChanges) apply(p *Project) fault.Fields {
-	var f fault.Fields
-	if ch.Client != nil {
-		p.ClientID = strings.TrimSpace(*ch.Client)
-	}
-	setOptionalID(&p.ContractID, ch.Contract)
-	setOptionalID(&p.ProjectManagerID, ch.ProjectManager)
-	setTrimmed(&p.ProjectCode, ch.ProjectCode)
-	setTrimmed(&p.Name, ch.Name)
-	setTrimmed(&p.Description, ch.Description)
-	setTrimmed(&p.Status, ch.Status)
-	setTrimmed(&p.BillingType, ch.BillingType)
-	setTrimmed(&p.Notes, ch.Notes)
-	old, hadCurrency := money.LookupCurrency(p.Currency)
-	cur := old
-	if ch.Currency != nil {
-		cur, _ = money.LookupCurrency(strings.TrimSpace(*ch.Currency))
-	}
-	p.Currency = cur.Code
-	p.Budget = mergeAmount(&f, "budget", p.Budget, ch.Budget, old, cur, hadCurrency)
-	p.HourlyRate = mergeAmount(&f, "hourly_rate", p.HourlyRate, ch.HourlyRate, old, cur, hadCurrency)
-	setDateText(&p.StartDate, ch.StartDate)
-	setDateText(&p.EndDate, ch.EndDate)
-	setDateText(&p.ActualCompletionDate, ch.ActualCompletionDate)
 	return f
 }
 
@@ -188,122 +161,17 @@ func BudgetUsedPercent(billed money.Amount, budget *money.Amount) *string {
 	return &s
 }
 
-// sentCurrency is the currency amounts of the request are read in: the one it sends when that is
-// valid, else cur (the stored or the firm's). ok is false when neither is known.
-func sentCurrency(sent *string, cur money.Currency) (money.Currency, bool) {
-	if sent != nil {
-		if c, ok := money.LookupCurrency(strings.TrimSpace(*sent)); ok {
-			return c, true
-		}
+// followCurrency is an amount of the project after an edit: sent, it was read in the project's
+// new currency (cur); kept while the currency changes, it keeps its figure ("1600.00" USD
+// becomes "1600.00" EUR), and a figure the new currency cannot hold is reported on field.
+func followCurrency(f *fault.Fields, field string, stored *money.Amount, old, cur money.Currency) *money.Amount {
+	if stored == nil || old.Code == "" || cur.Code == old.Code {
+		return stored
 	}
-	return cur, cur.Code != ""
-}
-
-// currencyFor returns a currency known to be valid (the firm's or a stored one).
-func currencyFor(code string) money.Currency {
-	if c, ok := money.LookupCurrency(code); ok {
-		return c
-	}
-	c, _ := money.LookupCurrency("USD")
-	return c
-}
-
-// checkCurrencyText reports an unknown currency code.
-func checkCurrencyText(f *fault.Fields, sent *string) {
-	if sent == nil {
-		return
-	}
-	if _, ok := money.LookupCurrency(strings.TrimSpace(*sent)); !ok {
-		f.Add("currency", money.ErrUnknownCurrency.Error())
-	}
-}
-
-// checkAmountText reports a malformed optional amount ("" clears it and is fine). Whether it is
-// positive is a rule of the merged project (ProjectRules).
-func checkAmountText(f *fault.Fields, field string, v *money.Decimal, c money.Currency) {
-	if v == nil || *v == "" {
-		return
-	}
-	if _, err := v.Amount(c); err != nil {
+	a, err := money.Reprice(*stored, old, cur)
+	if err != nil {
 		f.Add(field, err.Error())
+		return stored
 	}
-}
-
-// checkDateText reports a malformed date; an empty one is refused only when required.
-func checkDateText(f *fault.Fields, field string, v *string, required bool) {
-	switch {
-	case v == nil:
-	case *v == "":
-		if required {
-			f.Add(field, validate.MsgRequired)
-		}
-	default:
-		if _, err := date.Parse(*v); err != nil {
-			f.Add(field, date.MsgInvalid)
-		}
-	}
-}
-
-// mergeAmount merges a sent optional amount into a stored one. A sent "" clears it; otherwise a
-// stored amount follows a currency change with the same figure (see crm.Reprice).
-func mergeAmount(f *fault.Fields, field string, stored *money.Amount, sent *money.Decimal, old, cur money.Currency, hadCurrency bool) *money.Amount {
-	switch {
-	case sent != nil:
-		if *sent == "" {
-			return nil
-		}
-		a, err := sent.Amount(cur)
-		if err != nil {
-			return stored // reported by formatProblems
-		}
-		return &a
-	case stored != nil && hadCurrency && cur.Code != old.Code:
-		a, err := crm.Reprice(*stored, old, cur)
-		if err != nil {
-			f.Add(field, err.Error())
-			return stored
-		}
-		return &a
-	}
-	return stored
-}
-
-func setTrimmed(dst *string, v *string) {
-	if v != nil {
-		*dst = strings.TrimSpace(*v)
-	}
-}
-
-// setOptionalID stores a sent id ("" clears it).
-func setOptionalID(dst **string, v *string) {
-	if v == nil {
-		return
-	}
-	*dst = nil
-	if id := strings.TrimSpace(*v); id != "" {
-		*dst = &id
-	}
-}
-
-// setDateText stores a format-checked date ("" clears it).
-func setDateText(dst *date.Date, v *string) {
-	if v == nil {
-		return
-	}
-	if *v == "" {
-		*dst = ""
-		return
-	}
-	if d, err := date.Parse(*v); err == nil {
-		*dst = d
-	}
-}
-
-// addAll adds every message of src to dst.
-func addAll(dst *fault.Fields, src fault.Fields) {
-	for field, msgs := range src {
-		for _, m := range msgs {
-			dst.Add(field, m)
-		}
-	}
+	return &a
 }

@@ -3,109 +3,94 @@ package projects
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/crm"
+	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
+	"github.com/consultantpro/consultantpro/internal/validate"
 	"github.com/uptrace/bun"
 )
 
-// ProjectView is a project with its display and computed fields, as lists and details show it.
-// The totals come from the project's time entries, summed in SQL for the whole page at once.
-type ProjectView struct {
-	Project            `bun:",extend"`
-	ClientName         *string      `bun:"client_name"`
-	ContractNumber     *string      `bun:"contract_number"`
-	ProjectManagerName *string      `bun:"project_manager_name"`
-	TotalHoursLogged   money.Hours  `bun:"-"`
-	BillableHours      money.Hours  `bun:"-"`
-	TotalBilledAmount  money.Amount `bun:"-"`
-	UnbilledAmount     money.Amount `bun:"-"`
+// Project is a piece of work for a client, optionally under a contract: a row of projects, with
+// the names of its client, contract and manager, and the totals of its time entries (summed in
+// SQL for a whole page at once, see addTotals).
+type Project struct {
+	bun.BaseModel        `bun:"table:projects,alias:pr"`
+	ID                   string        `bun:"id,pk"`
+	FirmID               string        `bun:"firm_id"`
+	ClientID             string        `bun:"client_id"`
+	ContractID           *string       `bun:"contract_id"`
+	ProjectManagerID     *string       `bun:"project_manager_id"`
+	ProjectCode          string        `bun:"project_code"`
+	Name                 string        `bun:"name"`
+	Description          string        `bun:"description"`
+	Status               ProjectStatus `bun:"status"`
+	BillingType          BillingType   `bun:"billing_type"`
+	Budget               *money.Amount `bun:"budget"`
+	HourlyRate           *money.Amount `bun:"hourly_rate"`
+	Currency             string        `bun:"currency"`
+	StartDate            date.Date     `bun:"start_date"`
+	EndDate              date.Date     `bun:"end_date"`
+	ActualCompletionDate date.Date     `bun:"actual_completion_date,nullzero"`
+	Notes                string        `bun:"notes"`
+	CreatedBy            *string       `bun:"created_by"`
+	CreatedAt            time.Time     `bun:"created_at"`
+	UpdatedAt            time.Time     `bun:"updated_at"`
+	ClientName           *string       `bun:"client_name,scanonly"`
+	ContractNumber       *string       `bun:"contract_number,scanonly"`
+	ProjectManagerName   *string       `bun:"project_manager_name,scanonly"`
+	TotalHoursLogged     money.Hours   `bun:"total_hours_logged,scanonly"`
+	BillableHours        money.Hours   `bun:"billable_hours,scanonly"`
+	TotalBilledAmount    money.Amount  `bun:"total_billed_amount,scanonly"`
+	UnbilledAmount       money.Amount  `bun:"unbilled_amount,scanonly"`
 }
 
-// ProjectList declares the project list's filters, search and ordering (SPEC §5).
-var ProjectList = &db.ListSpec{
-	Filters: []db.Filter{
-		{Name: "client", Column: "pr.client_id", Kind: db.IDFilter},
-		{Name: "status", Column: "pr.status", Kind: db.ChoiceFilter, Choices: ProjectStatuses},
-		{Name: "billing_type", Column: "pr.billing_type", Kind: db.ChoiceFilter, Choices: BillingTypes},
-		{Name: "project_manager", Column: "pr.project_manager_id", Kind: db.IDFilter},
-		{Name: "contract", Column: "pr.contract_id", Kind: db.IDFilter},
-	},
-	Search: []string{"pr.project_code", "pr.name", crm.ClientNameColumn("prc")},
-	Ordering: []db.OrderField{
-		{Name: "project_code", Column: "lower(pr.project_code)"},
-		{Name: "created_at", Column: "pr.created_at"},
-		{Name: "start_date", Column: "pr.start_date"},
-	},
-	Default:   "-created_at",
-	UpdatedAt: "pr.updated_at",
-	ID:        "pr.id",
+// projectQuery declares the project list's filters, search and ordering (SPEC §5).
+func projectQuery() *db.ListSpec {
+	return &db.ListSpec{
+		Filters: []db.Filter{
+			{Name: "client", Column: "pr.client_id", Kind: db.IDFilter},
+			{Name: "status", Column: "pr.status", Kind: db.ChoiceFilter, Choices: db.Choices(projectStatuses())},
+			{Name: "billing_type", Column: "pr.billing_type", Kind: db.ChoiceFilter, Choices: db.Choices(billingTypes())},
+			{Name: "project_manager", Column: "pr.project_manager_id", Kind: db.IDFilter},
+			{Name: "contract", Column: "pr.contract_id", Kind: db.IDFilter},
+		},
+		Search: []string{"pr.project_code", "pr.name", crm.ClientNameColumn("prc")},
+		Ordering: []db.OrderField{
+			{Name: "project_code", Column: "lower(pr.project_code)"},
+			{Name: "created_at", Column: "pr.created_at"},
+			{Name: "start_date", Column: "pr.start_date"},
+		},
+		Default:   "-created_at",
+		UpdatedAt: "pr.updated_at",
+		ID:        "pr.id",
+	}
 }
 
-// projectTotalsSQL sums a page's time entries per project in one grouped pass over the
-// covering index time_entries_project_totals. Computing the totals for the page only — after
-// ORDER BY and LIMIT have picked it — keeps a list's cost independent of how many projects the
-// firm has; the ids come from a firm-scoped query. Hours and amounts are integers.
-const projectTotalsSQL = `SELECT te.project_id,
-	CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) AS total_hours_logged,
-	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.hours ELSE 0 END), 0) AS BIGINT) AS billable_hours,
-	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS total_billed_amount,
-	CAST(COALESCE(SUM(CASE WHEN te.is_billable AND NOT te.invoiced THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS unbilled_amount
-FROM time_entries AS te WHERE te.project_id IN (?) GROUP BY te.project_id`
+// maxCodeAttempts bounds the search for a free PRJ-YYYY-NNN code, past codes a firm typed in
+// by hand.
+const maxCodeAttempts = 1000
 
-// projectTotals are one project's sums.
-type projectTotals struct {
-	ProjectID         string       `bun:"project_id"`
-	TotalHoursLogged  money.Hours  `bun:"total_hours_logged"`
-	BillableHours     money.Hours  `bun:"billable_hours"`
-	TotalBilledAmount money.Amount `bun:"total_billed_amount"`
-	UnbilledAmount    money.Amount `bun:"unbilled_amount"`
-}
-
-// addTotals fills the computed fields of the rows with one query, whatever their number.
-func addTotals(ctx context.Context, idb bun.IDB, rows []ProjectView) error {
-	if len(rows) == 0 {
-		return nil
+// ListProjects lists the firm's projects with their totals: the page, its count and one grouped
+// query for the page's totals, whatever the page size.
+func (s *Service) ListProjects(ctx context.Context, a auth.Actor, q db.ListQuery) ([]Project, int64, error) {
+	if err := resource.Check(projectPolicy{}, a, resource.List, nil); err != nil {
+		return nil, 0, err
 	}
-	ids := make([]string, len(rows))
-	for i := range rows {
-		ids[i] = rows[i].ID
-	}
-	var totals []projectTotals
-	if err := idb.NewRaw(projectTotalsSQL, bun.List(ids)).Scan(ctx, &totals); err != nil {
-		return db.Translate(err)
-	}
-	byID := make(map[string]projectTotals, len(totals))
-	for _, t := range totals {
-		byID[t.ProjectID] = t
-	}
-	for i := range rows {
-		t := byID[rows[i].ID]
-		rows[i].TotalHoursLogged, rows[i].BillableHours = t.TotalHoursLogged, t.BillableHours
-		rows[i].TotalBilledAmount, rows[i].UnbilledAmount = t.TotalBilledAmount, t.UnbilledAmount
-	}
-	return nil
-}
-
-// selectProjects starts a firm-scoped project query with the display and computed fields.
-func selectProjects(idb bun.IDB, firm db.Firm, dest any) *bun.SelectQuery {
-	q := firm.Select(idb, dest).ColumnExpr("pr.*")
-	q = crm.WithClientName(q, "prc", "pr.client_id", "client_name")
-	q = crm.WithContractNumber(q, "prk", "pr.contract_id", "contract_number")
-	return auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
-}
-
-func (s *Service) listProjects(ctx context.Context, firm db.Firm, p db.ListQuery) ([]ProjectView, int64, error) {
-	var rows []ProjectView
-	if err := p.Window(p.Apply(selectProjects(s.db.R, firm, &rows))).Scan(ctx); err != nil {
+	firm := a.Firm()
+	var rows []Project
+	if err := q.Window(q.Apply(selectProjects(s.db.R, firm, &rows))).Scan(ctx); err != nil {
 		return nil, 0, db.Translate(err)
 	}
 	// The count needs no display joins, except the client's when its name is searched: counting
 	// a thousand projects through three joins cost more than the page itself.
-	cq := p.Where(firm.Select(s.db.R, (*Project)(nil)))
-	if p.Searching() {
+	cq := q.Where(firm.Select(s.db.R, (*Project)(nil)))
+	if q.Searching() {
 		cq = crm.WithClientName(cq, "prc", "pr.client_id", "client_name")
 	}
 	count, err := cq.Count(ctx)
@@ -115,27 +100,284 @@ func (s *Service) listProjects(ctx context.Context, firm db.Firm, p db.ListQuery
 	return rows, int64(count), addTotals(ctx, s.db.R, rows)
 }
 
-// projectView reads one project of the firm with its display and computed fields.
-func (s *Service) projectView(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*ProjectView, error) {
-	if !validID(id) {
-		return nil, notFound()
+// GetProject returns one project of the firm with its totals.
+func (s *Service) GetProject(ctx context.Context, a auth.Actor, id string) (*Project, error) {
+	p, err := s.projectView(ctx, s.db.R, a.Firm(), id)
+	if err != nil {
+		return nil, err
 	}
-	v := new(ProjectView)
-	if err := selectProjects(idb, firm, v).Where("pr.id = ?", id).Scan(ctx); err != nil {
+	return p, resource.Check(projectPolicy{}, a, resource.Read, p)
+}
+
+// loadProject reads a project for the policy check before a request's body (resource.Loader).
+func (s *Service) loadProject(ctx context.Context, a auth.Actor, id string) (*Project, error) {
+	return s.project(ctx, s.db.R, a.Firm(), id)
+}
+
+// CreateProject adds a project: edit fills in the request. The currency defaults to the firm's;
+// without a project_code the project is given PRJ-YYYY-NNN, the year of the firm's today.
+func (s *Service) CreateProject(ctx context.Context, a auth.Actor, edit func(*Project) fault.Fields) (*Project, error) {
+	if err := resource.Check(projectPolicy{}, a, resource.Create, nil); err != nil {
+		return nil, err
+	}
+	now := s.stamp()
+	today := date.Today(now, a.Location())
+	by := a.UserID
+	p := &Project{ID: db.NewID(), FirmID: a.FirmID, Status: ProjectPlanning, BillingType: DefaultBillingType,
+		Currency: money.CurrencyOf(a.Currency).Code, CreatedBy: &by, CreatedAt: now, UpdatedAt: now}
+	bad := edit(p)
+	bad.Merge(p.formatProblems())
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	StampProject(nil, p, today)
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.checkProject(ctx, tx, a, nil, p); err != nil {
+			return err
+		}
+		if p.ProjectCode == "" {
+			if err := s.assignProjectCode(ctx, tx, a, p, today); err != nil {
+				return err
+			}
+		}
+		_, err := tx.NewInsert().Model(p).Exec(ctx)
+		return projectCodeRace(db.Translate(err))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.projectView(ctx, s.db.R, a.Firm(), p.ID)
+}
+
+// UpdateProject changes a project as edit says, if the policy lets the caller. The rules apply
+// to the effective values; completing stamps actual_completion_date, reopening clears it.
+func (s *Service) UpdateProject(ctx context.Context, a auth.Actor, id string, edit func(*Project) fault.Fields) (*Project, error) {
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		p, err := s.lockProject(ctx, tx, a.Firm(), id)
+		if err != nil {
+			return err
+		}
+		if err := resource.Check(projectPolicy{}, a, resource.Update, p); err != nil {
+			return err
+		}
+		old := *p
+		bad := edit(p)
+		bad.Merge(p.formatProblems())
+		if err := bad.Err(); err != nil {
+			return err
+		}
+		now := s.stamp()
+		StampProject(&old, p, date.Today(now, a.Location()))
+		if err := s.checkProject(ctx, tx, a, &old, p); err != nil {
+			return err
+		}
+		p.UpdatedAt = now
+		_, err = a.Firm().Update(tx, p).WherePK().Exec(ctx)
+		return projectCodeRace(db.Translate(err))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.projectView(ctx, s.db.R, a.Firm(), id)
+}
+
+// DeleteProject removes a project that has no tasks and no time entries; otherwise 409.
+func (s *Service) DeleteProject(ctx context.Context, a auth.Actor, id string) error {
+	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		p, err := s.lockProject(ctx, tx, a.Firm(), id)
+		if err != nil {
+			return err
+		}
+		if err := resource.Check(projectPolicy{}, a, resource.Delete, p); err != nil {
+			return err
+		}
+		for _, used := range []func(context.Context, bun.IDB, db.Firm, string) (bool, error){projectHasTasks, projectHasTime} {
+			inUse, err := used(ctx, tx, a.Firm(), id)
+			if err != nil {
+				return err
+			}
+			if inUse {
+				return fault.New(fault.Conflict, MsgProjectInUse)
+			}
+		}
+		_, err = a.Firm().Delete(tx, (*Project)(nil)).Where("pr.id = ?", id).Exec(ctx)
+		if err = db.Translate(err); db.ConstraintOf(err) == db.ForeignKey {
+			// A task, entry or invoice added concurrently (or a later module's record).
+			return fault.Wrap(fault.Conflict, MsgProjectInUse, err)
+		}
+		return err
+	})
+}
+
+// checkProject applies the rules that need the merged project or the database: a code (on
+// update; a new project is given one), a client, contract and project manager of the firm
+// (checked when set or changed), the contract of the same client, a unique code, a currency
+// that stays put once time is logged, and ProjectRules. old is nil on create.
+func (s *Service) checkProject(ctx context.Context, tx bun.IDB, a auth.Actor, old, p *Project) error {
+	firm := a.Firm()
+	var bad fault.Fields
+	if old != nil && p.ProjectCode == "" {
+		bad.Add("project_code", validate.MsgRequired)
+	}
+	if p.ClientID != "" && (old == nil || old.ClientID != p.ClientID) {
+		ok, err := s.clients.ClientExists(ctx, tx, firm, p.ClientID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			bad.Add("client", MsgProjectClientUnknown)
+		}
+	}
+	var contractClient string
+	if p.ContractID != nil {
+		client, ok, err := s.clients.ContractClient(ctx, tx, firm, *p.ContractID)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			bad.Add("contract", MsgProjectContract)
+		default:
+			contractClient = client
+		}
+	}
+	if m := p.ProjectManagerID; m != nil && (old == nil || deref(old.ProjectManagerID) != *m) {
+		ok, err := s.members.IsMember(ctx, tx, firm, *m)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			bad.Add("project_manager", MsgProjectManagerUnknown)
+		}
+	}
+	if p.ProjectCode != "" {
+		taken, err := projectCodeTaken(ctx, tx, firm, p.ProjectCode, p.ID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			bad.Add("project_code", MsgProjectCodeTaken)
+		}
+	}
+	if old != nil && old.Currency != p.Currency {
+		logged, err := projectHasTime(ctx, tx, firm, p.ID)
+		if err != nil {
+			return err
+		}
+		if logged {
+			bad.Add("currency", MsgProjectCurrencyLocked)
+		}
+	}
+	bad.Merge(ProjectRules(p, contractClient))
+	return bad.Err()
+}
+
+// assignProjectCode gives p the next free PRJ-YYYY-NNN code of the firm, inside the caller's
+// transaction (numbers a firm typed in by hand are skipped).
+func (s *Service) assignProjectCode(ctx context.Context, tx bun.Tx, a auth.Actor, p *Project, today date.Date) error {
+	year := today.Year()
+	for range maxCodeAttempts {
+		n, err := db.NextNumber(ctx, tx, a.FirmID, "project", year)
+		if err != nil {
+			return err
+		}
+		code := db.FormatNumber(ProjectCodePrefix, year, n)
+		taken, err := projectCodeTaken(ctx, tx, a.Firm(), code, "")
+		if err != nil {
+			return err
+		}
+		if !taken {
+			p.ProjectCode = code
+			return nil
+		}
+	}
+	return fault.New(fault.Conflict, MsgProjectCodeTaken)
+}
+
+// projectCodeRace turns the unique index's verdict (a concurrent create or rename) into the field
+// message.
+func projectCodeRace(err error) error {
+	if db.ConstraintOf(err) == db.Unique {
+		return fault.Field("project_code", MsgProjectCodeTaken)
+	}
+	return err
+}
+
+// projectTotalsSQL sums a page's time entries per project in one grouped pass over the
+// covering index time_entries_project_totals. Computing the totals for the page only — after
+// ORDER BY and LIMIT have picked it — keeps a list's cost independent of how many projects the
+// firm has; the ids come from a firm-scoped query. Hours and amounts are integers.
+const projectTotalsSQL = `SELECT te.project_id AS id,
+	CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) AS total_hours_logged,
+	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.hours ELSE 0 END), 0) AS BIGINT) AS billable_hours,
+	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS total_billed_amount,
+	CAST(COALESCE(SUM(CASE WHEN te.is_billable AND NOT te.invoiced THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS unbilled_amount
+FROM time_entries AS te WHERE te.project_id IN (?) GROUP BY te.project_id`
+
+// addTotals fills the computed fields of the rows with one query, whatever their number.
+func addTotals(ctx context.Context, idb bun.IDB, rows []Project) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	var totals []Project // the id and the totals of each project with time
+	if err := idb.NewRaw(projectTotalsSQL, bun.List(ids)).Scan(ctx, &totals); err != nil {
+		return db.Translate(err)
+	}
+	byID := make(map[string]*Project, len(totals))
+	for i := range totals {
+		byID[totals[i].ID] = &totals[i]
+	}
+	for i := range rows {
+		if t, ok := byID[rows[i].ID]; ok {
+			rows[i].TotalHoursLogged, rows[i].BillableHours = t.TotalHoursLogged, t.BillableHours
+			rows[i].TotalBilledAmount, rows[i].UnbilledAmount = t.TotalBilledAmount, t.UnbilledAmount
+		}
+	}
+	return nil
+}
+
+// selectProjects starts a firm-scoped project query with the display fields.
+func selectProjects(idb bun.IDB, firm db.Firm, dest any) *bun.SelectQuery {
+	q := firm.Select(idb, dest).ColumnExpr("pr.*")
+	q = crm.WithClientName(q, "prc", "pr.client_id", "client_name")
+	q = crm.WithContractNumber(q, "prk", "pr.contract_id", "contract_number")
+	return auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
+}
+
+// projectView reads one project of the firm with its display and computed fields.
+func (s *Service) projectView(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*Project, error) {
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
+	}
+	rows := make([]Project, 1)
+	if err := selectProjects(idb, firm, &rows[0]).Where("pr.id = ?", id).Scan(ctx); err != nil {
 		return nil, db.Translate(err)
 	}
-	rows := []ProjectView{*v}
 	if err := addTotals(ctx, idb, rows); err != nil {
 		return nil, err
 	}
 	return &rows[0], nil
 }
 
+// project reads one project of the firm (its row alone); NotFound for another firm's or an
+// unknown id.
+func (s *Service) project(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*Project, error) {
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
+	}
+	p := new(Project)
+	err := firm.Select(idb, p).Where("pr.id = ?", id).Scan(ctx)
+	return p, db.Translate(err)
+}
+
 // lockProject reads one project of the firm for a change, locking its row until the transaction
 // ends.
 func (s *Service) lockProject(ctx context.Context, tx bun.Tx, firm db.Firm, id string) (*Project, error) {
-	if !validID(id) {
-		return nil, notFound()
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
 	}
 	p := new(Project)
 	err := s.db.ForUpdate(firm.Select(tx, p).Where("pr.id = ?", id)).Scan(ctx)

@@ -5,9 +5,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
 // SPEC §5's exact project messages, spelled out so that a change of wording fails here.
@@ -20,8 +22,14 @@ const (
 	specRequired   = "This field is required."
 )
 
-// refOf returns a pointer to v (for the pointer fields of the Changes structs).
+// refOf returns a pointer to v (for the pointer fields of the bodies).
 func refOf[T any](v T) *T { return &v }
+
+// sent is a text field of a PATCH body sent with v.
+func sent(v string) api.Nullable[string] { return api.Value(v) }
+
+// dec is a decimal field of a PATCH body sent with v.
+func dec(v string) api.Nullable[api.Decimal] { return api.Value(api.Decimal(v)) }
 
 // checkMessages fails unless got holds exactly the want messages, field by field.
 func checkMessages(t *testing.T, got fault.Fields, want map[string][]string) {
@@ -44,7 +52,7 @@ func storedProject() *Project {
 
 // mergeProject applies a change to a copy of the stored project (linked to contract k1 when
 // linked), as an update does.
-func mergeProject(t *testing.T, ch ProjectChanges, linked bool) (old, p *Project) {
+func mergeProject(t *testing.T, ch ProjectPatch, linked bool) (old, p *Project) {
 	t.Helper()
 	old = storedProject()
 	if linked {
@@ -61,44 +69,44 @@ func TestProjectRulesOnEffectiveValues(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name           string
-		ch             ProjectChanges
+		ch             ProjectPatch
 		linked         bool // the stored project is linked to contract k1
 		contractClient string
 		want           map[string][]string
 	}{
 		{name: "nothing changes"},
-		{name: "end before the stored start", ch: ProjectChanges{EndDate: refOf("2026-03-31")},
+		{name: "end before the stored start", ch: ProjectPatch{EndDate: sent("2026-03-31")},
 			want: map[string][]string{"end_date": {specEndDate}}},
-		{name: "end on the stored start", ch: ProjectChanges{EndDate: refOf("2026-04-01")},
+		{name: "end on the stored start", ch: ProjectPatch{EndDate: sent("2026-04-01")},
 			want: map[string][]string{"end_date": {specEndDate}}},
-		{name: "end the day after the start", ch: ProjectChanges{EndDate: refOf("2026-04-02")}},
-		{name: "start after the stored end", ch: ProjectChanges{StartDate: refOf("2027-01-01")},
+		{name: "end the day after the start", ch: ProjectPatch{EndDate: sent("2026-04-02")}},
+		{name: "start after the stored end", ch: ProjectPatch{StartDate: sent("2027-01-01")},
 			want: map[string][]string{"end_date": {specEndDate}}},
-		{name: "both dates move together", ch: ProjectChanges{StartDate: refOf("2027-01-01"), EndDate: refOf("2027-02-01")}},
-		{name: "contract of the same client", ch: ProjectChanges{Contract: refOf("k1")}, contractClient: "c1"},
-		{name: "contract of another client", ch: ProjectChanges{Contract: refOf("k1")}, contractClient: "c2",
+		{name: "both dates move together", ch: ProjectPatch{StartDate: sent("2027-01-01"), EndDate: sent("2027-02-01")}},
+		{name: "contract of the same client", ch: ProjectPatch{Contract: sent("k1")}, contractClient: "c1"},
+		{name: "contract of another client", ch: ProjectPatch{Contract: sent("k1")}, contractClient: "c2",
 			want: map[string][]string{"contract": {specContract}}},
-		{name: "client changed away from the contract's", ch: ProjectChanges{Client: refOf("c2")}, linked: true,
+		{name: "client changed away from the contract's", ch: ProjectPatch{Client: sent("c2")}, linked: true,
 			contractClient: "c1", want: map[string][]string{"contract": {specContract}}},
-		{name: "contract cleared with the client", ch: ProjectChanges{Contract: refOf(""), Client: refOf("c2")},
+		{name: "contract cleared with the client", ch: ProjectPatch{Contract: sent(""), Client: sent("c2")},
 			linked: true, contractClient: "c1"},
-		{name: "completion before the start", ch: ProjectChanges{ActualCompletionDate: refOf("2026-03-31")},
+		{name: "completion before the start", ch: ProjectPatch{ActualCompletionDate: sent("2026-03-31")},
 			want: map[string][]string{"actual_completion_date": {specCompletion}}},
-		{name: "completion on the start", ch: ProjectChanges{ActualCompletionDate: refOf("2026-04-01")}},
-		{name: "start moved after a stored completion", ch: ProjectChanges{ActualCompletionDate: refOf("2026-05-01"),
-			StartDate: refOf("2026-05-02")}, want: map[string][]string{"actual_completion_date": {specCompletion}}},
-		{name: "zero budget", ch: ProjectChanges{Budget: refOf(money.Decimal("0"))},
+		{name: "completion on the start", ch: ProjectPatch{ActualCompletionDate: sent("2026-04-01")}},
+		{name: "start moved after a stored completion", ch: ProjectPatch{ActualCompletionDate: sent("2026-05-01"),
+			StartDate: sent("2026-05-02")}, want: map[string][]string{"actual_completion_date": {specCompletion}}},
+		{name: "zero budget", ch: ProjectPatch{Budget: dec("0")},
 			want: map[string][]string{"budget": {specBudget}}},
-		{name: "negative budget", ch: ProjectChanges{Budget: refOf(money.Decimal("-0.01"))},
+		{name: "negative budget", ch: ProjectPatch{Budget: dec("-0.01")},
 			want: map[string][]string{"budget": {specBudget}}},
-		{name: "smallest budget", ch: ProjectChanges{Budget: refOf(money.Decimal("0.01"))}},
-		{name: "budget cleared", ch: ProjectChanges{Budget: refOf(money.Decimal(""))}},
-		{name: "zero rate", ch: ProjectChanges{HourlyRate: refOf(money.Decimal("0.00"))},
+		{name: "smallest budget", ch: ProjectPatch{Budget: dec("0.01")}},
+		{name: "budget cleared", ch: ProjectPatch{Budget: dec("")}},
+		{name: "zero rate", ch: ProjectPatch{HourlyRate: dec("0.00")},
 			want: map[string][]string{"hourly_rate": {specRate}}},
-		{name: "negative rate", ch: ProjectChanges{HourlyRate: refOf(money.Decimal("-150"))},
+		{name: "negative rate", ch: ProjectPatch{HourlyRate: dec("-150")},
 			want: map[string][]string{"hourly_rate": {specRate}}},
-		{name: "rate cleared", ch: ProjectChanges{HourlyRate: refOf(money.Decimal(""))}},
-		{name: "several at once", ch: ProjectChanges{Budget: refOf(money.Decimal("0")), EndDate: refOf("2026-01-01")},
+		{name: "rate cleared", ch: ProjectPatch{HourlyRate: dec("")}},
+		{name: "several at once", ch: ProjectPatch{Budget: dec("0"), EndDate: sent("2026-01-01")},
 			want: map[string][]string{"budget": {specBudget}, "end_date": {specEndDate}}},
 	}
 	for _, tc := range tests {
@@ -121,56 +129,65 @@ func TestProjectFormatProblems(t *testing.T) {
 	usd, _ := money.LookupCurrency("USD")
 	tests := []struct {
 		name string
-		ch   ProjectChanges
+		ch   ProjectPatch
 		cur  money.Currency
 		want map[string][]string
 	}{
-		{name: "valid", ch: ProjectChanges{Client: refOf("01900000-0000-7000-8000-000000000000"),
-			Budget: refOf(money.Decimal("1600.50")), StartDate: refOf("2026-01-01")}, cur: usd},
-		{name: "client not an id", ch: ProjectChanges{Client: refOf("acme")}, cur: usd,
+		{name: "valid", ch: ProjectPatch{Client: sent("01900000-0000-7000-8000-000000000000"),
+			Budget: dec("1600.50"), StartDate: sent("2026-01-01")}, cur: usd},
+		{name: "client not an id", ch: ProjectPatch{Client: sent("acme")}, cur: usd,
 			want: map[string][]string{"client": {MsgProjectClientUnknown}}},
-		{name: "contract and manager not ids", ch: ProjectChanges{Contract: refOf("x"), ProjectManager: refOf("y")},
+		{name: "contract and manager not ids", ch: ProjectPatch{Contract: sent("x"), ProjectManager: sent("y")},
 			cur: usd, want: map[string][]string{"contract": {MsgProjectContract}, "project_manager": {MsgProjectManagerUnknown}}},
-		{name: "contract and manager cleared", ch: ProjectChanges{Contract: refOf(""), ProjectManager: refOf("")}, cur: usd},
-		{name: "status and billing type", ch: ProjectChanges{Status: refOf("done"), BillingType: refOf("hourly")}, cur: usd,
+		{name: "contract and manager cleared", ch: ProjectPatch{Contract: sent(""), ProjectManager: sent("")}, cur: usd},
+		{name: "status and billing type", ch: ProjectPatch{Status: refOf(ProjectStatus("done")), BillingType: refOf(BillingType("hourly"))}, cur: usd,
 			want: map[string][]string{"status": {`"done" is not a valid choice.`}, "billing_type": {`"hourly" is not a valid choice.`}}},
-		{name: "three decimals in USD", ch: ProjectChanges{Budget: refOf(money.Decimal("1.005")),
-			HourlyRate: refOf(money.Decimal("1.005"))}, cur: usd,
+		{name: "three decimals in USD", ch: ProjectPatch{Budget: dec("1.005"),
+			HourlyRate: dec("1.005")}, cur: usd,
 			want: map[string][]string{"budget": {"Ensure that there are no more than 2 decimal places."},
 				"hourly_rate": {"Ensure that there are no more than 2 decimal places."}}},
-		{name: "decimals in JPY sent", ch: ProjectChanges{Currency: refOf("JPY"), Budget: refOf(money.Decimal("1.5"))},
+		{name: "decimals in JPY sent", ch: ProjectPatch{Currency: refOf("JPY"), Budget: dec("1.5")},
 			cur: usd, want: map[string][]string{"budget": {"Ensure that there are no decimal places."}}},
-		{name: "unknown currency", ch: ProjectChanges{Currency: refOf("ABC")}, cur: usd,
+		{name: "unknown currency", ch: ProjectPatch{Currency: refOf("ABC")}, cur: usd,
 			want: map[string][]string{"currency": {"Unknown currency code."}}},
-		{name: "amount unchecked without a currency", ch: ProjectChanges{Budget: refOf(money.Decimal("1.005"))}},
-		{name: "bad dates", ch: ProjectChanges{StartDate: refOf("2026-02-30"), EndDate: refOf(""),
-			ActualCompletionDate: refOf("tomorrow")}, cur: usd,
+		{name: "amount unchecked without a currency", ch: ProjectPatch{Budget: dec("1.005")}},
+		{name: "bad dates", ch: ProjectPatch{StartDate: sent("2026-02-30"), EndDate: sent(""),
+			ActualCompletionDate: sent("tomorrow")}, cur: usd,
 			want: map[string][]string{"start_date": {date.MsgInvalid}, "end_date": {specRequired},
 				"actual_completion_date": {date.MsgInvalid}}},
-		{name: "completion cleared", ch: ProjectChanges{ActualCompletionDate: refOf("")}, cur: usd},
-		{name: "nulls", ch: ProjectChanges{Nulls: []string{"name"}}, cur: usd,
-			want: map[string][]string{"name": {MsgFieldNull}}},
+		{name: "completion cleared", ch: ProjectPatch{ActualCompletionDate: sent("")}, cur: usd},
+		{name: "nulls", ch: ProjectPatch{Name: api.Nullable[string]{Set: true, Null: true}}, cur: usd,
+			want: map[string][]string{"name": {validate.MsgNull}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkMessages(t, tc.ch.formatProblems(tc.cur), tc.want)
+			checkMessages(t, projectFormat(tc.ch, tc.cur), tc.want)
 		})
 	}
+}
+
+// projectFormat is what a body's format checks report on a new project in currency cur: what
+// the body cannot merge, then the merged project's formats (a zero cur leaves amounts unread).
+func projectFormat(b ProjectPatch, cur money.Currency) fault.Fields {
+	p := &Project{Status: ProjectPlanning, BillingType: DefaultBillingType, Currency: cur.Code}
+	bad := b.apply(p)
+	bad.Merge(p.formatProblems())
+	return bad
 }
 
 func TestProjectApplyCurrencyChange(t *testing.T) {
 	t.Parallel()
 	t.Run("figures follow the currency", func(t *testing.T) {
 		t.Parallel()
-		_, p := mergeProject(t, ProjectChanges{Currency: refOf("EUR")}, false)
+		_, p := mergeProject(t, ProjectPatch{Currency: refOf("EUR")}, false)
 		if p.Currency != "EUR" || *p.Budget != 5000000 || *p.HourlyRate != 15000 {
 			t.Errorf("EUR: currency %s budget %d rate %d", p.Currency, *p.Budget, *p.HourlyRate)
 		}
 	})
 	t.Run("to JPY", func(t *testing.T) {
 		t.Parallel()
-		_, p := mergeProject(t, ProjectChanges{Currency: refOf("JPY")}, false)
+		_, p := mergeProject(t, ProjectPatch{Currency: refOf("JPY")}, false)
 		if *p.Budget != 50000 || *p.HourlyRate != 150 {
 			t.Errorf("JPY: budget %d rate %d, want 50000 and 150", *p.Budget, *p.HourlyRate)
 		}
@@ -180,12 +197,12 @@ func TestProjectApplyCurrencyChange(t *testing.T) {
 		p := storedProject()
 		rate := money.Amount(15050)
 		p.HourlyRate = &rate
-		bad := ProjectChanges{Currency: refOf("JPY")}.apply(p)
+		bad := (&ProjectPatch{Currency: refOf("JPY")}).apply(p)
 		checkMessages(t, bad, map[string][]string{"hourly_rate": {"Ensure that there are no decimal places."}})
 	})
 	t.Run("new amount in the new currency", func(t *testing.T) {
 		t.Parallel()
-		_, p := mergeProject(t, ProjectChanges{Currency: refOf("JPY"), Budget: refOf(money.Decimal("1000000"))}, false)
+		_, p := mergeProject(t, ProjectPatch{Currency: refOf("JPY"), Budget: dec("1000000")}, false)
 		if *p.Budget != 1000000 || *p.HourlyRate != 150 {
 			t.Errorf("JPY: budget %d rate %d", *p.Budget, *p.HourlyRate)
 		}
@@ -198,7 +215,7 @@ func TestStampProject(t *testing.T) {
 	tests := []struct {
 		name       string
 		old        *Project // nil on create
-		status     string
+		status     ProjectStatus
 		completion date.Date
 		want       date.Date
 	}{

@@ -2,31 +2,49 @@ package projects
 
 import (
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/fault"
-	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
-// Task statuses (SPEC §5), the columns of a Kanban board.
+// TaskStatus is a stage of a task, a column of a Kanban board; any may follow any other.
+type TaskStatus string
+
+// The task statuses (SPEC §5).
 const (
-	TaskTodo       = "todo"
-	TaskInProgress = "in_progress"
-	TaskBlocked    = "blocked"
-	TaskReview     = "review"
-	TaskDone       = "done"
+	TaskTodo       TaskStatus = "todo"
+	TaskInProgress TaskStatus = "in_progress"
+	TaskBlocked    TaskStatus = "blocked"
+	TaskReview     TaskStatus = "review"
+	TaskDone       TaskStatus = "done"
 )
 
-// TaskStatuses are the stages of a task; any may follow any other.
-var TaskStatuses = []string{TaskTodo, TaskInProgress, TaskBlocked, TaskReview, TaskDone}
+// taskStatuses lists the statuses in board order (validation, filters, OpenAPI).
+func taskStatuses() []TaskStatus {
+	return []TaskStatus{TaskTodo, TaskInProgress, TaskBlocked, TaskReview, TaskDone}
+}
 
-// TaskPriorities are the priorities of a task, from lowest to highest.
-var TaskPriorities = []string{"low", "medium", "high", "urgent"}
+// TaskPriority is how urgent a task is.
+type TaskPriority string
+
+// The task priorities (SPEC §5).
+const (
+	TaskLow    TaskPriority = "low"
+	TaskMedium TaskPriority = "medium"
+	TaskHigh   TaskPriority = "high"
+	TaskUrgent TaskPriority = "urgent"
+)
+
+// taskPriorities lists the priorities from lowest to highest (validation, filters, OpenAPI).
+func taskPriorities() []TaskPriority {
+	return []TaskPriority{TaskLow, TaskMedium, TaskHigh, TaskUrgent}
+}
 
 // DefaultTaskPriority is a new task's priority unless the request names another.
-const DefaultTaskPriority = "medium"
+const DefaultTaskPriority = TaskMedium
 
 // Task messages (SPEC §5, exact where the SPEC gives them).
 const (
@@ -37,71 +55,69 @@ const (
 	MsgTaskProjectLocked  = "A task with time entries cannot move to another project."
 )
 
-// TaskChanges are the writable fields of a task; nil leaves a field as it is. Create and PUT set
-// the required fields; PATCH only the ones sent. An empty AssignedTo, EstimatedHours or DueDate
-// clears it.
-type TaskChanges struct {
-	Project        *string
-	AssignedTo     *string
-	Title          *string
-	Description    *string
-	Status         *string
-	Priority       *string
-	Position       *int64
-	EstimatedHours *money.Decimal
-	DueDate        *string
-	Nulls          []string // fields that may not be null, sent as null
+// taskPolicy decides who may do what to tasks (SPEC §1's Projects area): every role that reads
+// projects reads tasks; owners, admins and managers create, change and delete any; a consultant
+// changes the tasks assigned to them and those of the projects they manage, but creates and
+// deletes none. Update and delete ask only for read
+// access before the task is read, so that an unknown task answers 404 rather than 403.
+type taskPolicy struct{}
+
+func (taskPolicy) Allow(a auth.Actor, act resource.Action) error {
+	if act == resource.Create {
+		return auth.CanWrite(a, auth.Projects)
+	}
+	return auth.CanRead(a, auth.Projects)
 }
 
-// formatProblems checks the fields that have a format, for whatever the request sent.
-func (ch TaskChanges) formatProblems() fault.Fields {
-	var f fault.Fields
-	for _, field := range ch.Nulls {
-		f.Add(field, MsgFieldNull)
+func (taskPolicy) AllowOn(a auth.Actor, act resource.Action, t *Task) error {
+	switch act {
+	case resource.Read:
+		return nil
+	case resource.Update:
+		if auth.CanWrite(a, auth.Projects) == nil || a.Role == auth.Consultant && t.concerns(a.UserID) {
+			return nil
+		}
+		return auth.Forbidden()
 	}
-	if p := ch.Project; p != nil && !validID(strings.TrimSpace(*p)) {
+	return auth.CanWrite(a, auth.Projects)
+}
+
+// concerns reports whether the task is assigned to the user or belongs to a project they manage.
+func (t *Task) concerns(user string) bool {
+	return user != "" && (deref(t.AssignedTo) == user || deref(t.ProjectManagerID) == user)
+}
+
+// keepReadOnly undoes what an edit did to the fields the caller may not change: for a caller who
+// edits a task only because it concerns them (a consultant), the project is read-only, and so is
+// the assignee unless they manage the project. What the body says of them is ignored.
+func (t *Task) keepReadOnly(a auth.Actor, old *Task) {
+	if auth.CanWrite(a, auth.Projects) == nil {
+		return
+	}
+	t.ProjectID = old.ProjectID
+	if deref(old.ProjectManagerID) != a.UserID {
+		t.AssignedTo = old.AssignedTo
+	}
+}
+
+// formatProblems checks the fields of a merged task that have a format. The rules that need
+// every field or the database are checked after (TaskRules, checkTask), so that format messages
+// come first and alone.
+func (t *Task) formatProblems() fault.Fields {
+	var f fault.Fields
+	if t.ProjectID != "" && badID(&t.ProjectID) {
 		f.Add("project", MsgTaskProjectUnknown)
 	}
-	if u := ch.AssignedTo; u != nil && *u != "" && !validID(strings.TrimSpace(*u)) {
+	if badID(t.AssignedTo) {
 		f.Add("assigned_to", MsgTaskAssignee)
 	}
-	if ch.Status != nil && !slices.Contains(TaskStatuses, *ch.Status) {
-		f.Add("status", validate.ChoiceMessage(*ch.Status))
+	if !slices.Contains(taskStatuses(), t.Status) {
+		f.Add("status", validate.ChoiceMessage(t.Status))
 	}
-	if ch.Priority != nil && !slices.Contains(TaskPriorities, *ch.Priority) {
-		f.Add("priority", validate.ChoiceMessage(*ch.Priority))
+	if !slices.Contains(taskPriorities(), t.Priority) {
+		f.Add("priority", validate.ChoiceMessage(t.Priority))
 	}
-	if h := ch.EstimatedHours; h != nil && *h != "" {
-		if _, err := h.Hours(); err != nil {
-			f.Add("estimated_hours", err.Error())
-		}
-	}
-	checkDateText(&f, "due_date", ch.DueDate, false)
 	return f
-}
-
-// apply merges the (format-checked) changes into t.
-func (ch TaskChanges) apply(t *Task) {
-	if ch.Project != nil {
-		t.ProjectID = strings.TrimSpace(*ch.Project)
-	}
-	setOptionalID(&t.AssignedTo, ch.AssignedTo)
-	setTrimmed(&t.Title, ch.Title)
-	setTrimmed(&t.Description, ch.Description)
-	setTrimmed(&t.Status, ch.Status)
-	setTrimmed(&t.Priority, ch.Priority)
-	if ch.Position != nil {
-		t.Position = *ch.Position
-	}
-	if h := ch.EstimatedHours; h != nil {
-		t.EstimatedHours = nil
-		if *h != "" {
-			if v, err := h.Hours(); err == nil {
-				t.EstimatedHours = &v
-			}
-		}
-	}
-	setDateText(&t.DueDate, ch.DueDate)
 }
 
 // TaskRules checks a merged task against SPEC §5's rules.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/date"
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
 )
 
@@ -15,19 +16,19 @@ func TestTaskRules(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		ch   TaskChanges
+		ch   TaskPatch
 		want map[string][]string
 	}{
-		{name: "valid", ch: TaskChanges{Project: refOf("p1"), Title: refOf("Interview staff")}},
+		{name: "valid", ch: TaskPatch{Project: sent("p1"), Title: sent("Interview staff")}},
 		{name: "nothing", want: map[string][]string{"project": {specRequired}, "title": {specRequired}}},
-		{name: "blank title", ch: TaskChanges{Project: refOf("p1"), Title: refOf("   ")},
+		{name: "blank title", ch: TaskPatch{Project: sent("p1"), Title: sent("   ")},
 			want: map[string][]string{"title": {specRequired}}},
-		{name: "zero estimate", ch: TaskChanges{Project: refOf("p1"), Title: refOf("x"), EstimatedHours: refOf(money.Decimal("0"))},
+		{name: "zero estimate", ch: TaskPatch{Project: sent("p1"), Title: sent("x"), EstimatedHours: dec("0")},
 			want: map[string][]string{"estimated_hours": {specEstimatedHours}}},
-		{name: "negative estimate", ch: TaskChanges{Project: refOf("p1"), Title: refOf("x"), EstimatedHours: refOf(money.Decimal("-1.5"))},
+		{name: "negative estimate", ch: TaskPatch{Project: sent("p1"), Title: sent("x"), EstimatedHours: dec("-1.5")},
 			want: map[string][]string{"estimated_hours": {specEstimatedHours}}},
-		{name: "smallest estimate", ch: TaskChanges{Project: refOf("p1"), Title: refOf("x"), EstimatedHours: refOf(money.Decimal("0.01"))}},
-		{name: "estimate cleared", ch: TaskChanges{Project: refOf("p1"), Title: refOf("x"), EstimatedHours: refOf(money.Decimal(""))}},
+		{name: "smallest estimate", ch: TaskPatch{Project: sent("p1"), Title: sent("x"), EstimatedHours: dec("0.01")}},
+		{name: "estimate cleared", ch: TaskPatch{Project: sent("p1"), Title: sent("x"), EstimatedHours: dec("")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,30 +44,39 @@ func TestTaskFormatProblems(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		ch   TaskChanges
+		ch   TaskPatch
 		want map[string][]string
 	}{
-		{name: "valid", ch: TaskChanges{Project: refOf("01900000-0000-7000-8000-000000000000"),
-			EstimatedHours: refOf(money.Decimal("7.25")), DueDate: refOf("2026-05-01")}},
-		{name: "ids", ch: TaskChanges{Project: refOf("p1"), AssignedTo: refOf("u1")},
+		{name: "valid", ch: TaskPatch{Project: sent("01900000-0000-7000-8000-000000000000"),
+			EstimatedHours: dec("7.25"), DueDate: sent("2026-05-01")}},
+		{name: "ids", ch: TaskPatch{Project: sent("p1"), AssignedTo: sent("u1")},
 			want: map[string][]string{"project": {MsgTaskProjectUnknown}, "assigned_to": {MsgTaskAssignee}}},
-		{name: "assignee cleared", ch: TaskChanges{AssignedTo: refOf("")}},
-		{name: "choices", ch: TaskChanges{Status: refOf("closed"), Priority: refOf("critical")},
+		{name: "assignee cleared", ch: TaskPatch{AssignedTo: sent("")}},
+		{name: "choices", ch: TaskPatch{Status: refOf(TaskStatus("closed")), Priority: refOf(TaskPriority("critical"))},
 			want: map[string][]string{"status": {`"closed" is not a valid choice.`}, "priority": {`"critical" is not a valid choice.`}}},
-		{name: "three decimals", ch: TaskChanges{EstimatedHours: refOf(money.Decimal("1.125"))},
+		{name: "three decimals", ch: TaskPatch{EstimatedHours: dec("1.125")},
 			want: map[string][]string{"estimated_hours": {"Ensure that there are no more than 2 decimal places."}}},
-		{name: "not a number", ch: TaskChanges{EstimatedHours: refOf(money.Decimal("soon"))},
+		{name: "not a number", ch: TaskPatch{EstimatedHours: dec("soon")},
 			want: map[string][]string{"estimated_hours": {"A valid number is required."}}},
-		{name: "bad due date", ch: TaskChanges{DueDate: refOf("2026-13-01")},
+		{name: "bad due date", ch: TaskPatch{DueDate: sent("2026-13-01")},
 			want: map[string][]string{"due_date": {date.MsgInvalid}}},
-		{name: "due date cleared", ch: TaskChanges{DueDate: refOf("")}},
+		{name: "due date cleared", ch: TaskPatch{DueDate: sent("")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkMessages(t, tc.ch.formatProblems(), tc.want)
+			checkMessages(t, taskFormat(tc.ch), tc.want)
 		})
 	}
+}
+
+// taskFormat is what a body's format checks report on a new task: what the body cannot merge,
+// then the merged task's formats.
+func taskFormat(b TaskPatch) fault.Fields {
+	t := &Task{Status: TaskTodo, Priority: DefaultTaskPriority}
+	bad := b.apply(t)
+	bad.Merge(t.formatProblems())
+	return bad
 }
 
 func TestTaskApply(t *testing.T) {
@@ -74,13 +84,13 @@ func TestTaskApply(t *testing.T) {
 	h := money.Hours(300)
 	task := &Task{ProjectID: "p1", AssignedTo: refOf("u1"), Title: "Old", Status: TaskTodo, Priority: "low",
 		EstimatedHours: &h, DueDate: "2026-05-01"}
-	TaskChanges{Title: refOf("  New  "), AssignedTo: refOf(""), Position: refOf(int64(7)),
-		EstimatedHours: refOf(money.Decimal("12.5")), DueDate: refOf("")}.apply(task)
+	(&TaskPatch{Title: sent("  New  "), AssignedTo: sent(""), Position: refOf(int64(7)),
+		EstimatedHours: dec("12.5"), DueDate: sent("")}).apply(task)
 	if task.Title != "New" || task.AssignedTo != nil || task.Position != 7 || *task.EstimatedHours != 1250 ||
 		task.DueDate != "" || task.ProjectID != "p1" || task.Priority != "low" {
 		t.Errorf("after apply: %+v", task)
 	}
-	TaskChanges{EstimatedHours: refOf(money.Decimal(""))}.apply(task)
+	(&TaskPatch{EstimatedHours: dec("")}).apply(task)
 	if task.EstimatedHours != nil {
 		t.Errorf("estimate not cleared: %v", *task.EstimatedHours)
 	}
@@ -93,7 +103,7 @@ func TestStampTask(t *testing.T) {
 	tests := []struct {
 		name   string
 		old    *Task // nil on create
-		status string
+		status TaskStatus
 		stored *time.Time // completed_at before the stamp
 		want   *time.Time
 	}{

@@ -1,12 +1,11 @@
 package projects
 
 import (
-	"regexp"
-	"strings"
-
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
@@ -23,91 +22,93 @@ const (
 	MsgEntryTask        = "Select a valid task."
 	MsgEntryUser        = "Select a user of your firm."
 	MsgLogForOthers     = "You do not have permission to log time for another user."
+	MsgEntryInvoiced    = "Cannot modify invoiced time entries"
 )
 
 // MaxHoursPerDay is the most a user may log on one date, over all their entries (24.00 h).
 const MaxHoursPerDay money.Hours = 2400
 
-// TimeEntryChanges are the writable fields of a time entry; nil leaves a field as it is. Create
-// and PUT set the required fields; PATCH only the ones sent. Date is "YYYY-MM-DD" text; an empty
-// Task clears it; an empty HourlyRate (sent as null) resets the rate to the project's.
-type TimeEntryChanges struct {
-	Project     *string
-	Task        *string
-	User        *string
-	Date        *string
-	Hours       *money.Decimal
-	Description *string
-	IsBillable  *bool
-	HourlyRate  *money.Decimal
+// LogForOthers is the action of logging time for another user, or of giving an entry to another
+// user: part of a create or a change, decided by the role alone.
+const LogForOthers resource.Action = "log_for_others"
+
+// timeEntryPolicy decides who may do what to time entries (SPEC §1's TimeEntries area): every
+// role that reads time entries reads them all; owners, admins and managers log, change and
+// delete any, and log time for others; a consultant logs their own time and changes and deletes
+// their own entries and those of the projects they manage. Nobody changes or deletes an invoiced
+// entry until its invoice is cancelled. Logging time is decided by the role alone, before the
+// entry exists; changes and deletes ask only for read access before the entry is read, so that
+// an unknown entry answers 404 rather than 403.
+type timeEntryPolicy struct{}
+
+func (timeEntryPolicy) Allow(a auth.Actor, act resource.Action) error {
+	switch act {
+	case resource.Create:
+		if auth.CanWrite(a, auth.TimeEntries) == nil || a.Role == auth.Consultant && auth.CanRead(a, auth.TimeEntries) == nil {
+			return nil
+		}
+		return auth.Forbidden()
+	case LogForOthers:
+		if auth.CanWrite(a, auth.TimeEntries) != nil {
+			return fault.New(fault.Forbidden, MsgLogForOthers)
+		}
+		return nil
+	}
+	return auth.CanRead(a, auth.TimeEntries)
 }
 
-// decimalText is the grammar of a decimal in a request, whatever the currency.
-var decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+func (timeEntryPolicy) AllowOn(a auth.Actor, act resource.Action, te *TimeEntry) error {
+	switch act {
+	case resource.Read:
+		return nil
+	case resource.Update, resource.Delete:
+		if auth.CanWrite(a, auth.TimeEntries) != nil && (a.Role != auth.Consultant || !te.concerns(a.UserID)) {
+			return auth.Forbidden()
+		}
+		if te.Invoiced {
+			return fault.Field(fault.NonField, MsgEntryInvoiced)
+		}
+		return nil
+	}
+	return auth.CanWrite(a, auth.TimeEntries)
+}
 
-// formatProblems checks the fields that have a format, for whatever the request sent. The rate
-// is only checked to be a number here: its decimals depend on the project's currency, which
-// ApplyEntryRate checks once the project is known.
-func (ch TimeEntryChanges) formatProblems() fault.Fields {
+// needsManager reports whether AllowOn needs the manager of the entry's project to decide on
+// te: only for a caller who does not write every entry, on an entry that is not their own. The
+// service reads the manager only then.
+func (timeEntryPolicy) needsManager(a auth.Actor, te *TimeEntry) bool {
+	return auth.CanWrite(a, auth.TimeEntries) != nil && te.UserID != a.UserID
+}
+
+// concerns reports whether the entry is the user's or belongs to a project they manage.
+func (te *TimeEntry) concerns(user string) bool {
+	return user != "" && (te.UserID == user || deref(te.ProjectManagerID) == user)
+}
+
+// mayLogFor refuses an entry whose user is not current (the caller on create, the entry's user
+// before a change) unless the policy lets the caller log time for others.
+func mayLogFor(a auth.Actor, current string, te *TimeEntry) error {
+	if te.UserID == current {
+		return nil
+	}
+	return resource.Check(timeEntryPolicy{}, a, LogForOthers, nil)
+}
+
+// formatProblems checks the ids of a merged entry. The rules that need every field, the
+// project or the database are checked after (TimeEntryRules, checkTimeEntry), so that format
+// messages come first and alone.
+func (te *TimeEntry) formatProblems() fault.Fields {
 	var f fault.Fields
-	if p := ch.Project; p != nil && !validID(strings.TrimSpace(*p)) {
+	if te.ProjectID != "" && badID(&te.ProjectID) {
 		f.Add("project", MsgEntryProject)
 	}
-	if t := ch.Task; t != nil && *t != "" && !validID(strings.TrimSpace(*t)) {
+	if badID(te.TaskID) {
 		f.Add("task", MsgEntryTask)
 	}
-	if u := ch.User; u != nil && !validID(strings.TrimSpace(*u)) {
+	if badID(&te.UserID) {
 		f.Add("user", MsgEntryUser)
 	}
-	if d := ch.Date; d != nil {
-		if _, err := date.Parse(*d); err != nil {
-			f.Add("date", date.MsgInvalid)
-		}
-	}
-	if h := ch.Hours; h != nil {
-		if *h == "" {
-			f.Add("hours", validate.MsgRequired)
-		} else if _, err := h.Hours(); err != nil {
-			f.Add("hours", err.Error())
-		}
-	}
-	if r := ch.HourlyRate; r != nil && *r != "" && !decimalText.MatchString(string(*r)) {
-		f.Add("hourly_rate", money.ErrInvalidNumber.Error())
-	}
 	return f
-}
-
-// apply merges the (format-checked) changes into te, except the rate, which needs the project
-// (see ApplyEntryRate).
-func (ch TimeEntryChanges) apply(te *TimeEntry) {
-	if ch.Project != nil {
-		te.ProjectID = strings.TrimSpace(*ch.Project)
-	}
-	if t := ch.Task; t != nil {
-		te.TaskID = nil
-		if id := strings.TrimSpace(*t); id != "" {
-			te.TaskID = &id
-		}
-	}
-	if ch.User != nil {
-		te.UserID = strings.TrimSpace(*ch.User)
-	}
-	if d := ch.Date; d != nil {
-		if v, err := date.Parse(*d); err == nil {
-			te.Date = v
-		}
-	}
-	if h := ch.Hours; h != nil {
-		if v, err := h.Hours(); err == nil {
-			te.Hours = v
-		}
-	}
-	if d := ch.Description; d != nil {
-		te.Description = strings.TrimSpace(*d)
-	}
-	if ch.IsBillable != nil {
-		te.IsBillable = *ch.IsBillable
-	}
 }
 
 // ApplyEntryRate sets the entry's currency to its project's and its rate: the one sent (rate,
@@ -116,7 +117,7 @@ func (ch TimeEntryChanges) apply(te *TimeEntry) {
 // project's rate on a project without one is refused on hourly_rate. old is nil on create.
 func ApplyEntryRate(old, te *TimeEntry, p *Project, rate *money.Decimal) fault.Fields {
 	var f fault.Fields
-	cur := currencyFor(p.Currency)
+	cur := money.CurrencyOf(p.Currency)
 	moved := old == nil || old.ProjectID != te.ProjectID || old.Currency != cur.Code
 	te.Currency = cur.Code
 	switch {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
@@ -54,61 +55,74 @@ func wantEntryMessages(t *testing.T, f fault.Fields, want map[string][]string) {
 
 func TestTimeEntryFormatProblems(t *testing.T) {
 	t.Parallel()
-	dec := func(s string) *money.Decimal { return teRef(money.Decimal(s)) }
+	hours := func(s string) *api.Decimal { return teRef(api.Decimal(s)) }
 	tests := []struct {
 		name string
-		ch   TimeEntryChanges
+		ch   TimeEntryPatch
 		want map[string][]string
 	}{
 		{name: "nothing sent"},
-		{name: "a full valid entry", ch: TimeEntryChanges{Project: teRef(idProjectA), Task: teRef(idTask), User: teRef(idUser),
-			Date: teRef("2026-03-15"), Hours: dec("8.00"), Description: teRef("Work"), IsBillable: teRef(false),
+		{name: "a full valid entry", ch: TimeEntryPatch{Project: teRef(idProjectA), Task: sent(idTask), User: teRef(idUser),
+			Date: teRef("2026-03-15"), Hours: hours("8.00"), Description: teRef("Work"), IsBillable: teRef(false),
 			HourlyRate: dec("150.00")}},
-		{name: "hundredth of an hour", ch: TimeEntryChanges{Hours: dec("0.01")}},
-		{name: "whole hours", ch: TimeEntryChanges{Hours: dec("24")}},
-		{name: "thousandth of an hour", ch: TimeEntryChanges{Hours: dec("0.001")},
+		{name: "hundredth of an hour", ch: TimeEntryPatch{Hours: hours("0.01")}},
+		{name: "whole hours", ch: TimeEntryPatch{Hours: hours("24")}},
+		{name: "thousandth of an hour", ch: TimeEntryPatch{Hours: hours("0.001")},
 			want: map[string][]string{"hours": {wantMsgTwoDecimals}}},
-		{name: "hours not a number", ch: TimeEntryChanges{Hours: dec("eight")},
+		{name: "hours not a number", ch: TimeEntryPatch{Hours: hours("eight")},
 			want: map[string][]string{"hours": {wantMsgNumber}}},
-		{name: "hours in exponent form", ch: TimeEntryChanges{Hours: dec("1e1")},
+		{name: "hours in exponent form", ch: TimeEntryPatch{Hours: hours("1e1")},
 			want: map[string][]string{"hours": {wantMsgNumber}}},
-		{name: "hours null", ch: TimeEntryChanges{Hours: dec("")},
+		{name: "hours null", ch: TimeEntryPatch{Hours: hours("")},
 			want: map[string][]string{"hours": {wantMsgRequired}}},
 		// Ranges are rules of the merged entry, reported with the other rules.
-		{name: "negative hours parse", ch: TimeEntryChanges{Hours: dec("-1")}},
-		{name: "project not an id", ch: TimeEntryChanges{Project: teRef("P-1")},
+		{name: "negative hours parse", ch: TimeEntryPatch{Hours: hours("-1")}},
+		{name: "project not an id", ch: TimeEntryPatch{Project: teRef("P-1")},
 			want: map[string][]string{"project": {MsgEntryProject}}},
-		{name: "task not an id", ch: TimeEntryChanges{Task: teRef("t")},
+		{name: "task not an id", ch: TimeEntryPatch{Task: sent("t")},
 			want: map[string][]string{"task": {MsgEntryTask}}},
-		{name: "task cleared", ch: TimeEntryChanges{Task: teRef("")}},
-		{name: "user not an id", ch: TimeEntryChanges{User: teRef("bob")},
+		{name: "task cleared", ch: TimeEntryPatch{Task: sent("")}},
+		{name: "user not an id", ch: TimeEntryPatch{User: teRef("bob")},
 			want: map[string][]string{"user": {MsgEntryUser}}},
-		{name: "date malformed", ch: TimeEntryChanges{Date: teRef("15/03/2026")},
+		{name: "date malformed", ch: TimeEntryPatch{Date: teRef("15/03/2026")},
 			want: map[string][]string{"date": {date.MsgInvalid}}},
-		{name: "date impossible", ch: TimeEntryChanges{Date: teRef("2026-02-30")},
+		{name: "date impossible", ch: TimeEntryPatch{Date: teRef("2026-02-30")},
 			want: map[string][]string{"date": {date.MsgInvalid}}},
 		// The rate's decimals depend on the project's currency: checked by ApplyEntryRate.
-		{name: "rate with three decimals waits for the currency", ch: TimeEntryChanges{HourlyRate: dec("150.005")}},
-		{name: "negative rate is a rule", ch: TimeEntryChanges{HourlyRate: dec("-1")}},
-		{name: "rate not a number", ch: TimeEntryChanges{HourlyRate: dec("cheap")},
+		{name: "rate with three decimals waits for the currency", ch: TimeEntryPatch{HourlyRate: dec("150.005")}},
+		{name: "negative rate is a rule", ch: TimeEntryPatch{HourlyRate: dec("-1")}},
+		{name: "rate not a number", ch: TimeEntryPatch{HourlyRate: dec("cheap")},
 			want: map[string][]string{"hourly_rate": {wantMsgNumber}}},
-		{name: "rate reset", ch: TimeEntryChanges{HourlyRate: dec("")}},
+		{name: "rate reset", ch: TimeEntryPatch{HourlyRate: dec("")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			wantEntryMessages(t, tc.ch.formatProblems(), tc.want)
+			wantEntryMessages(t, entryFormat(tc.ch), tc.want)
 		})
 	}
+}
+
+// entryFormat is what a body's format checks report on a new entry of idUser: what the body
+// cannot merge, then the merged entry's formats.
+func entryFormat(b TimeEntryPatch) fault.Fields {
+	te := &TimeEntry{UserID: idUser, IsBillable: true}
+	bad := b.apply(te)
+	bad.Merge(te.formatProblems())
+	return bad
 }
 
 func TestTimeEntryApply(t *testing.T) {
 	t.Parallel()
 	te := storedEntry()
 	te.TaskID = teRef(idTask)
-	TimeEntryChanges{Project: teRef(" " + idProjectB + " "), Date: teRef("2026-03-11"),
-		Hours: teRef(money.Decimal("1.5")), Description: teRef("  Review  "), IsBillable: teRef(false),
-		Task: teRef(""), HourlyRate: teRef(money.Decimal("1.00"))}.apply(te)
+	(&TimeEntryPatch{Project: teRef(" " + idProjectB + " "), Date: teRef("2026-03-11"),
+		Hours: teRef(api.Decimal("1.5")), Description: teRef("  Review  "), IsBillable: teRef(false),
+		Task: sent(""), HourlyRate: dec("1.00")}).apply(te)
+	if te.rateSent == nil || *te.rateSent != "1.00" {
+		t.Errorf("rate sent = %v, want 1.00 kept for ApplyEntryRate", te.rateSent)
+	}
+	te.rateSent = nil
 	want := storedEntry()
 	want.ProjectID, want.Date, want.Hours, want.Description, want.IsBillable = idProjectB, "2026-03-11", 150, "Review", false
 	if *te != *want {
@@ -116,7 +130,7 @@ func TestTimeEntryApply(t *testing.T) {
 	}
 	// A PATCH that sends nothing changes nothing.
 	same := storedEntry()
-	TimeEntryChanges{}.apply(same)
+	(&TimeEntryPatch{}).apply(same)
 	if *same != *storedEntry() {
 		t.Errorf("empty changes altered the entry: %+v", *same)
 	}

@@ -3,6 +3,7 @@ package resource
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
@@ -15,8 +16,8 @@ import (
 // (PATCH). An operation whose function is nil is not registered.
 type Resource[T, O, W, P any] struct {
 	Path   string // the collection's path under the version prefix: "/crm/clients/"
-	Name   string // singular, for operation ids and summaries: "client"
-	Plural string // "clients"
+	Name   string // singular, for summaries and (spaces as dashes) operation ids: "client", "time entry"
+	Plural string // "clients", "time entries"
 	Tag    string // the OpenAPI tag: "CRM: clients"
 
 	Policy Policy[T]
@@ -38,13 +39,17 @@ type Resource[T, O, W, P any] struct {
 	Summaries map[Action]string
 	// Errors adds documented statuses to an action's operations (beyond every route's).
 	Errors map[Action][]int
+	// Descriptions document operations, by operation id ("replace-task"): PUT and PATCH share
+	// an action but not always a description.
+	Descriptions map[string]string
 }
 
 // Register adds the resource's operations to the API.
 func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 	item := r.Path + "{id}/"
+	name, plural := slug(r.Name), slug(r.Plural)
 	if r.List != nil {
-		op := r.op(List, "list-"+r.Plural, http.MethodGet, r.Path, "List "+r.Plural)
+		op := r.op(List, "list-"+plural, http.MethodGet, r.Path, "List "+r.Plural)
 		api.DocumentList(&op, r.Query)
 		if r.Cache {
 			api.Cacheable(&op)
@@ -62,7 +67,7 @@ func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 		})
 	}
 	if r.Create != nil {
-		op := r.op(Create, "create-"+r.Name, http.MethodPost, r.Path, "Create a "+r.Name)
+		op := r.op(Create, "create-"+name, http.MethodPost, r.Path, "Create a "+r.Name)
 		op.DefaultStatus = http.StatusCreated
 		Operation(a, op, r.Policy, Create, r.Load, func(ctx context.Context, actor auth.Actor, in *createIn[W]) (*created[O], error) {
 			obj, err := r.Create(ctx, actor, &in.Body)
@@ -73,25 +78,25 @@ func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 		})
 	}
 	if r.Get != nil {
-		op := r.op(Read, "get-"+r.Name, http.MethodGet, item, "Get a "+r.Name)
+		op := r.op(Read, "get-"+name, http.MethodGet, item, "Get a "+r.Name)
 		Operation(a, op, r.Policy, Read, r.Load, func(ctx context.Context, actor auth.Actor, in *idIn) (*body[O], error) {
 			return r.body(r.Get(ctx, actor, in.ID))
 		})
 	}
 	if r.Replace != nil {
-		op := r.op(Update, "replace-"+r.Name, http.MethodPut, item, "Update a "+r.Name+" (full)")
+		op := r.op(Update, "replace-"+name, http.MethodPut, item, "Update a "+r.Name+" (full)")
 		Operation(a, op, r.Policy, Update, r.Load, func(ctx context.Context, actor auth.Actor, in *replaceIn[W]) (*body[O], error) {
 			return r.body(r.Replace(ctx, actor, in.ID, &in.Body))
 		})
 	}
 	if r.Update != nil {
-		op := r.op(Update, "update-"+r.Name, http.MethodPatch, item, "Update a "+r.Name+" (partial)")
+		op := r.op(Update, "update-"+name, http.MethodPatch, item, "Update a "+r.Name+" (partial)")
 		Operation(a, op, r.Policy, Update, r.Load, func(ctx context.Context, actor auth.Actor, in *updateIn[P]) (*body[O], error) {
 			return r.body(r.Update(ctx, actor, in.ID, &in.Body))
 		})
 	}
 	if r.Delete != nil {
-		op := r.op(Delete, "delete-"+r.Name, http.MethodDelete, item, "Delete a "+r.Name)
+		op := r.op(Delete, "delete-"+name, http.MethodDelete, item, "Delete a "+r.Name)
 		op.DefaultStatus = http.StatusNoContent
 		Operation(a, op, r.Policy, Delete, r.Load, func(ctx context.Context, actor auth.Actor, in *idIn) (*struct{}, error) {
 			return nil, r.Delete(ctx, actor, in.ID)
@@ -105,8 +110,12 @@ func (r *Resource[T, O, W, P]) op(act Action, id, method, path, summary string) 
 		summary = s
 	}
 	return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary,
-		Tags: []string{r.Tag}, Errors: r.Errors[act], Metadata: map[string]any{resourceKey: r.Plural}}
+		Description: r.Descriptions[id], Tags: []string{r.Tag}, Errors: r.Errors[act],
+		Metadata: map[string]any{resourceKey: slug(r.Plural)}}
 }
+
+// slug is a name as operation ids and policy names spell it: "time entry" → "time-entry".
+func slug(name string) string { return strings.ReplaceAll(name, " ", "-") }
 
 func (r *Resource[T, O, W, P]) body(obj *T, err error) (*body[O], error) {
 	if err != nil {

@@ -2,62 +2,88 @@ package projects
 
 import (
 	"context"
-	"strings"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/uptrace/bun"
 )
 
-// TimeEntryView is a time entry with its display fields, as lists and details show it.
-type TimeEntryView struct {
-	TimeEntry   `bun:",extend"`
-	ProjectName *string `bun:"project_name"`
-	TaskTitle   *string `bun:"task_title"`
-	UserName    *string `bun:"user_name"`
+// TimeEntry is hours a user logged on a project (and optionally a task) on a date: a row of
+// time_entries, with the names of its project, task and user, and its project's manager (the
+// policy's).
+type TimeEntry struct {
+	bun.BaseModel    `bun:"table:time_entries,alias:te"`
+	ID               string       `bun:"id,pk"`
+	FirmID           string       `bun:"firm_id"`
+	ProjectID        string       `bun:"project_id"`
+	TaskID           *string      `bun:"task_id"`
+	UserID           string       `bun:"user_id"`
+	Date             date.Date    `bun:"date"`
+	Hours            money.Hours  `bun:"hours"`
+	Description      string       `bun:"description"`
+	IsBillable       bool         `bun:"is_billable"`
+	HourlyRate       money.Amount `bun:"hourly_rate"`
+	Currency         string       `bun:"currency"`
+	BilledAmount     money.Amount `bun:"billed_amount"`
+	Invoiced         bool         `bun:"invoiced"`
+	InvoiceID        *string      `bun:"invoice_id"`
+	CreatedAt        time.Time    `bun:"created_at"`
+	UpdatedAt        time.Time    `bun:"updated_at"`
+	ProjectName      *string      `bun:"project_name,scanonly"`
+	TaskTitle        *string      `bun:"task_title,scanonly"`
+	UserName         *string      `bun:"user_name,scanonly"`
+	ProjectManagerID *string      `bun:"project_manager_id,scanonly"`
+
+	// rateSent is the rate an edit sent (nil: none; "": back to the project's). It is read in
+	// the currency of the entry's project, known once the project is (ApplyEntryRate).
+	rateSent *money.Decimal
 }
 
 // userNameColumn is the SQL expression of the entry's user display name joined by
 // selectTimeEntries, for search.
 const userNameColumn = "COALESCE(NULLIF(TRIM(teu.first_name || ' ' || teu.last_name), ''), teu.username)"
 
-// TimeEntryList declares the time entry list's filters, search and ordering (SPEC §5).
-var TimeEntryList = &db.ListSpec{
-	Filters: append([]db.Filter{
-		{Name: "project", Column: "te.project_id", Kind: db.IDFilter},
-		{Name: "user", Column: "te.user_id", Kind: db.IDFilter},
-		{Name: "task", Column: "te.task_id", Kind: db.IDFilter},
-		{Name: "is_billable", Column: "te.is_billable", Kind: db.BoolFilter},
-		{Name: "invoiced", Column: "te.invoiced", Kind: db.BoolFilter},
-		{Name: "date", Column: "te.date", Kind: db.DateFilter, Doc: "On this date (YYYY-MM-DD)."},
-	}, db.DateRange("date", "te.date")...),
-	Search: []string{"te.description", "tep.name", userNameColumn},
-	Ordering: []db.OrderField{
-		{Name: "date", Column: "te.date"},
-		{Name: "created_at", Column: "te.created_at"},
-	},
-	Default:   "-date,-created_at",
-	UpdatedAt: "te.updated_at",
-	ID:        "te.id",
+// timeEntryQuery declares the time entry list's filters, search and ordering (SPEC §5).
+func timeEntryQuery() *db.ListSpec {
+	return &db.ListSpec{
+		Filters: append([]db.Filter{
+			{Name: "project", Column: "te.project_id", Kind: db.IDFilter},
+			{Name: "user", Column: "te.user_id", Kind: db.IDFilter},
+			{Name: "task", Column: "te.task_id", Kind: db.IDFilter},
+			{Name: "is_billable", Column: "te.is_billable", Kind: db.BoolFilter},
+			{Name: "invoiced", Column: "te.invoiced", Kind: db.BoolFilter},
+			{Name: "date", Column: "te.date", Kind: db.DateFilter, Doc: "On this date (YYYY-MM-DD)."},
+		}, db.DateRange("date", "te.date")...),
+		Search: []string{"te.description", "tep.name", userNameColumn},
+		Ordering: []db.OrderField{
+			{Name: "date", Column: "te.date"},
+			{Name: "created_at", Column: "te.created_at"},
+		},
+		Default:   "-date,-created_at",
+		UpdatedAt: "te.updated_at",
+		ID:        "te.id",
+	}
 }
 
 // ListTimeEntries lists the firm's time entries (every role that reads time entries sees them
 // all).
-func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, p db.ListQuery) ([]TimeEntryView, int64, error) {
-	if err := auth.CanRead(a, auth.TimeEntries); err != nil {
+func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, q db.ListQuery) ([]TimeEntry, int64, error) {
+	if err := resource.Check(timeEntryPolicy{}, a, resource.List, nil); err != nil {
 		return nil, 0, err
 	}
-	var rows []TimeEntryView
-	if err := p.Window(p.Apply(selectTimeEntries(s.db.R, a.Firm(), &rows))).Scan(ctx); err != nil {
+	var rows []TimeEntry
+	if err := q.Window(q.Apply(selectTimeEntries(s.db.R, a.Firm(), &rows))).Scan(ctx); err != nil {
 		return nil, 0, db.Translate(err)
 	}
 	// The count joins the display tables only when the search needs their names: counting a
 	// million entries through three joins took over a second, the entries alone a fraction.
-	cq := p.Where(a.Firm().Select(s.db.R, (*TimeEntry)(nil)))
-	if p.Searching() {
+	cq := q.Where(a.Firm().Select(s.db.R, (*TimeEntry)(nil)))
+	if q.Searching() {
 		cq = auth.WithUserName(cq.Join("LEFT JOIN projects AS tep ON tep.id = te.project_id"), "teu", "te.user_id", "user_name")
 	}
 	count, err := cq.Count(ctx)
@@ -68,34 +94,48 @@ func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, p db.ListQu
 }
 
 // GetTimeEntry returns one time entry of the firm.
-func (s *Service) GetTimeEntry(ctx context.Context, a auth.Actor, id string) (*TimeEntryView, error) {
-	if err := auth.CanRead(a, auth.TimeEntries); err != nil {
+func (s *Service) GetTimeEntry(ctx context.Context, a auth.Actor, id string) (*TimeEntry, error) {
+	te, err := s.timeEntryView(ctx, s.db.R, a.Firm(), id)
+	if err != nil {
 		return nil, err
 	}
-	return s.timeEntryView(ctx, s.db.R, a, id)
+	return te, resource.Check(timeEntryPolicy{}, a, resource.Read, te)
 }
 
-// CreateTimeEntry logs time: for the caller, or — for owners, admins and managers — for the
-// user the request names. The rate defaults to the project's, the currency is the project's,
-// and the user's hours on the date may not exceed 24 in all.
-func (s *Service) CreateTimeEntry(ctx context.Context, a auth.Actor, ch TimeEntryChanges) (*TimeEntryView, error) {
-	if err := MayLogTime(a); err != nil {
-		return nil, err
+// loadTimeEntry reads an entry with its project's manager for the policy check before a
+// request's body (resource.Loader).
+func (s *Service) loadTimeEntry(ctx context.Context, a auth.Actor, id string) (*TimeEntry, error) {
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
 	}
-	if err := mayLogFor(a, a.UserID, ch.User); err != nil {
-		return nil, err
-	}
-	if err := ch.formatProblems().Err(); err != nil {
+	te := new(TimeEntry)
+	err := a.Firm().Select(s.db.R, te).ColumnExpr("te.*").
+		Join("LEFT JOIN projects AS tep ON tep.id = te.project_id").ColumnExpr("tep.project_manager_id").
+		Where("te.id = ?", id).Scan(ctx)
+	return te, db.Translate(err)
+}
+
+// CreateTimeEntry logs time: edit fills in the request. The entry is the caller's unless the
+// request names a user the policy lets the caller log for (LogForOthers); the rate defaults to
+// the project's, the currency is the project's, and the user's hours on the date may not exceed
+// 24 in all. Whether the caller may log time at all is decided by their role alone.
+func (s *Service) CreateTimeEntry(ctx context.Context, a auth.Actor, edit func(*TimeEntry) fault.Fields) (*TimeEntry, error) {
+	if err := resource.Check(timeEntryPolicy{}, a, resource.Create, nil); err != nil {
 		return nil, err
 	}
 	now := s.stamp()
 	today := date.Today(now, a.Location())
 	te := &TimeEntry{ID: db.NewID(), FirmID: a.FirmID, UserID: a.UserID, IsBillable: true, CreatedAt: now, UpdatedAt: now}
-	ch.apply(te)
-	var names entryNames
+	bad := edit(te)
+	if err := mayLogFor(a, a.UserID, te); err != nil {
+		return nil, err
+	}
+	bad.Merge(te.formatProblems())
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if names, err = s.checkTimeEntry(ctx, tx, a, nil, te, ch.HourlyRate, today); err != nil {
+		if err := s.checkTimeEntry(ctx, tx, a, nil, te, today); err != nil {
 			return err
 		}
 		if _, err := tx.NewInsert().Model(te).Exec(ctx); err != nil {
@@ -107,38 +147,35 @@ func (s *Service) CreateTimeEntry(ctx context.Context, a auth.Actor, ch TimeEntr
 		return nil, err
 	}
 	if te.UserID == a.UserID {
-		// Everything the view shows was in hand inside the transaction: no read-back.
-		return &TimeEntryView{TimeEntry: *te, ProjectName: &names.project, TaskTitle: names.task, UserName: &a.Name}, nil
+		// Everything the API shows was in hand inside the transaction: no read-back.
+		te.UserName = &a.Name
+		return te, nil
 	}
-	return s.timeEntryView(ctx, s.db.R, a, te.ID)
+	return s.timeEntryView(ctx, s.db.R, a.Firm(), te.ID)
 }
 
-// UpdateTimeEntry changes a time entry: owners, admins and managers any, a consultant their own
-// entries and those of projects they manage (IsAssignedUserOrReadOnly). An invoiced entry cannot
-// change (CannotModifyInvoicedItems), and only owners, admins and managers may give an entry to
-// another user.
-func (s *Service) UpdateTimeEntry(ctx context.Context, a auth.Actor, id string, ch TimeEntryChanges) (*TimeEntryView, error) {
-	if err := auth.CanRead(a, auth.TimeEntries); err != nil {
-		return nil, err
-	}
+// UpdateTimeEntry changes a time entry as edit says, if the policy lets the caller; giving the
+// entry to another user is LogForOthers.
+func (s *Service) UpdateTimeEntry(ctx context.Context, a auth.Actor, id string, edit func(*TimeEntry) fault.Fields) (*TimeEntry, error) {
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		te, err := s.lockTimeEntry(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
-		if err := s.checkEntryEditable(ctx, tx, a, te); err != nil {
-			return err
-		}
-		if err := mayLogFor(a, te.UserID, ch.User); err != nil {
-			return err
-		}
-		if err := ch.formatProblems().Err(); err != nil {
+		if err := resource.Check(timeEntryPolicy{}, a, resource.Update, te); err != nil {
 			return err
 		}
 		old := *te
-		ch.apply(te)
+		bad := edit(te)
+		if err := mayLogFor(a, old.UserID, te); err != nil {
+			return err
+		}
+		bad.Merge(te.formatProblems())
+		if err := bad.Err(); err != nil {
+			return err
+		}
 		now := s.stamp()
-		if _, err := s.checkTimeEntry(ctx, tx, a, &old, te, ch.HourlyRate, date.Today(now, a.Location())); err != nil {
+		if err := s.checkTimeEntry(ctx, tx, a, &old, te, date.Today(now, a.Location())); err != nil {
 			return err
 		}
 		te.UpdatedAt = now
@@ -152,20 +189,17 @@ func (s *Service) UpdateTimeEntry(ctx context.Context, a auth.Actor, id string, 
 	if err != nil {
 		return nil, err
 	}
-	return s.timeEntryView(ctx, s.db.R, a, id)
+	return s.timeEntryView(ctx, s.db.R, a.Firm(), id)
 }
 
-// DeleteTimeEntry removes a time entry that is not invoiced; who may is as for UpdateTimeEntry.
+// DeleteTimeEntry removes a time entry, if the policy lets the caller.
 func (s *Service) DeleteTimeEntry(ctx context.Context, a auth.Actor, id string) error {
-	if err := auth.CanRead(a, auth.TimeEntries); err != nil {
-		return err
-	}
 	return s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		te, err := s.lockTimeEntry(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
-		if err := s.checkEntryEditable(ctx, tx, a, te); err != nil {
+		if err := resource.Check(timeEntryPolicy{}, a, resource.Delete, te); err != nil {
 			return err
 		}
 		_, err = a.Firm().Delete(tx, (*TimeEntry)(nil)).Where("te.id = ?", id).Exec(ctx)
@@ -173,106 +207,49 @@ func (s *Service) DeleteTimeEntry(ctx context.Context, a auth.Actor, id string) 
 	})
 }
 
-// CheckTimeEntryEditable answers whether the actor may change or delete the entry, before
-// anything is read from the request: not found (404) when it is not the firm's, forbidden (403)
-// when the role or IsAssignedUserOrReadOnly refuses, and 400 when it is invoiced. The write
-// itself checks again in its transaction.
-func (s *Service) CheckTimeEntryEditable(ctx context.Context, a auth.Actor, id string) error {
-	if err := auth.CanRead(a, auth.TimeEntries); err != nil {
-		return err
-	}
-	if !validID(id) {
-		return notFound()
-	}
-	te := new(TimeEntry)
-	err := a.Firm().Select(s.db.R, te).Column("user_id", "project_id", "invoiced").Where("te.id = ?", id).Scan(ctx)
-	if err != nil {
-		return db.Translate(err)
-	}
-	return s.checkEntryEditable(ctx, s.db.R, a, te)
-}
-
-// MayLogTime lets the roles that write time entries, and consultants (for themselves), log time.
-func MayLogTime(a auth.Actor) error {
-	return auth.IsAssignedUserOrReadOnly(a, auth.TimeEntries, a.UserID, "")
-}
-
-// mayLogFor refuses a user field that names someone other than current (the caller on create,
-// the entry's user on update) unless the caller writes every time entry (SPEC §1: a manager may
-// log time for a consultant; a consultant only for themselves).
-func mayLogFor(a auth.Actor, current string, user *string) error {
-	if user == nil || strings.TrimSpace(*user) == current || auth.CanWrite(a, auth.TimeEntries) == nil {
-		return nil
-	}
-	return fault.New(fault.Forbidden, MsgLogForOthers)
-}
-
-// checkEntryEditable applies the object rules of a change to te: its user or its project's
-// manager (IsAssignedUserOrReadOnly), then CannotModifyInvoicedItems, which binds admins too.
-func (s *Service) checkEntryEditable(ctx context.Context, idb bun.IDB, a auth.Actor, te *TimeEntry) error {
-	var manager string
-	if auth.CanWrite(a, auth.TimeEntries) != nil {
-		p, err := s.projectByID(ctx, idb, a.Firm(), te.ProjectID)
-		if err != nil {
-			return err
-		}
-		manager = deref(p.ProjectManagerID)
-	}
-	if err := auth.IsAssignedUserOrReadOnly(a, auth.TimeEntries, te.UserID, manager); err != nil {
-		return err
-	}
-	return auth.CannotModifyInvoicedItems(te.Invoiced)
-}
-
 // checkTimeEntry applies the rules that need the merged entry, the database or the clock: a
 // project, task and user of the firm, the rate and currency from the project, TimeEntryRules,
 // the daily total and the billed amount. It holds a lock on the user until the transaction
-// ends, so that the daily total still holds at commit. It returns the names of the entry's
-// project and task, which it read anyway.
-func (s *Service) checkTimeEntry(ctx context.Context, tx bun.Tx, a auth.Actor, old, te *TimeEntry, rate *money.Decimal, today date.Date) (entryNames, error) {
+// ends, so that the daily total still holds at commit. It fills in the names of the entry's
+// project and task, which it reads anyway. old is nil on create.
+func (s *Service) checkTimeEntry(ctx context.Context, tx bun.Tx, a auth.Actor, old, te *TimeEntry, today date.Date) error {
 	var bad fault.Fields
-	var names entryNames
 	p, err := s.entryProject(ctx, tx, a, te, &bad)
 	if err != nil {
-		return names, err
+		return err
 	}
 	task, err := s.entryTask(ctx, tx, a, te, &bad)
 	if err != nil {
-		return names, err
+		return err
 	}
 	if err := s.checkEntryUser(ctx, tx, a, old, te, &bad); err != nil {
-		return names, err
+		return err
 	}
 	if p != nil {
-		names.project = p.Name
-		addAll(&bad, ApplyEntryRate(old, te, p, rate))
+		te.ProjectName = &p.Name
+		bad.Merge(ApplyEntryRate(old, te, p, te.rateSent))
 	}
 	taskProject := ""
+	te.TaskTitle = nil
 	if task != nil {
-		taskProject, names.task = task.ProjectID, &task.Title
+		taskProject, te.TaskTitle = task.ProjectID, &task.Title
 	}
-	addAll(&bad, TimeEntryRules(old, te, taskProject, today))
+	bad.Merge(TimeEntryRules(old, te, taskProject, today))
 	if !bad.Has("user") && !bad.Has("date") && !bad.Has("hours") {
 		others, err := s.dayHours(ctx, tx, a.Firm(), te)
 		if err != nil {
-			return names, err
+			return err
 		}
-		addAll(&bad, DayTotalRule(others, te.Hours))
+		bad.Merge(DayTotalRule(others, te.Hours))
 	}
 	if err := bad.Err(); err != nil {
-		return names, err
+		return err
 	}
 	te.BilledAmount, err = EntryBilledAmount(te.Hours, te.HourlyRate, te.IsBillable)
 	if err != nil {
-		return names, fault.Field("hourly_rate", err.Error())
+		return fault.Field("hourly_rate", err.Error())
 	}
-	return names, nil
-}
-
-// entryNames are the display names of a time entry's project and task (nil without one).
-type entryNames struct {
-	project string
-	task    *string
+	return nil
 }
 
 // recheckEntryRefs runs after the write when the entry took a new project or task. Writing the
@@ -313,7 +290,7 @@ func (s *Service) entryProject(ctx context.Context, tx bun.IDB, a auth.Actor, te
 	if te.ProjectID == "" {
 		return nil, nil
 	}
-	p, err := s.projectByID(ctx, tx, a.Firm(), te.ProjectID)
+	p, err := s.project(ctx, tx, a.Firm(), te.ProjectID)
 	switch {
 	case db.IsNotFound(err):
 		bad.Add("project", MsgEntryProject)
@@ -329,7 +306,7 @@ func (s *Service) entryTask(ctx context.Context, tx bun.IDB, a auth.Actor, te *T
 	if te.TaskID == nil {
 		return nil, nil
 	}
-	t, err := s.taskByID(ctx, tx, a.Firm(), *te.TaskID)
+	t, err := s.task(ctx, tx, a.Firm(), *te.TaskID)
 	switch {
 	case db.IsNotFound(err):
 		bad.Add("task", MsgEntryTask)
@@ -380,26 +357,36 @@ func selectTimeEntries(idb bun.IDB, firm db.Firm, dest any) *bun.SelectQuery {
 	return auth.WithUserName(q, "teu", "te.user_id", "user_name")
 }
 
-// timeEntryView reads one time entry of the actor's firm with its display fields.
-func (s *Service) timeEntryView(ctx context.Context, idb bun.IDB, a auth.Actor, id string) (*TimeEntryView, error) {
-	if !validID(id) {
-		return nil, notFound()
+// timeEntryView reads one time entry of the firm with its display fields.
+func (s *Service) timeEntryView(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*TimeEntry, error) {
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
 	}
-	v := new(TimeEntryView)
-	if err := selectTimeEntries(idb, a.Firm(), v).Where("te.id = ?", id).Scan(ctx); err != nil {
+	te := new(TimeEntry)
+	if err := selectTimeEntries(idb, firm, te).Where("te.id = ?", id).Scan(ctx); err != nil {
 		return nil, db.Translate(err)
 	}
-	return v, nil
+	return te, nil
 }
 
 // lockTimeEntry reads one time entry of the firm for a change, locking its row until the
 // transaction ends, so that a concurrent invoicing (which locks it too) and this change apply
-// one after the other.
+// one after the other. When the policy needs it, the manager of the entry's project is read
+// too, apart: locking through a join would lock the project as well.
 func (s *Service) lockTimeEntry(ctx context.Context, tx bun.Tx, a auth.Actor, id string) (*TimeEntry, error) {
-	if !validID(id) {
-		return nil, notFound()
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
 	}
 	te := new(TimeEntry)
-	err := s.db.ForUpdate(a.Firm().Select(tx, te).Where("te.id = ?", id)).Scan(ctx)
-	return te, db.Translate(err)
+	if err := s.db.ForUpdate(a.Firm().Select(tx, te).Where("te.id = ?", id)).Scan(ctx); err != nil {
+		return nil, db.Translate(err)
+	}
+	if (timeEntryPolicy{}).needsManager(a, te) {
+		p, err := s.project(ctx, tx, a.Firm(), te.ProjectID)
+		if err != nil {
+			return nil, err
+		}
+		te.ProjectManagerID = p.ProjectManagerID
+	}
+	return te, nil
 }
