@@ -13,10 +13,11 @@ build:
 test: ## the whole suite, with the race detector; TEST_DATABASE_URL switches it to PostgreSQL
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
-lint: ## gofmt, go vet, staticcheck
+lint: ## gofmt, go vet, staticcheck, and SQL only in *_store.go files (scripts/storecheck)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
+	$(GO) run ./scripts/storecheck ./internal/...
 
 bench: ## Go micro-benchmarks, then a short load run on a generated small firm (docs/PERFORMANCE.md)
 	$(GO) test -run='^$$' -bench=. -benchmem ./internal/...

@@ -21,7 +21,8 @@ type Versions interface {
 // ResponseCache keeps the bytes of successful responses of the operations registered as
 // cacheable (Cacheable) and serves them again while the data version is unchanged.
 //
-// Its invariants, each with a test in cache_internal_test.go or internal/app/cache_test.go:
+// Its invariants, each with a test in cache_internal_test.go or internal/app/cache_test.go (and
+// the write hook's in internal/db/changes_test.go):
 //
 //  1. Only operations that opted in at registration are cached, and only their 200 answers
 //     to GET.

@@ -257,3 +257,105 @@ func TestListCacheKeepsOtherFirmsEntries(t *testing.T) {
 		t.Fatalf("after firm B's write: %v", got)
 	}
 }
+
+// The cache scope holds the caller's role: after the owner changes a user's role, the user's
+// list is evaluated afresh, not served from the entry cached under the old role.
+func TestListCacheReevaluatesAChangedRole(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withOwnCache(t, 13)})
+	f := s.RegisterFirm(t)
+	newClient(t, s.Srv.URL, f.Owner.Token, "Acme")
+	u := f.AddUser(t, "consultant")
+	list := func() (int64, *testkit.Response) {
+		t.Helper()
+		s.Queries.Reset()
+		r := s.Do(t, http.MethodGet, clientsPath, u.Token, nil)
+		testkit.WantStatus(t, r, http.StatusOK)
+		return s.Queries.Count(), r
+	}
+	list()
+	if n, _ := list(); n != 1 {
+		t.Fatalf("the consultant's repeat took %d queries, want its cached page (1)", n)
+	}
+	r := s.Do(t, http.MethodPatch, "/api/firm/users/"+u.ID+"/", f.Owner.Token, map[string]any{"role": "manager"})
+	testkit.WantStatus(t, r, http.StatusOK)
+	if n, _ := list(); n <= 1 {
+		t.Fatal("after the role change the list came from the entry cached for the old role")
+	}
+	if n, _ := list(); n != 1 {
+		t.Fatalf("the manager's repeat took %d queries, want its cached page (1)", n)
+	}
+	// The role alone keys the entry: a change written straight to the database, naming no firm,
+	// moves no data version, and still the list under the new role is not the manager's entry.
+	if _, err := s.DB().W.NewRaw("UPDATE users SET role = ? WHERE id = ?", "accountant", u.ID).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := list(); n <= 1 {
+		t.Fatal("as an accountant the user got the entry cached for them as a manager")
+	}
+}
+
+// Every spelling of one list request (alias or versioned path, with or without the trailing
+// slash) shares one entry, and its page links name the canonical URL whichever spelling filled
+// it.
+func TestListCacheSharesOneEntryAcrossSpellings(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withOwnCache(t, 12)})
+	f := s.RegisterFirm(t)
+	newClient(t, s.Srv.URL, f.Owner.Token, "Acme")
+	newClient(t, s.Srv.URL, f.Owner.Token, "Beta")
+	want := s.Srv.URL + "/api/v1/crm/clients/?page=2&page_size=1"
+	next := func(r *testkit.Response) string {
+		t.Helper()
+		var p testkit.Page
+		testkit.Decode(t, r, &p)
+		if p.Next == nil {
+			t.Fatalf("%s: no next link: %s", r.Path, r.Body)
+		}
+		return *p.Next
+	}
+	s.Queries.Reset()
+	first := s.Do(t, http.MethodGet, "/api/crm/clients/?page_size=1", f.Owner.Token, nil)
+	testkit.WantStatus(t, first, http.StatusOK)
+	if n := s.Queries.Count(); n <= 1 {
+		t.Fatalf("the first request took %d queries: it cannot have been a miss", n)
+	}
+	s.Queries.Reset()
+	second := s.Do(t, http.MethodGet, "/api/v1/crm/clients?page_size=1", f.Owner.Token, nil)
+	testkit.WantStatus(t, second, http.StatusOK)
+	if n := s.Queries.Count(); n != 1 {
+		t.Fatalf("the versioned, slash-less spelling took %d queries, want the cached page (1)", n)
+	}
+	if got := next(first); got != want {
+		t.Errorf("first next = %q, want %q", got, want)
+	}
+	if got := next(second); got != want {
+		t.Errorf("second next = %q, want %q", got, want)
+	}
+	if string(first.Body) != string(second.Body) {
+		t.Errorf("the spellings answered differently:\n%s\n%s", first.Body, second.Body)
+	}
+}
+
+// Registering a firm is a write for the new firm only: other firms keep their cached lists.
+func TestListCacheSurvivesAnotherFirmsRegistration(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{Count: true, Configure: withOwnCache(t, 11)})
+	b := s.RegisterFirm(t)
+	newClient(t, s.Srv.URL, b.Owner.Token, "B1")
+	clientNames(t, s.Srv.URL, b.Owner.Token) // cached for B
+	s.Queries.Reset()
+	if got := clientNames(t, s.Srv.URL, b.Owner.Token); fmt.Sprint(got) != "[B1]" || s.Queries.Count() != 1 {
+		t.Fatalf("firm B's repeat %v took %d queries, want its cached page (1)", got, s.Queries.Count())
+	}
+	c := s.RegisterFirm(t)
+	s.Queries.Reset()
+	if got := clientNames(t, s.Srv.URL, b.Owner.Token); fmt.Sprint(got) != "[B1]" || s.Queries.Count() != 1 {
+		t.Fatalf("after firm C registered, firm B's list %v took %d queries, want its cached page (1)", got, s.Queries.Count())
+	}
+	// The new firm's own writes are seen at once.
+	newClient(t, s.Srv.URL, c.Owner.Token, "C1")
+	if got := clientNames(t, s.Srv.URL, c.Owner.Token); fmt.Sprint(got) != "[C1]" {
+		t.Fatalf("firm C: %v", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -22,22 +23,27 @@ type healthOutput struct {
 // registerHealth documents and serves /healthz and /readyz. They live outside the versioned API
 // (orchestrators call them by fixed paths) but are in the OpenAPI document like every route.
 func (a *App) registerHealth() {
-	huma.Register(a.API.Huma, huma.Operation{
+	// Anyone may call them, as anyone may call login: the public policy.
+	healthz := huma.Operation{
 		OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Tags: []string{"Operations"},
 		Summary:     "Liveness",
 		Description: "Answers 200 while the process serves HTTP.",
-	}, func(context.Context, *struct{}) (*healthOutput, error) {
+	}
+	api.SetPolicy(&healthz, api.PolicyPublic)
+	huma.Register(a.API.Huma, healthz, func(context.Context, *struct{}) (*healthOutput, error) {
 		out := &healthOutput{}
 		out.Body.Status = "ok"
 		return out, nil
 	})
-	huma.Register(a.API.Huma, huma.Operation{
+	readyz := huma.Operation{
 		OperationID: "readyz", Method: http.MethodGet, Path: "/readyz", Tags: []string{"Operations"},
 		Summary: "Readiness",
 		Description: "Answers 200 when the database answers and its schema is at the newest migration " +
 			"this binary carries; 503 otherwise, so a load balancer keeps traffic away.",
 		Errors: []int{http.StatusServiceUnavailable},
-	}, a.readyz)
+	}
+	api.SetPolicy(&readyz, api.PolicyPublic)
+	huma.Register(a.API.Huma, readyz, a.readyz)
 }
 
 func (a *App) readyz(ctx context.Context, _ *struct{}) (*healthOutput, error) {
