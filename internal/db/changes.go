@@ -15,7 +15,8 @@ import (
 func OnChange(fn func(ctx context.Context)) Option {
 	return func(d *DB) {
 		d.changed = fn
-		d.W.AddQueryHook(changeHook{fn: fn})
+		// Options run inside Open, before any caller holds W: replacing it here is safe.
+		d.W = d.W.WithQueryHook(changeHook{fn: fn})
 	}
 }
 
