@@ -47,11 +47,6 @@ func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
 // today is the firm's today at the service clock: the day that dates are checked against.
 func (s *Service) today(a auth.Actor) date.Date { return date.Today(s.now(), a.Location()) }
 
-// Reprice is money.Reprice, for the modules that still call it here.
-func Reprice(amount money.Amount, from, to money.Currency) (money.Amount, error) {
-	return money.Reprice(amount, from, to)
-}
-
 // What later modules (projects, finance) may ask of the CRM, so that they never read its tables
 // themselves. ClientExists and ContractClient query, so they live in the store files.
 

@@ -124,6 +124,21 @@ func (r *Resource[T, O, W, P]) body(obj *T, err error) (*body[O], error) {
 	return &body[O]{Body: r.Out(obj)}, nil
 }
 
+// collection is the resource a path belongs to: the segment before "{id}", else the last one
+// ("/crm/proposals/{id}/accept/" → "proposals").
+func collection(path string) string {
+	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
+	for i, s := range segs {
+		if s == "{id}" && i > 0 {
+			return segs[i-1]
+		}
+	}
+	if len(segs) == 0 {
+		return path
+	}
+	return segs[len(segs)-1]
+}
+
 // resourceKey in an operation's metadata names the resource whose policy decides it.
 const resourceKey = "consultantpro.resource"
 
@@ -134,7 +149,7 @@ func Operation[T, I, O any](a *api.API, op huma.Operation, p Policy[T], act Acti
 	handler func(ctx context.Context, actor auth.Actor, in *I) (*O, error)) {
 	name, _ := op.Metadata[resourceKey].(string)
 	if name == "" {
-		name = op.OperationID
+		name = collection(op.Path)
 	}
 	api.SetPolicy(&op, name+"."+string(act))
 	op.Middlewares = append(guard(a, p, act, load), op.Middlewares...)
