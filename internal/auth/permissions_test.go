@@ -78,6 +78,9 @@ func TestRoles(t *testing.T) {
 	if got := auth.RoleNames(); !slices.Equal(got, roles) {
 		t.Errorf("RoleNames() = %v, want %v", got, roles)
 	}
+	if got := auth.Roles(); !slices.Equal(got, allRoles) {
+		t.Errorf("Roles() = %v, want %v", got, allRoles)
+	}
 	tests := []struct {
 		role         auth.Role
 		valid, admin bool
