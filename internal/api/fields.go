@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
@@ -149,3 +150,19 @@ func EnumSchema[T ~string](values []T) *huma.Schema {
 
 // Value is a Nullable sent with value v.
 func Value[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: v} }
+
+// SetText stores a sent text without its surrounding spaces; nil (not sent) leaves dst alone.
+func SetText(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
+	}
+}
+
+// Or is the field's new value for an optional nullable field stored as a pointer: cur when not
+// sent, nil when sent as null, else the value.
+func (n Nullable[T]) Or(cur *T) *T {
+	if !n.Set {
+		return cur
+	}
+	return n.Ptr()
+}

@@ -1,13 +1,11 @@
 package crm
 
 import (
-	"net/url"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
@@ -32,8 +30,6 @@ func clientStatuses() []ClientStatus {
 // Client messages (SPEC §4, exact).
 const (
 	MsgCompanyTaken  = "A client with this company name already exists."
-	MsgPhone         = "Phone number must be 10-15 digits, optionally starting with +"
-	MsgWebsite       = "Website must start with http:// or https://"
 	MsgPositive      = "Must be a positive value"
 	MsgNegativeCount = "Ensure this value is greater than or equal to 0."
 	MsgOwnerUnknown  = "Select a user of your firm."
@@ -53,71 +49,39 @@ func (clientPolicy) Allow(a auth.Actor, act resource.Action) error {
 }
 
 func (clientPolicy) AllowOn(a auth.Actor, act resource.Action, c *Client) error {
-	switch act {
-	case resource.Read:
+	mine := a.Role == auth.Consultant && c.ownerID() != "" && c.ownerID() == a.UserID
+	if act == resource.Read || act == resource.Update && mine {
 		return nil
-	case resource.Update:
-		if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && c.ownerID() != "" && c.ownerID() == a.UserID {
-			return nil
-		}
-		return auth.Forbidden()
 	}
 	return auth.CanWrite(a, auth.CRM)
 }
 
-var phoneDigits = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
-
-// ValidPhone applies SPEC §4's phone rule: after removing spaces, -, (, ) and ., an optional +
-// then 10 to 15 digits.
-func ValidPhone(s string) bool {
-	return phoneDigits.MatchString(strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(s))
-}
-
-// ValidWebsite accepts absolute http(s) URLs with a host.
-func ValidWebsite(s string) bool {
-	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
-		return false
-	}
-	u, err := url.Parse(s)
-	return err == nil && u.Host != "" && !strings.ContainsAny(s, " \t\n")
+// newClient is a client as the caller starts one: a lead they own, in the firm's country and
+// currency.
+func newClient(a auth.Actor) *Client {
+	owner := a.UserID
+	return &Client{Status: ClientLead, Country: a.Country, OwnerID: &owner, Currency: money.CurrencyOf(a.Currency).Code}
 }
 
 // formatProblems checks the fields of a merged client that have a format. Required fields and
 // uniqueness are checked after (required), so that format messages come first and alone.
 func (c *Client) formatProblems() fault.Fields {
 	var f fault.Fields
-	if !slices.Contains(clientStatuses(), c.Status) {
-		f.Add("status", validate.ChoiceMessage(c.Status))
-	}
-	if c.PrimaryContactEmail != "" && !validate.Email(c.PrimaryContactEmail) {
-		f.Add("primary_contact_email", validate.MsgEmail)
-	}
-	if c.PrimaryContactPhone != "" && !ValidPhone(c.PrimaryContactPhone) {
-		f.Add("primary_contact_phone", MsgPhone)
-	}
-	if c.Website != "" && !ValidWebsite(c.Website) {
-		f.Add("website", MsgWebsite)
-	}
-	if c.EmployeeCount != nil && *c.EmployeeCount < 0 {
-		f.Add("employee_count", MsgNegativeCount)
-	}
-	if c.AnnualRevenue != nil && *c.AnnualRevenue < 0 {
-		f.Add("annual_revenue", MsgPositive)
-	}
+	f.AddIf(!slices.Contains(clientStatuses(), c.Status), "status", validate.ChoiceMessage(c.Status))
+	f.AddIf(c.PrimaryContactEmail != "" && !validate.Email(c.PrimaryContactEmail), "primary_contact_email", validate.MsgEmail)
+	f.AddIf(c.PrimaryContactPhone != "" && !validate.Phone(c.PrimaryContactPhone), "primary_contact_phone", validate.MsgPhone)
+	f.AddIf(c.Website != "" && !validate.Website(c.Website), "website", validate.MsgWebsite)
+	f.AddIf(c.EmployeeCount != nil && *c.EmployeeCount < 0, "employee_count", MsgNegativeCount)
+	f.AddIf(c.AnnualRevenue != nil && *c.AnnualRevenue < 0, "annual_revenue", MsgPositive)
 	return f
 }
 
 // required reports the required fields the merged client lacks.
 func (c *Client) required() fault.Fields {
 	var f fault.Fields
-	for field, v := range map[string]string{
-		"company_name": c.CompanyName, "primary_contact_name": c.PrimaryContactName,
-		"primary_contact_email": c.PrimaryContactEmail,
-	} {
-		if v == "" {
-			f.Add(field, validate.MsgRequired)
-		}
-	}
+	f.AddIf(c.CompanyName == "", "company_name", validate.MsgRequired)
+	f.AddIf(c.PrimaryContactName == "", "primary_contact_name", validate.MsgRequired)
+	f.AddIf(c.PrimaryContactEmail == "", "primary_contact_email", validate.MsgRequired)
 	return f
 }
 

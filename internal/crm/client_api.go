@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
@@ -45,17 +44,13 @@ type ClientOut struct {
 }
 
 func clientOut(c *Client) ClientOut {
-	out := ClientOut{ID: c.ID, CompanyName: c.CompanyName, Industry: c.Industry, Status: c.Status,
+	return ClientOut{ID: c.ID, CompanyName: c.CompanyName, Industry: c.Industry, Status: c.Status,
 		PrimaryContactName: c.PrimaryContactName, PrimaryContactEmail: c.PrimaryContactEmail,
 		PrimaryContactPhone: c.PrimaryContactPhone, StreetAddress: c.StreetAddress, City: c.City, State: c.State,
 		PostalCode: c.PostalCode, Country: c.Country, Website: c.Website, EmployeeCount: c.EmployeeCount,
 		Currency: c.Currency, Source: c.Source, Owner: c.OwnerID, OwnerName: c.OwnerName, Notes: c.Notes,
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
-	if c.OwnerID == nil {
-		out.OwnerName = nil
-	}
-	out.AnnualRevenue = money.FormatPtr(c.AnnualRevenue, money.CurrencyOf(c.Currency))
-	return out
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+		AnnualRevenue: money.FormatPtr(c.AnnualRevenue, money.CurrencyOf(c.Currency))}
 }
 
 // ClientPatch is the body of PATCH: every field optional. The read-only fields of ClientOut are
@@ -96,30 +91,21 @@ type ClientWrite struct {
 // apply merges the PATCH body into c and reports what cannot be merged.
 func (b *ClientPatch) apply(c *Client) fault.Fields {
 	var nulls []string
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
-		}
-	}
-	set(&c.CompanyName, api.RequiredChange("company_name", b.CompanyName, &nulls))
-	set(&c.PrimaryContactName, api.RequiredChange("primary_contact_name", b.PrimaryContactName, &nulls))
+	api.SetText(&c.CompanyName, api.RequiredChange("company_name", b.CompanyName, &nulls))
+	api.SetText(&c.PrimaryContactName, api.RequiredChange("primary_contact_name", b.PrimaryContactName, &nulls))
 	if e := api.RequiredChange("primary_contact_email", b.PrimaryContactEmail, &nulls); e != nil {
 		c.PrimaryContactEmail = validate.NormalizeEmail(*e)
 	}
 	for _, f := range []struct{ dst, v *string }{{&c.Industry, b.Industry}, {&c.PrimaryContactPhone, b.PrimaryContactPhone},
 		{&c.StreetAddress, b.StreetAddress}, {&c.City, b.City}, {&c.State, b.State}, {&c.PostalCode, b.PostalCode},
 		{&c.Country, b.Country}, {&c.Website, b.Website}, {&c.Source, b.Source}, {&c.Notes, b.Notes}} {
-		set(f.dst, f.v)
+		api.SetText(f.dst, f.v)
 	}
 	if b.Status != nil {
 		c.Status = *b.Status
 	}
-	if b.EmployeeCount.Set {
-		c.EmployeeCount = b.EmployeeCount.Ptr()
-	}
-	if b.Owner.Set {
-		c.OwnerID = b.Owner.Ptr()
-	}
+	c.EmployeeCount = b.EmployeeCount.Or(c.EmployeeCount)
+	c.OwnerID = b.Owner.Or(c.OwnerID)
 	var bad fault.Fields
 	for _, field := range nulls {
 		bad.Add(field, validate.MsgNull)
@@ -148,7 +134,7 @@ func (b *ClientWrite) Check(_ context.Context, a auth.Actor, act resource.Action
 	if act != resource.Create {
 		return nil
 	}
-	c := &Client{Status: ClientLead, Currency: money.CurrencyOf(a.Currency).Code}
+	c := newClient(a)
 	bad := b.apply(c)
 	bad.Merge(c.formatProblems())
 	return bad.Err()
@@ -159,18 +145,12 @@ func registerClients(a *api.API, s *Service) {
 		Path: "/crm/clients/", Name: "client", Plural: "clients", Tag: "CRM: clients",
 		Policy: clientPolicy{}, Load: s.loadClient, Query: clientQuery(), Cache: true,
 		Out: clientOut, ID: func(c *Client) string { return c.ID },
-		List: s.ListClients,
-		Get:  s.GetClient,
-		Create: func(ctx context.Context, a auth.Actor, b *ClientWrite) (*Client, error) {
-			return s.CreateClient(ctx, a, b.apply)
-		},
-		Replace: func(ctx context.Context, a auth.Actor, id string, b *ClientWrite) (*Client, error) {
-			return s.UpdateClient(ctx, a, id, b.apply)
-		},
-		Update: func(ctx context.Context, a auth.Actor, id string, b *ClientPatch) (*Client, error) {
-			return s.UpdateClient(ctx, a, id, b.apply)
-		},
-		Delete: s.DeleteClient,
-		Errors: map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
+		List:    s.ListClients,
+		Get:     resource.Get[Client](clientPolicy{}, s.loadClient),
+		Create:  resource.Creating(s.CreateClient, (*ClientWrite).apply),
+		Replace: resource.Updating(s.UpdateClient, (*ClientWrite).apply),
+		Update:  resource.Updating(s.UpdateClient, (*ClientPatch).apply),
+		Delete:  s.DeleteClient,
+		Errors:  map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
 	})
 }

@@ -71,15 +71,6 @@ func (s *Service) ListClients(ctx context.Context, a auth.Actor, q db.ListQuery)
 	return rows, int64(count), db.Translate(err)
 }
 
-// GetClient returns one client of the firm.
-func (s *Service) GetClient(ctx context.Context, a auth.Actor, id string) (*Client, error) {
-	c, err := s.client(ctx, s.db.R, a.Firm(), id)
-	if err != nil {
-		return nil, err
-	}
-	return c, resource.Check(clientPolicy{}, a, resource.Read, c)
-}
-
 // loadClient reads a client for the policy check before a request's body (resource.Loader).
 func (s *Service) loadClient(ctx context.Context, a auth.Actor, id string) (*Client, error) {
 	return s.client(ctx, s.db.R, a.Firm(), id)
@@ -91,16 +82,14 @@ func (s *Service) CreateClient(ctx context.Context, a auth.Actor, edit func(*Cli
 	if err := resource.Check(clientPolicy{}, a, resource.Create, nil); err != nil {
 		return nil, err
 	}
-	now := s.stamp()
-	owner := a.UserID
-	c := &Client{ID: db.NewID(), FirmID: a.FirmID, Status: ClientLead, Country: a.Country, OwnerID: &owner,
-		Currency: money.CurrencyOf(a.Currency).Code, CreatedAt: now, UpdatedAt: now}
+	c := newClient(a)
+	c.ID, c.FirmID, c.CreatedAt, c.UpdatedAt = db.NewID(), a.FirmID, s.stamp(), s.stamp()
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.editClient(ctx, tx, a, c, edit); err != nil {
 			return err
 		}
 		_, err := tx.NewInsert().Model(c).Exec(ctx)
-		return companyRace(db.Translate(err))
+		return db.OnUnique(db.Translate(err), "company_name", MsgCompanyTaken)
 	})
 	if err != nil {
 		return nil, err
@@ -123,7 +112,7 @@ func (s *Service) UpdateClient(ctx context.Context, a auth.Actor, id string, edi
 		}
 		c.UpdatedAt = s.stamp()
 		_, err = a.Firm().Update(tx, c).WherePK().Exec(ctx)
-		return companyRace(db.Translate(err))
+		return db.OnUnique(db.Translate(err), "company_name", MsgCompanyTaken)
 	})
 	if err != nil {
 		return nil, err
@@ -146,7 +135,7 @@ func (s *Service) editClient(ctx context.Context, tx bun.IDB, a auth.Actor, c *C
 	}
 	bad = c.required()
 	if c.CompanyName != "" {
-		taken, err := firmRowExists(ctx, tx, a.Firm(), (*Client)(nil), "lower(c.company_name) = ? AND c.id <> ?",
+		taken, err := a.Firm().Exists(ctx, tx, (*Client)(nil), "lower(c.company_name) = ? AND c.id <> ?",
 			strings.ToLower(c.CompanyName), c.ID)
 		if err != nil {
 			return err
@@ -178,7 +167,7 @@ func (s *Service) DeleteClient(ctx context.Context, a auth.Actor, id string) err
 			return err
 		}
 		for _, ref := range []any{(*Proposal)(nil), (*Contract)(nil)} {
-			used, err := firmRowExists(ctx, tx, a.Firm(), ref, "?TableAlias.client_id = ?", id)
+			used, err := a.Firm().Exists(ctx, tx, ref, "?TableAlias.client_id = ?", id)
 			if err != nil {
 				return err
 			}
@@ -204,27 +193,4 @@ func (s *Service) client(ctx context.Context, idb bun.IDB, firm db.Firm, id stri
 	c := new(Client)
 	err := selectClients(idb, firm, c).Where("c.id = ?", id).Scan(ctx)
 	return c, db.Translate(err)
-}
-
-// firmRowExists reports whether a row of model's table of the firm matches where.
-func firmRowExists(ctx context.Context, idb bun.IDB, firm db.Firm, model any, where string, args ...any) (bool, error) {
-	ok, err := firm.Select(idb, model).Where(where, args...).Exists(ctx)
-	return ok, db.Translate(err)
-}
-
-// companyRace turns the unique index's verdict (a concurrent create) into the field message.
-func companyRace(err error) error {
-	if db.ConstraintOf(err) == db.Unique {
-		return fault.Field("company_name", MsgCompanyTaken)
-	}
-	return err
-}
-
-// ClientExists reports whether id names a client of the firm. Later modules (projects) ask it
-// instead of reading clients.
-func (s *Service) ClientExists(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error) {
-	if !db.ValidID(id) {
-		return false, nil
-	}
-	return firmRowExists(ctx, idb, firm, (*Client)(nil), "c.id = ?", id)
 }

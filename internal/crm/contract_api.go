@@ -106,8 +106,8 @@ func (b *ContractPatch) apply(k *Contract) fault.Fields {
 	var nulls []string
 	var bad fault.Fields
 	setClient(&bad, &k.ClientID, api.RequiredChange("client", b.Client, &nulls))
-	setText(&k.Title, api.RequiredChange("title", b.Title, &nulls))
-	setText(&k.Description, api.RequiredChange("description", b.Description, &nulls))
+	api.SetText(&k.Title, api.RequiredChange("title", b.Title, &nulls))
+	api.SetText(&k.Description, api.RequiredChange("description", b.Description, &nulls))
 	total := api.RequiredChange("total_value", b.TotalValue, &nulls)
 	start := api.RequiredChange("start_date", b.StartDate, &nulls)
 	end := api.RequiredChange("end_date", b.EndDate, &nulls)
@@ -130,12 +130,12 @@ func (b *ContractPatch) apply(k *Contract) fault.Fields {
 	if b.PaymentTerms != nil {
 		k.PaymentTerms = *b.PaymentTerms
 	}
-	if u := b.ContractFileURL; u != nil && *u != "" && !ValidWebsite(strings.TrimSpace(*u)) {
+	if u := b.ContractFileURL; u != nil && *u != "" && !validate.Website(strings.TrimSpace(*u)) {
 		bad.Add("contract_file_url", MsgFileURL)
 	}
-	setText(&k.ContractFileURL, b.ContractFileURL)
-	setText(&k.SignedBy, b.SignedBy)
-	setText(&k.Notes, b.Notes)
+	api.SetText(&k.ContractFileURL, b.ContractFileURL)
+	api.SetText(&k.SignedBy, b.SignedBy)
+	api.SetText(&k.Notes, b.Notes)
 	setMoney(&bad, "total_value", &k.TotalValue, &k.Currency, (*money.Decimal)(total), b.Currency)
 	for _, d := range []struct {
 		field    string

@@ -48,7 +48,16 @@ func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
 func (s *Service) today(a auth.Actor) date.Date { return date.Today(s.now(), a.Location()) }
 
 // What later modules (projects, finance) may ask of the CRM, so that they never read its tables
-// themselves. ClientExists and ContractClient query, so they live in the store files.
+// themselves. ContractClient queries, so it lives in the contract store.
+
+// ClientExists reports whether id names a client of the firm.
+func (s *Service) ClientExists(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error) {
+	_, err := s.client(ctx, idb, firm, id)
+	if db.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
 
 // ClientOwner returns the owner of a client of the firm ("" when it has none); NotFound when
 // the client is not the firm's.
@@ -79,17 +88,10 @@ func ClientNameColumn(alias string) string { return alias + ".company_name" }
 // creatorMayEdit is the object rule of proposals and contracts (SPEC §1's IsCreatorOrReadOnly):
 // a role that writes CRM edits any, a consultant the ones they created.
 func creatorMayEdit(a auth.Actor, createdBy *string) error {
-	if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && createdBy != nil && *createdBy == a.UserID {
+	if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && createdBy != nil {
 		return nil
 	}
 	return auth.Forbidden()
-}
-
-// setText stores a sent text, trimmed; nil leaves dst as it is.
-func setText(dst *string, v *string) {
-	if v != nil {
-		*dst = strings.TrimSpace(*v)
-	}
 }
 
 // setClient stores a sent client id. One that is not an id cannot name a client of the firm and

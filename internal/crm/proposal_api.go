@@ -100,8 +100,8 @@ func (b *ProposalPatch) apply(p *Proposal) fault.Fields {
 	var nulls []string
 	var bad fault.Fields
 	setClient(&bad, &p.ClientID, api.RequiredChange("client", b.Client, &nulls))
-	setText(&p.Title, api.RequiredChange("title", b.Title, &nulls))
-	setText(&p.Description, api.RequiredChange("description", b.Description, &nulls))
+	api.SetText(&p.Title, api.RequiredChange("title", b.Title, &nulls))
+	api.SetText(&p.Description, api.RequiredChange("description", b.Description, &nulls))
 	total := api.RequiredChange("total_value", b.TotalValue, &nulls)
 	validUntil := api.RequiredChange("valid_until", b.ValidUntil, &nulls)
 	for _, field := range nulls {

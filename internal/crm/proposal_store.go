@@ -178,7 +178,7 @@ func (s *Service) DeleteProposal(ctx context.Context, a auth.Actor, id string) e
 		if err := resource.Check(proposalPolicy{}, a, resource.Delete, p); err != nil {
 			return err
 		}
-		used, err := firmRowExists(ctx, tx, a.Firm(), (*Contract)(nil), "k.proposal_id = ?", id)
+		used, err := a.Firm().Exists(ctx, tx, (*Contract)(nil), "k.proposal_id = ?", id)
 		if err != nil {
 			return err
 		}

@@ -126,3 +126,12 @@ func ConstraintName(err error) string {
 
 // IsNotFound reports whether err is a NotFound fault (e.g. a translated sql.ErrNoRows).
 func IsNotFound(err error) bool { return fault.KindOf(err) == fault.NotFound }
+
+// OnUnique turns a unique index's verdict on a (translated) write error into field's message:
+// the check before the write found the value free, a concurrent write took it since.
+func OnUnique(err error, field, message string) error {
+	if ConstraintOf(err) == Unique {
+		return fault.Field(field, message)
+	}
+	return err
+}

@@ -1,8 +1,9 @@
 package db
 
 import (
-	"github.com/consultantpro/consultantpro/internal/fault"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
 
 	"github.com/google/uuid"
 )

@@ -1,6 +1,8 @@
 package db
 
 import (
+	"context"
+
 	"github.com/uptrace/bun"
 )
 
@@ -36,4 +38,10 @@ func (f Firm) Update(idb bun.IDB, model any) *bun.UpdateQuery {
 // Delete starts a DELETE on model limited to the firm's rows.
 func (f Firm) Delete(idb bun.IDB, model any) *bun.DeleteQuery {
 	return idb.NewDelete().Model(model).Where("?TableAlias.firm_id = ?", f.id)
+}
+
+// Exists reports whether a row of model's table of the firm matches where.
+func (f Firm) Exists(ctx context.Context, idb bun.IDB, model any, where string, args ...any) (bool, error) {
+	ok, err := f.Select(idb, model).Where(where, args...).Exists(ctx)
+	return ok, Translate(err)
 }

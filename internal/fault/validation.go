@@ -55,3 +55,10 @@ func (f *Fields) Merge(src Fields) {
 		}
 	}
 }
+
+// AddIf adds message under field when failed: one line per rule in a list of checks.
+func (f *Fields) AddIf(failed bool, field, message string) {
+	if failed {
+		f.Add(field, message)
+	}
+}

@@ -49,13 +49,6 @@ func Register(a *api.API, s *Service) {
 
 func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
 
-// setTrimmed stores a sent text without its surrounding spaces; nil leaves dst alone.
-func setTrimmed(dst *string, v *string) {
-	if v != nil {
-		*dst = strings.TrimSpace(*v)
-	}
-}
-
 // setID stores a sent optional id: nil leaves dst alone, "" clears it.
 func setID(dst **string, v *string) {
 	if v == nil {

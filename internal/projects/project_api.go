@@ -121,15 +121,15 @@ type ProjectWrite struct {
 // body checked before the stored project is known) they are left to the service.
 func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	var nulls []string
-	setTrimmed(&p.ClientID, api.RequiredChange("client", b.Client, &nulls))
-	setTrimmed(&p.Name, api.RequiredChange("name", b.Name, &nulls))
+	api.SetText(&p.ClientID, api.RequiredChange("client", b.Client, &nulls))
+	api.SetText(&p.Name, api.RequiredChange("name", b.Name, &nulls))
 	start := api.RequiredChange("start_date", b.StartDate, &nulls)
 	end := api.RequiredChange("end_date", b.EndDate, &nulls)
 	setID(&p.ContractID, b.Contract.Change())
 	setID(&p.ProjectManagerID, b.ProjectManager.Change())
-	setTrimmed(&p.ProjectCode, b.ProjectCode)
-	setTrimmed(&p.Description, b.Description)
-	setTrimmed(&p.Notes, b.Notes)
+	api.SetText(&p.ProjectCode, b.ProjectCode)
+	api.SetText(&p.Description, b.Description)
+	api.SetText(&p.Notes, b.Notes)
 	if b.Status != nil {
 		p.Status = *b.Status
 	}

@@ -141,7 +141,7 @@ func (s *Service) CreateProject(ctx context.Context, a auth.Actor, edit func(*Pr
 			}
 		}
 		_, err := tx.NewInsert().Model(p).Exec(ctx)
-		return projectCodeRace(db.Translate(err))
+		return db.OnUnique(db.Translate(err), "project_code", MsgProjectCodeTaken)
 	})
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func (s *Service) UpdateProject(ctx context.Context, a auth.Actor, id string, ed
 		}
 		p.UpdatedAt = now
 		_, err = a.Firm().Update(tx, p).WherePK().Exec(ctx)
-		return projectCodeRace(db.Translate(err))
+		return db.OnUnique(db.Translate(err), "project_code", MsgProjectCodeTaken)
 	})
 	if err != nil {
 		return nil, err
@@ -291,15 +291,6 @@ func (s *Service) assignProjectCode(ctx context.Context, tx bun.Tx, a auth.Actor
 		}
 	}
 	return fault.New(fault.Conflict, MsgProjectCodeTaken)
-}
-
-// projectCodeRace turns the unique index's verdict (a concurrent create or rename) into the field
-// message.
-func projectCodeRace(err error) error {
-	if db.ConstraintOf(err) == db.Unique {
-		return fault.Field("project_code", MsgProjectCodeTaken)
-	}
-	return err
 }
 
 // projectTotalsSQL sums a page's time entries per project in one grouped pass over the

@@ -91,10 +91,10 @@ type TaskWrite struct {
 // and dates.
 func (b *TaskPatch) apply(t *Task) fault.Fields {
 	var nulls []string
-	setTrimmed(&t.ProjectID, api.RequiredChange("project", b.Project, &nulls))
-	setTrimmed(&t.Title, api.RequiredChange("title", b.Title, &nulls))
+	api.SetText(&t.ProjectID, api.RequiredChange("project", b.Project, &nulls))
+	api.SetText(&t.Title, api.RequiredChange("title", b.Title, &nulls))
 	setID(&t.AssignedTo, b.AssignedTo.Change())
-	setTrimmed(&t.Description, b.Description)
+	api.SetText(&t.Description, b.Description)
 	if b.Status != nil {
 		t.Status = *b.Status
 	}

@@ -91,9 +91,9 @@ var decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 // project, so the service reads it once the project is known (ApplyEntryRate).
 func (b *TimeEntryPatch) apply(te *TimeEntry) fault.Fields {
 	var bad fault.Fields
-	setTrimmed(&te.ProjectID, b.Project)
+	api.SetText(&te.ProjectID, b.Project)
 	setID(&te.TaskID, b.Task.Change()) // "" when null: no task
-	setTrimmed(&te.UserID, b.User)
+	api.SetText(&te.UserID, b.User)
 	date.Check(&bad, "date", b.Date, true)
 	date.Set(&te.Date, b.Date)
 	if h := b.Hours; h != nil {
@@ -105,7 +105,7 @@ func (b *TimeEntryPatch) apply(te *TimeEntry) fault.Fields {
 			te.Hours = v
 		}
 	}
-	setTrimmed(&te.Description, b.Description)
+	api.SetText(&te.Description, b.Description)
 	if b.IsBillable != nil {
 		te.IsBillable = *b.IsBillable
 	}

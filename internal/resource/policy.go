@@ -79,3 +79,15 @@ func allowed[T any](ctx huma.Context, p Policy[T], act Action, load Loader[T]) e
 	}
 	return p.AllowOn(actor, act, obj)
 }
+
+// Get is the standard read of one object: load it (not found for another firm's), then ask
+// the policy for Read. A resource whose read needs nothing more registers it as its Get.
+func Get[T any](p Policy[T], load Loader[T]) func(ctx context.Context, a auth.Actor, id string) (*T, error) {
+	return func(ctx context.Context, a auth.Actor, id string) (*T, error) {
+		obj, err := load(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		return obj, Check(p, a, Read, obj)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/danielgtaylor/huma/v2"
 )
 
@@ -154,4 +155,22 @@ func Operation[T, I, O any](a *api.API, op huma.Operation, p Policy[T], act Acti
 	api.SetPolicy(&op, name+"."+string(act))
 	op.Middlewares = append(guard(a, p, act, load), op.Middlewares...)
 	api.Register(a, op, auth.Handle(handler))
+}
+
+// Creating adapts a service's create, which takes an edit of the new object, to Resource.Create:
+// the body's apply method (a method expression such as (*ClientWrite).apply) is the edit.
+func Creating[T, B any](create func(ctx context.Context, a auth.Actor, edit func(*T) fault.Fields) (*T, error),
+	apply func(*B, *T) fault.Fields) func(context.Context, auth.Actor, *B) (*T, error) {
+	return func(ctx context.Context, a auth.Actor, body *B) (*T, error) {
+		return create(ctx, a, func(obj *T) fault.Fields { return apply(body, obj) })
+	}
+}
+
+// Updating adapts a service's update, which takes an edit of the stored object, to
+// Resource.Replace or Resource.Update.
+func Updating[T, B any](update func(ctx context.Context, a auth.Actor, id string, edit func(*T) fault.Fields) (*T, error),
+	apply func(*B, *T) fault.Fields) func(context.Context, auth.Actor, string, *B) (*T, error) {
+	return func(ctx context.Context, a auth.Actor, id string, body *B) (*T, error) {
+		return update(ctx, a, id, func(obj *T) fault.Fields { return apply(body, obj) })
+	}
 }

@@ -4,6 +4,7 @@ package validate
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -33,4 +34,27 @@ const MsgNull = "This field may not be null."
 // ChoiceMessage is the message of a value outside a field's choices, the same for every field.
 func ChoiceMessage(value any) string {
 	return fmt.Sprintf("%q is not a valid choice.", fmt.Sprint(value))
+}
+
+// Messages of the phone and website formats (SPEC §4, exact).
+const (
+	MsgPhone   = "Phone number must be 10-15 digits, optionally starting with +"
+	MsgWebsite = "Website must start with http:// or https://"
+)
+
+var phoneDigits = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
+
+// Phone applies SPEC §4's phone rule: after removing spaces, -, (, ) and ., an optional +
+// then 10 to 15 digits.
+func Phone(s string) bool {
+	return phoneDigits.MatchString(strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(s))
+}
+
+// Website accepts absolute http(s) URLs with a host.
+func Website(s string) bool {
+	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && !strings.ContainsAny(s, " \t\n")
 }
