@@ -11,6 +11,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 )
 
 // The exact strings of SPEC §4, spelled out so that a change of wording breaks a test.
@@ -341,6 +342,74 @@ func TestProposalApply(t *testing.T) {
 		wantMessages(t, b.apply(p), nil)
 		if p.TotalValue != 12345 || p.Currency != "KWD" {
 			t.Errorf("got %d %s, want 12345 KWD", p.TotalValue, p.Currency)
+		}
+	})
+}
+
+// wantMsgForbidden is the message of every 403 the role matrix or an object rule gives.
+const wantMsgForbidden = "You do not have permission to perform this action."
+
+// wantPolicy checks that a policy allowed the action or refused it with 403, the standard
+// message and no details.
+func wantPolicy(t *testing.T, what string, err error, allowed bool) {
+	t.Helper()
+	switch {
+	case allowed && err != nil:
+		t.Errorf("%s: refused (%v), want allowed", what, err)
+	case !allowed && err == nil:
+		t.Errorf("%s: allowed, want refused", what)
+	case !allowed:
+		if fe := fault.As(err); fe.Kind != fault.Forbidden || fe.Message != wantMsgForbidden || len(fe.Details) != 0 {
+			t.Errorf("%s: kind %v message %q details %v, want Forbidden %q", what, fe.Kind, fe.Message, fe.Details, wantMsgForbidden)
+		}
+	}
+}
+
+// TestProposalPolicy is SPEC §1 for proposals (the old IsCreatorOrReadOnly table): every role
+// reads them; owners, admins and managers write any; a consultant updates and accepts only the
+// proposals they created and creates or deletes none; an accountant only reads; an unknown role
+// does nothing.
+func TestProposalPolicy(t *testing.T) {
+	t.Parallel()
+	type want struct{ list, read, create, updateMine, updateOther, acceptMine, acceptOther, delete bool }
+	tests := map[auth.Role]want{
+		auth.Owner:      {true, true, true, true, true, true, true, true},
+		auth.Admin:      {true, true, true, true, true, true, true, true},
+		auth.Manager:    {true, true, true, true, true, true, true, true},
+		auth.Consultant: {true, true, false, true, false, true, false, false},
+		auth.Accountant: {true, true, false, false, false, false, false, false},
+		"superuser":     {},
+	}
+	for role, w := range tests {
+		t.Run(string(role), func(t *testing.T) {
+			t.Parallel()
+			a := auth.Actor{UserID: "me", FirmID: "f1", Role: role}
+			mine, theirs, nobodys := &Proposal{CreatedBy: ref("me")}, &Proposal{CreatedBy: ref("someone-else")}, &Proposal{}
+			p := proposalPolicy{}
+			wantPolicy(t, "list", resource.Check(p, a, resource.List, nil), w.list)
+			wantPolicy(t, "read other's", resource.Check(p, a, resource.Read, theirs), w.read)
+			wantPolicy(t, "read without creator", resource.Check(p, a, resource.Read, nobodys), w.read)
+			wantPolicy(t, "create", resource.Check(p, a, resource.Create, nil), w.create)
+			wantPolicy(t, "update mine", resource.Check(p, a, resource.Update, mine), w.updateMine)
+			wantPolicy(t, "update other's", resource.Check(p, a, resource.Update, theirs), w.updateOther)
+			wantPolicy(t, "update without creator", resource.Check(p, a, resource.Update, nobodys), w.updateOther)
+			wantPolicy(t, "accept mine", resource.Check(p, a, proposalAccept, mine), w.acceptMine)
+			wantPolicy(t, "accept other's", resource.Check(p, a, proposalAccept, theirs), w.acceptOther)
+			wantPolicy(t, "accept without creator", resource.Check(p, a, proposalAccept, nobodys), w.acceptOther)
+			wantPolicy(t, "delete mine", resource.Check(p, a, resource.Delete, mine), w.delete)
+			wantPolicy(t, "delete other's", resource.Check(p, a, resource.Delete, theirs), w.delete)
+		})
+	}
+	t.Run("empty ids never match", func(t *testing.T) {
+		t.Parallel()
+		p := proposalPolicy{}
+		noUser := auth.Actor{FirmID: "f1", Role: auth.Consultant}
+		me := auth.Actor{UserID: "me", FirmID: "f1", Role: auth.Consultant}
+		for _, act := range []resource.Action{resource.Update, proposalAccept} {
+			wantPolicy(t, string(act)+": no user id, no creator", resource.Check(p, noUser, act, &Proposal{}), false)
+			wantPolicy(t, string(act)+": empty created_by", resource.Check(p, me, act, &Proposal{CreatedBy: ref("")}), false)
+			wantPolicy(t, string(act)+": no user id, someone's", resource.Check(p, noUser, act, &Proposal{CreatedBy: ref("someone")}), false)
+			// see report: no user id against an empty (non-nil) created_by is allowed by creatorMayEdit.
 		}
 	})
 }

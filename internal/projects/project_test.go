@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
 
@@ -277,5 +279,63 @@ func TestBudgetUsedPercent(t *testing.T) {
 		case tc.want != "" && (got == nil || *got != tc.want):
 			t.Errorf("BudgetUsedPercent(%d, %d) = %v, want %q", tc.billed, *tc.budget, got, tc.want)
 		}
+	}
+}
+
+// wantMsgForbidden is the message of every 403 the role matrix or an object rule gives.
+const wantMsgForbidden = "You do not have permission to perform this action."
+
+// wantPolicy checks that a policy allowed the action or refused it with 403, the standard
+// message and no details.
+func wantPolicy(t *testing.T, what string, err error, allowed bool) {
+	t.Helper()
+	wantRefusal(t, what, err, allowed, wantMsgForbidden)
+}
+
+// wantRefusal checks that a policy allowed the action or refused it with 403, message msg and
+// no details.
+func wantRefusal(t *testing.T, what string, err error, allowed bool, msg string) {
+	t.Helper()
+	switch {
+	case allowed && err != nil:
+		t.Errorf("%s: refused (%v), want allowed", what, err)
+	case !allowed && err == nil:
+		t.Errorf("%s: allowed, want refused", what)
+	case !allowed:
+		if fe := fault.As(err); fe.Kind != fault.Forbidden || fe.Message != msg || len(fe.Details) != 0 {
+			t.Errorf("%s: kind %v message %q details %v, want Forbidden %q", what, fe.Kind, fe.Message, fe.Details, msg)
+		}
+	}
+}
+
+// TestProjectPolicy is SPEC §1's Projects area for projects: every role reads them; owners,
+// admins and managers create, change and delete them; consultants and accountants only read,
+// a consultant even the projects they manage; an unknown role does nothing.
+func TestProjectPolicy(t *testing.T) {
+	t.Parallel()
+	type want struct{ list, read, create, update, delete bool }
+	tests := map[auth.Role]want{
+		auth.Owner:      {true, true, true, true, true},
+		auth.Admin:      {true, true, true, true, true},
+		auth.Manager:    {true, true, true, true, true},
+		auth.Consultant: {true, true, false, false, false},
+		auth.Accountant: {true, true, false, false, false},
+		"superuser":     {},
+	}
+	for role, w := range tests {
+		t.Run(string(role), func(t *testing.T) {
+			t.Parallel()
+			a := auth.Actor{UserID: "me", FirmID: "f1", Role: role}
+			managed, other := &Project{ProjectManagerID: refOf("me")}, &Project{ProjectManagerID: refOf("someone-else")}
+			p := projectPolicy{}
+			wantPolicy(t, "list", resource.Check(p, a, resource.List, nil), w.list)
+			wantPolicy(t, "read", resource.Check(p, a, resource.Read, other), w.read)
+			wantPolicy(t, "create", resource.Check(p, a, resource.Create, nil), w.create)
+			wantPolicy(t, "update other's", resource.Check(p, a, resource.Update, other), w.update)
+			wantPolicy(t, "update managed", resource.Check(p, a, resource.Update, managed), w.update)
+			wantPolicy(t, "update unmanaged", resource.Check(p, a, resource.Update, &Project{}), w.update)
+			wantPolicy(t, "delete other's", resource.Check(p, a, resource.Delete, other), w.delete)
+			wantPolicy(t, "delete managed", resource.Check(p, a, resource.Delete, managed), w.delete)
+		})
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 )
 
 // SPEC §5's exact task message.
@@ -128,4 +130,54 @@ func TestStampTask(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTaskPolicy is SPEC §1's Projects area for tasks (the old IsAssignedUserOrReadOnly table):
+// every role reads them; owners, admins and managers create, change and delete any; a
+// consultant changes the tasks assigned to them and those of the projects they manage, and
+// creates and deletes none; an accountant only reads; an unknown role does nothing.
+func TestTaskPolicy(t *testing.T) {
+	t.Parallel()
+	type want struct{ list, read, create, updateNobodys, updateAssigned, updateManaged, delete bool }
+	tests := map[auth.Role]want{
+		auth.Owner:      {true, true, true, true, true, true, true},
+		auth.Admin:      {true, true, true, true, true, true, true},
+		auth.Manager:    {true, true, true, true, true, true, true},
+		auth.Consultant: {true, true, false, false, true, true, false},
+		auth.Accountant: {true, true, false, false, false, false, false},
+		"superuser":     {},
+	}
+	for role, w := range tests {
+		t.Run(string(role), func(t *testing.T) {
+			t.Parallel()
+			a := auth.Actor{UserID: "me", FirmID: "f1", Role: role}
+			nobodys := &Task{AssignedTo: refOf("someone"), ProjectManagerID: refOf("someone-else")}
+			assigned := &Task{AssignedTo: refOf("me"), ProjectManagerID: refOf("someone-else")}
+			managed := &Task{AssignedTo: refOf("someone"), ProjectManagerID: refOf("me")}
+			unassigned := &Task{}
+			p := taskPolicy{}
+			wantPolicy(t, "list", resource.Check(p, a, resource.List, nil), w.list)
+			wantPolicy(t, "read", resource.Check(p, a, resource.Read, nobodys), w.read)
+			wantPolicy(t, "create", resource.Check(p, a, resource.Create, nil), w.create)
+			wantPolicy(t, "update someone else's", resource.Check(p, a, resource.Update, nobodys), w.updateNobodys)
+			wantPolicy(t, "update unassigned", resource.Check(p, a, resource.Update, unassigned), w.updateNobodys)
+			wantPolicy(t, "update assigned", resource.Check(p, a, resource.Update, assigned), w.updateAssigned)
+			wantPolicy(t, "update managed", resource.Check(p, a, resource.Update, managed), w.updateManaged)
+			wantPolicy(t, "delete someone else's", resource.Check(p, a, resource.Delete, nobodys), w.delete)
+			wantPolicy(t, "delete assigned", resource.Check(p, a, resource.Delete, assigned), w.delete)
+			wantPolicy(t, "delete managed", resource.Check(p, a, resource.Delete, managed), w.delete)
+		})
+	}
+	t.Run("empty ids never match", func(t *testing.T) {
+		t.Parallel()
+		p := taskPolicy{}
+		noUser := auth.Actor{FirmID: "f1", Role: auth.Consultant}
+		me := auth.Actor{UserID: "me", FirmID: "f1", Role: auth.Consultant}
+		wantPolicy(t, "no user id, unassigned", resource.Check(p, noUser, resource.Update, &Task{}), false)
+		wantPolicy(t, "no user id, empty ids", resource.Check(p, noUser, resource.Update,
+			&Task{AssignedTo: refOf(""), ProjectManagerID: refOf("")}), false)
+		wantPolicy(t, "unassigned task", resource.Check(p, me, resource.Update, &Task{}), false)
+		wantPolicy(t, "empty assignee and manager", resource.Check(p, me, resource.Update,
+			&Task{AssignedTo: refOf(""), ProjectManagerID: refOf("")}), false)
+	})
 }

@@ -1,14 +1,17 @@
 package projects
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/resource"
 )
 
 // SPEC §5's exact time entry messages, spelled out so that a change of wording fails here.
@@ -323,4 +326,88 @@ func TestEntryBilledAmount(t *testing.T) {
 	if _, err := EntryBilledAmount(2400, money.Amount(1<<62), true); err == nil {
 		t.Error("an amount too large for int64 must fail")
 	}
+}
+
+// SPEC §5's exact messages of the time entry policy.
+const (
+	wantMsgInvoiced     = "Cannot modify invoiced time entries"
+	wantMsgLogForOthers = "You do not have permission to log time for another user."
+)
+
+// TestTimeEntryPolicy is SPEC §1's TimeEntries area (the old IsAssignedUserOrReadOnly and
+// CannotModifyInvoicedItems tables): every role reads all entries; owners, admins and managers
+// log, change and delete any and log time for others; a consultant logs their own time and
+// changes and deletes their own entries and those of the projects they manage; an accountant
+// only reads; an unknown role does nothing. An invoiced entry is changed and deleted by nobody:
+// whoever could otherwise is refused with the non-field validation message (400), the others
+// with 403 as before.
+func TestTimeEntryPolicy(t *testing.T) {
+	t.Parallel()
+	type want struct{ list, read, create, logForOthers, own, managed, other bool }
+	tests := map[auth.Role]want{
+		auth.Owner:      {true, true, true, true, true, true, true},
+		auth.Admin:      {true, true, true, true, true, true, true},
+		auth.Manager:    {true, true, true, true, true, true, true},
+		auth.Consultant: {true, true, true, false, true, true, false},
+		auth.Accountant: {true, true, false, false, false, false, false},
+		"superuser":     {},
+	}
+	invoicedDetails := map[string][]string{"non_field_errors": {wantMsgInvoiced}}
+	for role, w := range tests {
+		t.Run(string(role), func(t *testing.T) {
+			t.Parallel()
+			a := auth.Actor{UserID: "me", FirmID: "f1", Role: role}
+			p := timeEntryPolicy{}
+			entries := []struct {
+				name    string
+				te      TimeEntry
+				allowed bool
+			}{
+				{"own", TimeEntry{UserID: "me", ProjectManagerID: refOf("someone-else")}, w.own},
+				{"own, no manager", TimeEntry{UserID: "me"}, w.own},
+				{"managed", TimeEntry{UserID: "someone", ProjectManagerID: refOf("me")}, w.managed},
+				{"other's", TimeEntry{UserID: "someone", ProjectManagerID: refOf("someone-else")}, w.other},
+				{"other's, no manager", TimeEntry{UserID: "someone"}, w.other},
+			}
+			wantPolicy(t, "list", resource.Check(p, a, resource.List, nil), w.list)
+			wantPolicy(t, "create", resource.Check(p, a, resource.Create, nil), w.create)
+			wantRefusal(t, "log for others", resource.Check(p, a, LogForOthers, nil), w.logForOthers, wantMsgLogForOthers)
+			wantRefusal(t, "give an entry to another user", mayLogFor(a, "me", &TimeEntry{UserID: "someone"}), w.logForOthers, wantMsgLogForOthers)
+			wantPolicy(t, "log for oneself", mayLogFor(a, "me", &TimeEntry{UserID: "me"}), true)
+			for _, e := range entries {
+				for _, act := range []resource.Action{resource.Update, resource.Delete} {
+					te := e.te
+					wantPolicy(t, fmt.Sprintf("%s %s", act, e.name), resource.Check(p, a, act, &te), e.allowed)
+					te.Invoiced = true
+					err := resource.Check(p, a, act, &te)
+					what := fmt.Sprintf("%s invoiced %s", act, e.name)
+					if !e.allowed {
+						wantPolicy(t, what, err, false)
+						continue
+					}
+					fe := fault.As(err)
+					if err == nil || fe.Kind != fault.Invalid || fe.Message != fault.ValidationMessage ||
+						!maps.EqualFunc(fe.Details, invoicedDetails, slices.Equal) {
+						t.Errorf("%s: %v (kind %v details %v), want Invalid %v", what, err, fe.Kind, fe.Details, invoicedDetails)
+					}
+				}
+				te := e.te
+				te.Invoiced = true
+				wantPolicy(t, "read invoiced "+e.name, resource.Check(p, a, resource.Read, &te), w.read)
+			}
+		})
+	}
+	t.Run("empty ids never match", func(t *testing.T) {
+		t.Parallel()
+		p := timeEntryPolicy{}
+		noUser := auth.Actor{FirmID: "f1", Role: auth.Consultant}
+		me := auth.Actor{UserID: "me", FirmID: "f1", Role: auth.Consultant}
+		for _, act := range []resource.Action{resource.Update, resource.Delete} {
+			wantPolicy(t, string(act)+": no user id, no ids", resource.Check(p, noUser, act, &TimeEntry{}), false)
+			wantPolicy(t, string(act)+": no user id, empty manager", resource.Check(p, noUser, act,
+				&TimeEntry{ProjectManagerID: refOf("")}), false)
+			wantPolicy(t, string(act)+": entry without user or manager", resource.Check(p, me, act,
+				&TimeEntry{ProjectManagerID: refOf("")}), false)
+		}
+	})
 }
