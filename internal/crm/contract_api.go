@@ -190,18 +190,12 @@ func registerContracts(a *api.API, s *Service) {
 		Path: "/crm/contracts/", Name: "contract", Plural: "contracts", Tag: "CRM: contracts",
 		Policy: contractPolicy{}, Load: s.loadContract, Query: contractQuery(), Cache: true,
 		Out: contractOut, ID: func(k *Contract) string { return k.ID },
-		List: s.ListContracts,
-		Get:  s.GetContract,
-		Create: func(ctx context.Context, a auth.Actor, b *ContractWrite) (*Contract, error) {
-			return s.CreateContract(ctx, a, b.apply)
-		},
-		Replace: func(ctx context.Context, a auth.Actor, id string, b *ContractWrite) (*Contract, error) {
-			return s.UpdateContract(ctx, a, id, b.apply)
-		},
-		Update: func(ctx context.Context, a auth.Actor, id string, b *ContractPatch) (*Contract, error) {
-			return s.UpdateContract(ctx, a, id, b.apply)
-		},
-		Delete: s.DeleteContract,
-		Errors: map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
+		List:    s.ListContracts,
+		Get:     s.GetContract,
+		Create:  resource.Creating(s.CreateContract, (*ContractWrite).apply),
+		Replace: resource.Updating(s.UpdateContract, (*ContractWrite).apply),
+		Update:  resource.Updating(s.UpdateContract, (*ContractPatch).apply),
+		Delete:  s.DeleteContract,
+		Errors:  map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
 	})
 }

@@ -272,6 +272,6 @@ func TestContractPolicy(t *testing.T) {
 		wantPolicy(t, "no user id, no creator", resource.Check(p, noUser, resource.Update, &Contract{}), false)
 		wantPolicy(t, "empty created_by", resource.Check(p, me, resource.Update, &Contract{CreatedBy: ref("")}), false)
 		wantPolicy(t, "no user id, someone's", resource.Check(p, noUser, resource.Update, &Contract{CreatedBy: ref("someone")}), false)
-		// see report: no user id against an empty (non-nil) created_by is allowed by creatorMayEdit.
+		wantPolicy(t, "no user id, empty created_by", resource.Check(p, noUser, resource.Update, &Contract{CreatedBy: ref("")}), false)
 	})
 }

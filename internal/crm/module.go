@@ -88,7 +88,7 @@ func ClientNameColumn(alias string) string { return alias + ".company_name" }
 // creatorMayEdit is the object rule of proposals and contracts (SPEC §1's IsCreatorOrReadOnly):
 // a role that writes CRM edits any, a consultant the ones they created.
 func creatorMayEdit(a auth.Actor, createdBy *string) error {
-	if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && createdBy != nil {
+	if auth.CanWrite(a, auth.CRM) == nil || a.Role == auth.Consultant && createdBy != nil && *createdBy != "" && *createdBy == a.UserID {
 		return nil
 	}
 	return auth.Forbidden()

@@ -188,19 +188,13 @@ func registerProposals(a *api.API, s *Service) {
 		Path: "/crm/proposals/", Name: "proposal", Plural: "proposals", Tag: "CRM: proposals",
 		Policy: proposalPolicy{}, Load: s.loadProposal, Query: proposalQuery(), Cache: true,
 		Out: proposalOut, ID: func(p *Proposal) string { return p.ID },
-		List: s.ListProposals,
-		Get:  s.GetProposal,
-		Create: func(ctx context.Context, a auth.Actor, b *ProposalWrite) (*Proposal, error) {
-			return s.CreateProposal(ctx, a, b.apply)
-		},
-		Replace: func(ctx context.Context, a auth.Actor, id string, b *ProposalWrite) (*Proposal, error) {
-			return s.UpdateProposal(ctx, a, id, b.apply)
-		},
-		Update: func(ctx context.Context, a auth.Actor, id string, b *ProposalPatch) (*Proposal, error) {
-			return s.UpdateProposal(ctx, a, id, b.apply)
-		},
-		Delete: s.DeleteProposal,
-		Errors: map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
+		List:    s.ListProposals,
+		Get:     s.GetProposal,
+		Create:  resource.Creating(s.CreateProposal, (*ProposalWrite).apply),
+		Replace: resource.Updating(s.UpdateProposal, (*ProposalWrite).apply),
+		Update:  resource.Updating(s.UpdateProposal, (*ProposalPatch).apply),
+		Delete:  s.DeleteProposal,
+		Errors:  map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
 	})
 	accept := huma.Operation{OperationID: "accept-proposal", Method: http.MethodPost, Path: "/crm/proposals/{id}/accept/",
 		Summary: "Accept a proposal", Tags: []string{"CRM: proposals"},

@@ -409,7 +409,7 @@ func TestProposalPolicy(t *testing.T) {
 			wantPolicy(t, string(act)+": no user id, no creator", resource.Check(p, noUser, act, &Proposal{}), false)
 			wantPolicy(t, string(act)+": empty created_by", resource.Check(p, me, act, &Proposal{CreatedBy: ref("")}), false)
 			wantPolicy(t, string(act)+": no user id, someone's", resource.Check(p, noUser, act, &Proposal{CreatedBy: ref("someone")}), false)
-			// see report: no user id against an empty (non-nil) created_by is allowed by creatorMayEdit.
+			wantPolicy(t, string(act)+": no user id, empty created_by", resource.Check(p, noUser, act, &Proposal{CreatedBy: ref("")}), false)
 		}
 	})
 }

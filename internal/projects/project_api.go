@@ -218,19 +218,13 @@ func registerProjects(a *api.API, s *Service) {
 		Path: "/projects/projects/", Name: "project", Plural: "projects", Tag: "Projects: projects",
 		Policy: projectPolicy{}, Load: s.loadProject, Query: projectQuery(), Cache: true,
 		Out: projectOut, ID: func(p *Project) string { return p.ID },
-		List: s.ListProjects,
-		Get:  s.GetProject,
-		Create: func(ctx context.Context, a auth.Actor, b *ProjectWrite) (*Project, error) {
-			return s.CreateProject(ctx, a, b.apply)
-		},
-		Replace: func(ctx context.Context, a auth.Actor, id string, b *ProjectWrite) (*Project, error) {
-			return s.UpdateProject(ctx, a, id, b.apply)
-		},
-		Update: func(ctx context.Context, a auth.Actor, id string, b *ProjectPatch) (*Project, error) {
-			return s.UpdateProject(ctx, a, id, b.apply)
-		},
-		Delete: s.DeleteProject,
-		Errors: map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
+		List:    s.ListProjects,
+		Get:     s.GetProject,
+		Create:  resource.Creating(s.CreateProject, (*ProjectWrite).apply),
+		Replace: resource.Updating(s.UpdateProject, (*ProjectWrite).apply),
+		Update:  resource.Updating(s.UpdateProject, (*ProjectPatch).apply),
+		Delete:  s.DeleteProject,
+		Errors:  map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
 		Descriptions: map[string]string{
 			"list-projects": "Each project carries its time totals (total_hours_logged, billable_hours, total_billed_amount, " +
 				"unbilled_amount, budget_used_percent), computed for the whole page in one query.",

@@ -156,19 +156,13 @@ func registerTasks(a *api.API, s *Service) {
 		Path: "/projects/tasks/", Name: "task", Plural: "tasks", Tag: "Projects: tasks",
 		Policy: taskPolicy{}, Load: s.loadTask, Query: taskQuery(), Cache: true,
 		Out: taskOut, ID: func(t *Task) string { return t.ID },
-		List: s.ListTasks,
-		Get:  s.GetTask,
-		Create: func(ctx context.Context, a auth.Actor, b *TaskWrite) (*Task, error) {
-			return s.CreateTask(ctx, a, b.apply)
-		},
-		Replace: func(ctx context.Context, a auth.Actor, id string, b *TaskWrite) (*Task, error) {
-			return s.UpdateTask(ctx, a, id, b.apply)
-		},
-		Update: func(ctx context.Context, a auth.Actor, id string, b *TaskPatch) (*Task, error) {
-			return s.UpdateTask(ctx, a, id, b.apply)
-		},
-		Delete: s.DeleteTask,
-		Errors: map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
+		List:    s.ListTasks,
+		Get:     s.GetTask,
+		Create:  resource.Creating(s.CreateTask, (*TaskWrite).apply),
+		Replace: resource.Updating(s.UpdateTask, (*TaskWrite).apply),
+		Update:  resource.Updating(s.UpdateTask, (*TaskPatch).apply),
+		Delete:  s.DeleteTask,
+		Errors:  map[resource.Action][]int{resource.Delete: {http.StatusConflict}},
 		Descriptions: map[string]string{
 			"list-tasks": "Ordering by priority follows importance: low < medium < high < urgent.",
 			"replace-task": "Consultants may update tasks assigned to them or of projects they manage; for them the " +

@@ -162,17 +162,11 @@ func registerTimeEntries(a *api.API, s *Service) {
 		Path: "/projects/time-entries/", Name: "time entry", Plural: "time entries", Tag: "Projects: time entries",
 		Policy: timeEntryPolicy{}, Load: s.loadTimeEntry, Query: timeEntryQuery(), Cache: true,
 		Out: timeEntryOut, ID: func(te *TimeEntry) string { return te.ID },
-		List: s.ListTimeEntries,
-		Get:  s.GetTimeEntry,
-		Create: func(ctx context.Context, a auth.Actor, b *TimeEntryWrite) (*TimeEntry, error) {
-			return s.CreateTimeEntry(ctx, a, b.apply)
-		},
-		Replace: func(ctx context.Context, a auth.Actor, id string, b *TimeEntryWrite) (*TimeEntry, error) {
-			return s.UpdateTimeEntry(ctx, a, id, b.apply)
-		},
-		Update: func(ctx context.Context, a auth.Actor, id string, b *TimeEntryPatch) (*TimeEntry, error) {
-			return s.UpdateTimeEntry(ctx, a, id, b.apply)
-		},
+		List:      s.ListTimeEntries,
+		Get:       s.GetTimeEntry,
+		Create:    resource.Creating(s.CreateTimeEntry, (*TimeEntryWrite).apply),
+		Replace:   resource.Updating(s.UpdateTimeEntry, (*TimeEntryWrite).apply),
+		Update:    resource.Updating(s.UpdateTimeEntry, (*TimeEntryPatch).apply),
 		Delete:    s.DeleteTimeEntry,
 		Summaries: map[resource.Action]string{resource.Create: "Log time"},
 		Errors:    map[resource.Action][]int{resource.Create: conflict, resource.Update: conflict},
