@@ -1,5 +1,5 @@
-// Package auth owns firms, users, roles and sessions, and the permission rules every module
-// applies (SPEC §1, §3).
+// Package auth owns firms, users, roles and sessions, and the role matrix every module's
+// policies build on (SPEC §1, §3).
 //
 //   - Registering creates a new firm with the caller as its owner; open registration never grants
 //     access to an existing firm.
@@ -10,9 +10,9 @@
 //     ends the user's other sessions) and deactivating a user take effect at once.
 //   - Refresh tokens are opaque, stored only as hashes, and rotate on every use; presenting one
 //     that was already rotated revokes its whole session.
-//   - Roles are owner, admin, manager, consultant and accountant. The role matrix and the object
-//     rules (IsOwnerOrReadOnly, IsCreatorOrReadOnly, IsAssignedUserOrReadOnly,
-//     CannotModifyInvoicedItems, IsPaymentAuthorized) are plain functions the modules call.
+//   - Roles are owner, admin, manager, consultant and accountant. The role matrix (CanRead,
+//     CanWrite per area) is here; object rules (a consultant's own clients, the tasks assigned to
+//     them) are written in each resource's policy, in the module that owns the resource.
 //   - Only owners and admins manage the firm's settings and users; only an owner may grant,
 //     change or remove the owner role, and a firm always keeps at least one active owner.
 package auth
