@@ -83,7 +83,8 @@ func (s *Service) CreateClient(ctx context.Context, a auth.Actor, edit func(*Cli
 		return nil, err
 	}
 	c := newClient(a)
-	c.ID, c.FirmID, c.CreatedAt, c.UpdatedAt = db.NewID(), a.FirmID, s.stamp(), s.stamp()
+	now := s.stamp()
+	c.ID, c.FirmID, c.CreatedAt, c.UpdatedAt = db.NewID(), a.FirmID, now, now
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.editClient(ctx, tx, a, c, edit); err != nil {
 			return err
