@@ -154,6 +154,56 @@ func TestAnonLimitOnUnauthenticatedEndpoints(t *testing.T) {
 	throttledMessage(t, last)
 }
 
+// TestOperationalEndpointsAreNotThrottled checks that the health probes, /metrics, the schema
+// and the documentation pages are outside every rate-limit scope: with tiny anon and burst
+// budgets, far more probes than either allows all succeed from one IP, carry no X-RateLimit
+// headers, and leave login's anonymous budget untouched.
+func TestOperationalEndpointsAreNotThrottled(t *testing.T) {
+	t.Parallel()
+	cfg := limitedConfig(t)
+	cfg.RateAnon, cfg.RateBurst = "2/hour", "5/min"
+	base := startApp(t, cfg, nil)
+	name := "probe" + uuid.NewString()[:8]
+	// The first of the two anonymous requests this IP may make in the hour.
+	r := send(t, "POST", base+"/api/auth/register/", "", map[string]any{"firm_name": "Probed", "username": name,
+		"email": name + "@firm.example", "password": "correct horse battery staple"})
+	if r.status != 201 {
+		t.Fatalf("register: %d %v", r.status, r.body)
+	}
+	paths := []string{"/healthz", "/healthz/", "/readyz", "/readyz/", "/metrics",
+		"/api/schema/", "/api/schema/?format=yaml", "/api/docs/", "/api/redoc/",
+		"/api/docs/assets/swagger-ui.css", "/api/docs/assets/redoc.standalone.js"}
+	for _, path := range paths {
+		for i := 1; i <= 8; i++ {
+			res, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				t.Fatalf("GET %s, probe %d: %d, want 200 (never throttled)", path, i, res.StatusCode)
+			}
+			if got := res.Header.Get("X-RateLimit-Limit"); got != "" {
+				t.Fatalf("GET %s: X-RateLimit-Limit = %q, want none (no scope applies)", path, got)
+			}
+		}
+	}
+	// The second anonymous request: login still has its budget and answers normally.
+	r = send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": name, "password": "correct horse battery staple"})
+	if r.status != 200 || r.body["access"] == nil {
+		t.Fatalf("login after %d probes: %d %v, want 200 with tokens", 8*len(paths), r.status, r.body)
+	}
+	if got := r.header.Get("X-RateLimit-Remaining"); got != "0" {
+		t.Fatalf("login's X-RateLimit-Remaining = %q, want 0 (register and login only spent the anon budget)", got)
+	}
+	// The budget is exactly register + login: a third anonymous request is refused.
+	r = send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": name, "password": "correct horse battery staple"})
+	if r.status != 429 {
+		t.Fatalf("third anonymous request: %d, want 429", r.status)
+	}
+	throttledMessage(t, r)
+}
+
 func TestLoginFailuresPerUsername(t *testing.T) {
 	t.Parallel()
 	cfg := limitedConfig(t)
