@@ -37,6 +37,21 @@ const MsgThrottled = "Request was throttled. Expected available in %d seconds."
 // scopeKey is where an operation names its extra scope (payment or upload).
 const scopeKey = "throttle"
 
+// unthrottledKey marks an operational endpoint that no scope limits.
+const unthrottledKey = "unthrottled"
+
+// Unthrottled exempts an operational endpoint (the health probes) from every scope: an
+// orchestrator probes it on a fixed schedule from one address, so it must never be refused, and
+// it must not spend the budget of the callers that share that address (login, register and
+// refresh are the only operations in the anon scope). The plain handlers of the router (the
+// schema, the documentation pages, /metrics) never pass through the throttle.
+func Unthrottled(op *huma.Operation) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[unthrottledKey] = true
+}
+
 // Throttled marks an operation with an extra scope (Payment or Upload).
 func Throttled(op *huma.Operation, s Scope) {
 	if op.Metadata == nil {
@@ -50,7 +65,7 @@ func Throttled(op *huma.Operation, s Scope) {
 // authentication, so an authenticated caller is limited by user, not by shared office IP.
 func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
 	t := a.opts.Throttle
-	if t == nil || t.Limiter == nil {
+	if t == nil || t.Limiter == nil || ctx.Operation().Metadata[unthrottledKey] == true {
 		next(ctx)
 		return
 	}

@@ -31,7 +31,7 @@ func dataVersions(cfg config.Config, rdb *redis.Client, logs *logging.Logs) vers
 	}
 	switch {
 	case rdb != nil:
-		return cache.NewRedis(rdb, "consultantpro:data-version:", logs.App)
+		return cache.NewRedis(rdb, redisPrefix(cfg)+"data-version:", logs.App)
 	case db.DialectOf(cfg.DatabaseURL) == db.SQLite:
 		return new(cache.Local)
 	}

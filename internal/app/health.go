@@ -23,13 +23,15 @@ type healthOutput struct {
 // registerHealth documents and serves /healthz and /readyz. They live outside the versioned API
 // (orchestrators call them by fixed paths) but are in the OpenAPI document like every route.
 func (a *App) registerHealth() {
-	// Anyone may call them, as anyone may call login: the public policy.
+	// Anyone may call them, as anyone may call login: the public policy. No rate-limit scope
+	// applies: probes come every few seconds and must neither fail nor spend login's budget.
 	healthz := huma.Operation{
 		OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Tags: []string{"Operations"},
 		Summary:     "Liveness",
 		Description: "Answers 200 while the process serves HTTP.",
 	}
 	api.SetPolicy(&healthz, api.PolicyPublic)
+	api.Unthrottled(&healthz)
 	huma.Register(a.API.Huma, healthz, func(context.Context, *struct{}) (*healthOutput, error) {
 		out := &healthOutput{}
 		out.Body.Status = "ok"
@@ -43,6 +45,7 @@ func (a *App) registerHealth() {
 		Errors: []int{http.StatusServiceUnavailable},
 	}
 	api.SetPolicy(&readyz, api.PolicyPublic)
+	api.Unthrottled(&readyz)
 	huma.Register(a.API.Huma, readyz, a.readyz)
 }
 

@@ -16,6 +16,7 @@ type limits struct {
 	throttle      *api.Throttle
 	loginFailures ratelimit.Rate
 	redis         *redis.Client // nil without REDIS_URL
+	quietRedis    func()        // stops routing go-redis's log lines to this app's log
 }
 
 // newLimits builds the limiter: in-process by default; with REDIS_URL shared by every instance
@@ -50,8 +51,9 @@ func newLimits(cfg config.Config, log *slog.Logger, now func() time.Time) (*limi
 	// answers from memory and probes Redis again every few seconds.
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond
 	opts.MaxRetries, opts.DialerRetries, opts.DialerRetryTimeout = -1, 1, 10*time.Millisecond
+	l.quietRedis = routeRedisLog(log)
 	l.redis = redis.NewClient(opts)
-	l.throttle.Limiter = ratelimit.NewFallback(ratelimit.NewRedis(l.redis, "consultantpro:rl:", now), memory, log)
+	l.throttle.Limiter = ratelimit.NewFallback(ratelimit.NewRedis(l.redis, redisPrefix(cfg)+"rl:", now), memory, log)
 	return l, nil
 }
 
@@ -59,5 +61,6 @@ func newLimits(cfg config.Config, log *slog.Logger, now func() time.Time) (*limi
 func (l *limits) close() {
 	if l.redis != nil {
 		_ = l.redis.Close()
+		l.quietRedis()
 	}
 }

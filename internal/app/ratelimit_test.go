@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/testkit"
 	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
 )
 
 // limitedConfig is a test configuration with SPEC §10's default rates.
@@ -154,6 +156,56 @@ func TestAnonLimitOnUnauthenticatedEndpoints(t *testing.T) {
 	throttledMessage(t, last)
 }
 
+// TestOperationalEndpointsAreNotThrottled checks that the health probes, /metrics, the schema
+// and the documentation pages are outside every rate-limit scope: with tiny anon and burst
+// budgets, far more probes than either allows all succeed from one IP, carry no X-RateLimit
+// headers, and leave login's anonymous budget untouched.
+func TestOperationalEndpointsAreNotThrottled(t *testing.T) {
+	t.Parallel()
+	cfg := limitedConfig(t)
+	cfg.RateAnon, cfg.RateBurst = "2/hour", "5/min"
+	base := startApp(t, cfg, nil)
+	name := "probe" + uuid.NewString()[:8]
+	// The first of the two anonymous requests this IP may make in the hour.
+	r := send(t, "POST", base+"/api/auth/register/", "", map[string]any{"firm_name": "Probed", "username": name,
+		"email": name + "@firm.example", "password": "correct horse battery staple"})
+	if r.status != 201 {
+		t.Fatalf("register: %d %v", r.status, r.body)
+	}
+	paths := []string{"/healthz", "/healthz/", "/readyz", "/readyz/", "/metrics",
+		"/api/schema/", "/api/schema/?format=yaml", "/api/docs/", "/api/redoc/",
+		"/api/docs/assets/swagger-ui.css", "/api/docs/assets/redoc.standalone.js"}
+	for _, path := range paths {
+		for i := 1; i <= 8; i++ {
+			res, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				t.Fatalf("GET %s, probe %d: %d, want 200 (never throttled)", path, i, res.StatusCode)
+			}
+			if got := res.Header.Get("X-RateLimit-Limit"); got != "" {
+				t.Fatalf("GET %s: X-RateLimit-Limit = %q, want none (no scope applies)", path, got)
+			}
+		}
+	}
+	// The second anonymous request: login still has its budget and answers normally.
+	r = send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": name, "password": "correct horse battery staple"})
+	if r.status != 200 || r.body["access"] == nil {
+		t.Fatalf("login after %d probes: %d %v, want 200 with tokens", 8*len(paths), r.status, r.body)
+	}
+	if got := r.header.Get("X-RateLimit-Remaining"); got != "0" {
+		t.Fatalf("login's X-RateLimit-Remaining = %q, want 0 (register and login only spent the anon budget)", got)
+	}
+	// The budget is exactly register + login: a third anonymous request is refused.
+	r = send(t, "POST", base+"/api/auth/login/", "", map[string]any{"username": name, "password": "correct horse battery staple"})
+	if r.status != 429 {
+		t.Fatalf("third anonymous request: %d, want 429", r.status)
+	}
+	throttledMessage(t, r)
+}
+
 func TestLoginFailuresPerUsername(t *testing.T) {
 	t.Parallel()
 	cfg := limitedConfig(t)
@@ -253,6 +305,110 @@ func TestUnreachableRedisFallsBackToMemory(t *testing.T) {
 	if !strings.Contains(strings.ToLower(buf.String()), "redis") {
 		t.Fatalf("the switch to in-process limits was not logged:\n%s", buf.String())
 	}
+}
+
+// TestRedisClientLogsAreJSON checks that go-redis's own lines (here: the failed dials while
+// Redis is down) reach the app's log as JSON at WARN, and that the log holds nothing else but
+// JSON lines. go-redis's logger is process-wide and follows the app started last, so this test
+// does not run in parallel with others.
+func TestRedisClientLogsAreJSON(t *testing.T) {
+	cfg := limitedConfig(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RedisURL = "redis://" + ln.Addr().String() + "/0"
+	ln.Close() // nothing listens there now
+	var buf safeBuffer
+	logs, err := logging.New(logging.Options{Console: &buf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startApp(t, cfg, logs)
+	token := register(t, base)
+	for range 3 {
+		if r := send(t, "GET", base+"/api/crm/clients/", token, nil); r.status != 200 {
+			t.Fatalf("list with Redis down: %d %v", r.status, r.body)
+		}
+	}
+	dials := 0
+	for i, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line %d is not JSON: %q", i+1, line)
+		}
+		if entry["msg"] != "redis client" {
+			continue
+		}
+		detail, _ := entry["detail"].(string)
+		if entry["level"] != "WARN" || !strings.HasPrefix(detail, "connection pool: failed to dial") {
+			t.Fatalf("go-redis line = %v, want level WARN and the pool's dial failure in detail", entry)
+		}
+		dials++
+	}
+	if dials == 0 {
+		t.Fatalf("go-redis's failed dials are not in the app's log:\n%s", buf.String())
+	}
+}
+
+// TestRedisPrefixSeparatesDeployments runs two deployments with different REDIS_PREFIX values on
+// one Redis database: each keeps its own rate-limit budget, while a second server of the same
+// deployment shares it; the keys of each live under its prefix.
+func TestRedisPrefixSeparatesDeployments(t *testing.T) {
+	t.Parallel()
+	run := uuid.NewString()[:8]
+	blue, green := "test-"+run+"-blue:", "test-"+run+"-green:"
+	cfg := limitedConfig(t)
+	cfg.RedisURL, cfg.RateBurst = redisURL(t), "5/min"
+	cfg.RedisPrefix = blue
+	first := startApp(t, cfg, nil)
+	second := startApp(t, cfg, nil) // another server of the blue deployment
+	cfg.RedisPrefix = green
+	other := startApp(t, cfg, nil) // the same database, users and Redis: only the prefix differs
+	token := register(t, first)
+	// A write on green: one of the user's five requests there, and a data version bump.
+	if r := send(t, "POST", other+"/api/crm/clients/", token, map[string]any{"company_name": "Prefixed Ltd",
+		"primary_contact_name": "Grace Hopper", "primary_contact_email": "grace@prefixed.example"}); r.status != 201 {
+		t.Fatalf("create client on green: %d %v", r.status, r.body)
+	}
+	statuses := func(base string, n int) []int {
+		var got []int
+		for range n {
+			got = append(got, send(t, "GET", base+"/api/crm/clients/", token, nil).status)
+		}
+		return got
+	}
+	if got := statuses(first, 6); !slices.Equal(got, []int{200, 200, 200, 200, 200, 429}) {
+		t.Fatalf("blue: %v, want 5×200 then 429", got)
+	}
+	if got := statuses(second, 1); !slices.Equal(got, []int{429}) {
+		t.Fatalf("a second blue server: %v, want 429 (blue's budget is shared through Redis)", got)
+	}
+	if got := statuses(other, 5); !slices.Equal(got, []int{200, 200, 200, 200, 429}) {
+		t.Fatalf("green after blue spent its budget: %v, want its own budget: 4×200 (the write took one) then 429", got)
+	}
+	rdb := redisClient(t)
+	for _, prefix := range []string{blue + "rl:", green + "rl:", green + "data-version:"} {
+		keys, err := rdb.Keys(context.Background(), prefix+"*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) == 0 {
+			t.Errorf("no Redis key starts with %q", prefix)
+		}
+	}
+}
+
+// redisClient is a client of the test Redis, closed at cleanup.
+func redisClient(t *testing.T) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(redisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
 }
 
 func TestSlowClientIsCutOff(t *testing.T) {

@@ -27,6 +27,8 @@ type Config struct {
 	DataDir     string
 	DatabaseURL string
 	RedisURL    string
+	// RedisPrefix starts every Redis key the server uses; "" means DefaultRedisPrefix.
+	RedisPrefix string
 	LogDir      string
 	SecretKey   string
 	// AllowedHosts are the Host header values served; ".example.com" also allows subdomains.
@@ -46,6 +48,9 @@ type Config struct {
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
 	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
 }
+
+// DefaultRedisPrefix is the default REDIS_PREFIX.
+const DefaultRedisPrefix = "consultantpro:"
 
 // Production reports whether the server runs in production mode.
 func (c Config) Production() bool { return c.Env == ModeProduction }
@@ -81,6 +86,7 @@ func build(get func(string) string) (Config, error) {
 		DataDir:             get("DATA_DIR"),
 		DatabaseURL:         get("DATABASE_URL"),
 		RedisURL:            get("REDIS_URL"),
+		RedisPrefix:         orDefault(get("REDIS_PREFIX"), DefaultRedisPrefix),
 		LogDir:              get("LOG_DIR"),
 		SecretKey:           get("SECRET_KEY"),
 		AllowedHosts:        splitList(get("ALLOWED_HOSTS")),

@@ -32,6 +32,28 @@ func TestLoadLocalDefaults(t *testing.T) {
 	}
 }
 
+func TestRedisPrefix(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"default", nil, nil, "consultantpro:"},
+		{"env", nil, map[string]string{"REDIS_PREFIX": "acme-staging:"}, "acme-staging:"},
+		{"flag wins", []string{"--redis-prefix", "acme-prod:"}, map[string]string{"REDIS_PREFIX": "acme-staging:"}, "acme-prod:"},
+	} {
+		cfg, _, err := Load("serve", c.args, env(c.env), io.Discard)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if cfg.RedisPrefix != c.want {
+			t.Errorf("%s: RedisPrefix = %q, want %q", c.name, cfg.RedisPrefix, c.want)
+		}
+	}
+}
+
 func TestLoadProductionDefaults(t *testing.T) {
 	t.Parallel()
 	cfg, _, err := Load("serve", nil, env(map[string]string{"ENV": "production"}), io.Discard)
