@@ -32,7 +32,7 @@ Commands:
   serve           run the API server (the default; migrates on start)
   migrate         apply pending database migrations and exit
   check --deploy  list everything that makes the configuration unfit for production
-  createuser      create a firm and its owner (password on standard input):
+  createuser      create a firm and its owner (password prompted, or on standard input):
                     consultantpro createuser -firm "Acme" -username ada -email ada@acme.example
   demo            serve with a seeded demo firm and print its sign-in credentials
   version         print the version

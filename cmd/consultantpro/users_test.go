@@ -62,8 +62,8 @@ func TestCreateUserRejects(t *testing.T) {
 		want  []string
 	}{
 		{"no password on stdin", "", []string{"-firm", "F", "-username", "u1", "-email", "u1@f.example"}, []string{"standard input"}},
-		{"every rule at once", "short\n", []string{"-username", "a b", "-email", "nope"},
-			[]string{"firm-name: This field is required.", "username: Enter a valid username", "email: Invalid email format",
+		{"every rule at once", "short\n", []string{"-firm", "F", "-username", "a b", "-email", "nope"},
+			[]string{"username: Enter a valid username", "email: Invalid email format",
 				"password: This password is too short."}},
 	}
 	for _, tt := range tests {

@@ -428,7 +428,12 @@ func registration(firm, username, email, password string) map[string]any {
 // register creates a new firm and its owner.
 func register(t *testing.T, srv *testkit.Server) (account, firmJSON) {
 	t.Helper()
-	name := uniq("owner")
+	return registerAs(t, srv, uniq("owner"))
+}
+
+// registerAs is register with the given username (the email is name@example.com).
+func registerAs(t *testing.T, srv *testkit.Server, name string) (account, firmJSON) {
+	t.Helper()
 	s, _ := decode[session](t, call(t, srv, http.MethodPost, "/api/auth/register/", "",
 		registration(uniq("Firm "), name, name+"@example.com", goodPassword)), http.StatusCreated)
 	if s.User == nil || s.Firm == nil || s.Access == "" || s.Refresh == "" {

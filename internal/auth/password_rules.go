@@ -30,28 +30,25 @@ const (
 
 const (
 	// passwordMaxSimilarity is the similarity ratio at and above which a password counts as too
-	// similar to a user attribute.
+	// similar to a user attribute (the threshold well-known validators use).
 	passwordMaxSimilarity = 0.7
-	// passwordMinAttribute is the shortest attribute (or attribute part) worth looking for inside
-	// a password; shorter ones ("al", "jo") occur in far too many unrelated passwords.
-	passwordMinAttribute = 3
 	// passwordMaxChunk is the longest chunk whose plain repetition still counts as common
 	// ("abcabcabcabc", "abababababab").
 	passwordMaxChunk = 4
 	// passwordMaxParts caps how many distinct parts of one username or email are compared, so the
-	// containment checks stay linear in the password's length even for an absurd attribute made
-	// of thousands of parts. No real username or address has this many.
+	// checks stay cheap even for an absurd attribute made of thousands of parts. No real username
+	// or address has this many.
 	passwordMaxParts = 32
 	// passwordMaxRatioRunes bounds both sides of a similarity ratio. The ratio costs roughly the
 	// product of the lengths times the number of matching blocks, so unbounded input (a megabyte
 	// "password" or username) would make validation a denial-of-service vector. Anything longer
-	// than this is far beyond MaxPasswordLength or a real email address, and the containment
-	// checks still apply to it.
+	// than this is far beyond MaxPasswordLength or a real email address.
 	passwordMaxRatioRunes = 2 * MaxPasswordLength
 )
 
-// commonPasswordsText is the list of common passwords, one lower-case entry per line. Entries are
-// all at least MinPasswordLength long, since shorter ones are refused by length anyway.
+// commonPasswordsText is the list of common passwords, one lower-case entry per line. Short
+// entries ("password", "letmein") are listed too, so a short common password is reported as both
+// too short and too common.
 //
 //go:embed common_passwords.txt
 var commonPasswordsText string
@@ -177,57 +174,54 @@ func isAllDigits(s string) bool {
 }
 
 // usernameAttributes lists what a password is compared with for the username check: the whole
-// lower-cased username and its alphanumeric parts, since "mary.jane" is guessable from "jane" too.
+// lower-cased username and its parts, since "mary.jane" is guessable from "jane" too.
 func usernameAttributes(username string) []string {
 	u := strings.ToLower(strings.TrimSpace(username))
 	if u == "" {
 		return nil
 	}
-	return append([]string{u}, attributeParts(u)...)
+	return appendParts([]string{u}, u)
 }
 
 // emailAttributes lists what a password is compared with for the email check: the whole address,
-// its local part, and the alphanumeric parts of the address (which include those of the local
-// part and the domain, e.g. the firm's name).
+// its local part, and the parts of the address (which include those of the local part).
 func emailAttributes(email string) []string {
 	e := strings.ToLower(strings.TrimSpace(email))
 	if e == "" {
 		return nil
 	}
 	attrs := []string{e}
-	named := e
 	if at := strings.LastIndexByte(e, '@'); at > 0 {
 		attrs = append(attrs, e[:at])
-		// The top-level domain ("com", "org") names nothing about the user and is inside far
-		// too many passphrases ("welcome…", "company…"); only the other labels count as parts.
-		if dot := strings.LastIndexByte(e, '.'); dot > at {
-			named = e[:dot]
-		}
 	}
-	return append(attrs, attributeParts(named)...)
+	return appendParts(attrs, e)
 }
 
-// attributeParts splits s on non-alphanumerics and keeps the distinct parts long enough to be
-// meaningful, at most passwordMaxParts of them.
-func attributeParts(s string) []string {
-	var parts []string
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
-		if utf8.RuneCountInString(part) >= passwordMinAttribute && !slices.Contains(parts, part) {
-			parts = append(parts, part)
-			if len(parts) == passwordMaxParts {
+// appendParts appends to attrs the distinct parts of s split on non-word characters (anything but
+// letters, digits, combining marks and "_"), leaving out those already in attrs, until attrs
+// holds passwordMaxParts entries besides the whole attributes it started with.
+func appendParts(attrs []string, s string) []string {
+	limit := len(attrs) + passwordMaxParts
+	for _, part := range strings.FieldsFunc(s, isNonWord) {
+		if !slices.Contains(attrs, part) {
+			attrs = append(attrs, part)
+			if len(attrs) == limit {
 				break
 			}
 		}
 	}
-	return parts
+	return attrs
 }
 
-// tooSimilarToAny reports whether the lower-cased password contains one of attrs (of at least
-// passwordMinAttribute runes), is contained in one, or is at least passwordMaxSimilarity similar to
-// one. Containment catches "alice2026!" for "alice"; the ratio catches rearrangements such as
-// "alice-wonder-2026" for "alicewonder" that contain neither way.
+// isNonWord reports whether r separates the parts of an attribute.
+func isNonWord(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_'
+}
+
+// tooSimilarToAny reports whether the lower-cased password is at least passwordMaxSimilarity
+// similar to one of attrs. The ratio is taken over the whole password, so a password that merely
+// contains a short attribute ("tomato-harvest-season-9" for "tom") passes, while one that is
+// mostly the attribute ("alice-2026" for "alice", "alice-wonder-2026" for "alicewonder") does not.
 func tooSimilarToAny(password string, attrs []string) bool {
 	if password == "" {
 		return false
@@ -235,12 +229,6 @@ func tooSimilarToAny(password string, attrs []string) bool {
 	pwRunes := []rune(password)
 	for _, attr := range attrs {
 		attrRunes := []rune(attr)
-		if len(attrRunes) >= passwordMinAttribute && strings.Contains(password, attr) {
-			return true
-		}
-		if strings.Contains(attr, password) {
-			return true
-		}
 		if mayReachSimilarity(len(pwRunes), len(attrRunes)) &&
 			similarityRatio(pwRunes, attrRunes) >= passwordMaxSimilarity {
 			return true
