@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -29,15 +30,25 @@ func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &n.Value)
 }
 
-// Schema documents the field as its value's schema, nullable.
+// Schema documents the field as its value's schema, nullable: a schema of one type gets null
+// added to its type ("type": ["string", "null"]), a oneOf without a type of its own (a Decimal)
+// gets a null alternative, and anything else (a reference) becomes anyOf the schema and null.
 func (n Nullable[T]) Schema(r huma.Registry) *huma.Schema {
 	inner := r.Schema(reflect.TypeOf(n.Value), true, "")
-	if inner.Ref != "" {
+	switch {
+	case inner.Ref == "" && inner.Type != "":
+		s := *inner
+		s.Nullable = true
+		return &s
+	case inner.Ref == "" && len(inner.OneOf) > 0:
+		// huma's validator checks no type "null" (it would match any value, and every
+		// decimal would then match two alternatives); the enum makes it refuse all but null.
+		s := *inner
+		s.OneOf = append(slices.Clip(s.OneOf), &huma.Schema{Type: "null", Enum: []any{nil}})
+		return &s
+	default:
 		return &huma.Schema{AnyOf: []*huma.Schema{inner, {Type: "null"}}}
 	}
-	s := *inner
-	s.Nullable = true
-	return &s
 }
 
 // Ptr returns the value, or nil when the field was null or not sent.

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/testkit"
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
 	vErrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
@@ -140,6 +143,91 @@ func TestOpenAPIDocumentValidates(t *testing.T) {
 		t.Errorf("the OpenAPI document does not validate against the OpenAPI %s schema:\n%s",
 			s.model.Version, formatValidationErrors(errs))
 	}
+	// The OpenAPI schema above stops at each Schema Object (any object passes); check every one
+	// against JSON Schema 2020-12, the dialect of OpenAPI 3.1.
+	checked, problems := schemaProblems(t, s.raw)
+	if checked < 50 {
+		t.Errorf("checked only %d schemas of the OpenAPI document", checked)
+	}
+	for _, problem := range problems {
+		t.Error(problem)
+	}
+}
+
+// The schema check must be able to fail: it refuses what the document once declared for
+// nullable decimals, an empty type, and OpenAPI 3.0's nullable, in a component or inline.
+func TestOpenAPISchemaCheckCatchesInvalidSchemas(t *testing.T) {
+	t.Parallel()
+	doc := `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+	  "paths": {"/x/{id}": {"patch": {
+	    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "strin"}}],
+	    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Patch"}}}},
+	    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Out"}}}}}}}},
+	  "components": {"schemas": {
+	    "Patch": {"type": "object", "properties": {"budget": {"oneOf": [{"type": "string"}, {"type": "number"}], "type": ["", "null"]}}},
+	    "Out": {"type": "object", "properties": {"name": {"type": "string", "nullable": true}}},
+	    "Fine": {"type": "object", "properties": {"budget": {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}}}}}}`
+	checked, problems := schemaProblems(t, []byte(doc))
+	if checked != 4 {
+		t.Errorf("checked %d schemas, want 4 (three components and the parameter)", checked)
+	}
+	want := []string{"/components/schemas/Out", "/components/schemas/Patch", "/paths/~1x~1{id}/patch/parameters/0/schema"}
+	if len(problems) != len(want) {
+		t.Fatalf("%d problems, want %d (%v):\n%s", len(problems), len(want), want, strings.Join(problems, "\n"))
+	}
+	for i, p := range want {
+		if !strings.HasPrefix(problems[i], "schema "+p+" is not valid") {
+			t.Errorf("problem %d = %q, want one about %s", i, problems[i], p)
+		}
+	}
+}
+
+// schemaProblems compiles every Schema Object in the OpenAPI document raw — each component
+// schema and each schema of a parameter, header, request or response body — with a JSON Schema
+// 2020-12 compiler, which checks it (and the schemas it refers to) against the 2020-12
+// meta-schema and refuses OpenAPI 3.0's nullable. It returns how many schemas it checked and one
+// line per invalid schema, in the order of their JSON pointers.
+func schemaProblems(t *testing.T, raw []byte) (checked int, problems []string) {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("the OpenAPI document is not JSON: %v", err)
+	}
+	var pointers []string
+	var walk func(node any, pointer string, schemas bool)
+	walk = func(node any, pointer string, schemas bool) {
+		switch n := node.(type) {
+		case map[string]any:
+			for key, v := range n {
+				p := pointer + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+				switch {
+				case schemas || key == "schema":
+					// A bare reference to a component is checked with the component.
+					if ref, ok := v.(map[string]any); !ok || len(ref) != 1 || !strings.HasPrefix(fmt.Sprint(ref["$ref"]), "#/components/schemas/") {
+						pointers = append(pointers, p)
+					}
+				case key == "example" || key == "examples":
+				default:
+					walk(v, p, pointer == "/components" && key == "schemas")
+				}
+			}
+		case []any:
+			for i, v := range n {
+				walk(v, pointer+"/"+strconv.Itoa(i), false)
+			}
+		}
+	}
+	walk(doc, "", false)
+	slices.Sort(pointers)
+	opts := config.NewValidationOptions()
+	for _, p := range pointers {
+		name := "openapi.json#" + (&url.URL{Fragment: p}).EscapedFragment()
+		_, err := helpers.NewCompiledSchemaResourcesWithVersion(name, map[string][]byte{"openapi.json": raw}, opts, 3.1)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("schema %s is not valid JSON Schema 2020-12: %v", p, err))
+		}
+	}
+	return len(pointers), problems
 }
 
 func TestOpenAPIDocumentMatchesGolden(t *testing.T) {

@@ -33,6 +33,7 @@ const (
 	MsgPositive      = "Must be a positive value"
 	MsgNegativeCount = "Ensure this value is greater than or equal to 0."
 	MsgOwnerUnknown  = "Select a user of your firm."
+	MsgChangeOwner   = "You do not have permission to change the owner of a client."
 	MsgClientInUse   = "This client has proposals or contracts and cannot be deleted."
 )
 
@@ -83,6 +84,16 @@ func (c *Client) required() fault.Fields {
 	f.AddIf(c.PrimaryContactName == "", "primary_contact_name", validate.MsgRequired)
 	f.AddIf(c.PrimaryContactEmail == "", "primary_contact_email", validate.MsgRequired)
 	return f
+}
+
+// mayChangeOwner refuses a change of owner (from before, the stored owner or the creator on
+// create) unless the caller is an owner or admin of the firm. Sending the current owner back is
+// no change.
+func mayChangeOwner(a auth.Actor, before *string, c *Client) error {
+	if a.Role.IsAdmin() || (&Client{OwnerID: before}).ownerID() == c.ownerID() {
+		return nil
+	}
+	return fault.New(fault.Forbidden, MsgChangeOwner)
 }
 
 // ownerID is the client's owner, "" when it has none.

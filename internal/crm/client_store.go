@@ -122,13 +122,13 @@ func (s *Service) UpdateClient(ctx context.Context, a auth.Actor, id string, edi
 }
 
 // editClient applies edit to c and checks the result: formats first, then required fields, a
-// unique company name and an owner who belongs to the firm. Only owners and admins reassign
-// the owner; for anyone else the field is ignored.
+// unique company name and an owner who belongs to the firm. Only owners and admins change the
+// owner; anyone else who sends a different one is refused (403).
 func (s *Service) editClient(ctx context.Context, tx bun.IDB, a auth.Actor, c *Client, edit func(*Client) fault.Fields) error {
 	owner := c.OwnerID
 	bad := edit(c)
-	if !a.Role.IsAdmin() {
-		c.OwnerID = owner
+	if err := mayChangeOwner(a, owner, c); err != nil {
+		return err
 	}
 	bad.Merge(c.formatProblems())
 	if err := bad.Err(); err != nil {

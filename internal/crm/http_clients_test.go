@@ -954,12 +954,18 @@ func TestClientPermissions(t *testing.T) {
 		body["notes"] = "put by consultant"
 		testkit.WantStatus(t, s.Do(t, http.MethodPut, clientPath(c.ID), cons.Token, body), http.StatusOK)
 
-		// They cannot give it away (owner is read-only for them) ...
-		r = s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"owner": users[roleManager].ID})
-		testkit.WantStatus(t, r, http.StatusOK)
-		if got := s.getClient(t, cons.Token, c.ID); deref(got.Owner) != cons.ID {
-			t.Errorf("consultant changed the owner to %s", deref(got.Owner))
+		// They cannot give it away (only owners and admins change the owner) ...
+		wantOwnerRefused(t, s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token,
+			map[string]any{"owner": users[roleManager].ID, "notes": "given away"}))
+		wantOwnerRefused(t, s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"owner": nil}))
+		body["owner"] = users[roleManager].ID
+		wantOwnerRefused(t, s.Do(t, http.MethodPut, clientPath(c.ID), cons.Token, body))
+		if got := s.getClient(t, cons.Token, c.ID); deref(got.Owner) != cons.ID || got.Notes != "put by consultant" {
+			t.Errorf("after refused owner changes: owner %s notes %q, want %s and the PUT's notes", deref(got.Owner), got.Notes, cons.ID)
 		}
+		// ... though sending the owner unchanged is no change.
+		r = s.Do(t, http.MethodPatch, clientPath(c.ID), cons.Token, map[string]any{"owner": cons.ID, "notes": "kept"})
+		testkit.WantStatus(t, r, http.StatusOK)
 		// ... nor delete it.
 		testkit.WantForbidden(t, s.Do(t, http.MethodDelete, clientPath(c.ID), cons.Token, nil))
 		s.getClient(t, cons.Token, c.ID)
@@ -979,24 +985,34 @@ func TestClientPermissions(t *testing.T) {
 	t.Run("manager cannot set the owner", func(t *testing.T) {
 		t.Parallel()
 		mgr, cons := users[roleManager], users[roleConsultant]
-		c := s.createClient(t, mgr.Token, map[string]any{"owner": cons.ID})
+		wantOwnerRefused(t, s.Do(t, http.MethodPost, clientsPath, mgr.Token, clientBody(map[string]any{"owner": cons.ID})))
+		noOwner := clientBody(nil)
+		noOwner["owner"] = nil
+		wantOwnerRefused(t, s.Do(t, http.MethodPost, clientsPath, mgr.Token, noOwner))
+		// Naming themselves is what the default is: no change.
+		c := s.createClient(t, mgr.Token, map[string]any{"owner": mgr.ID})
 		if deref(c.Owner) != mgr.ID || deref(c.OwnerName) != mgr.Name {
 			t.Errorf("manager-created owner/owner_name = %s/%s, want the manager %s/%s",
 				deref(c.Owner), deref(c.OwnerName), mgr.ID, mgr.Name)
 		}
-		r := s.Do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": cons.ID, "notes": "m"})
+		wantOwnerRefused(t, s.Do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": cons.ID, "notes": "m"}))
+		// Nor clear it.
+		wantOwnerRefused(t, s.Do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": nil}))
+		sameClient(t, "after refused owner changes", s.getClient(t, mgr.Token, c.ID), c, false)
+
+		// A client someone else owns, fetched and sent back with PUT, keeps working.
+		theirs := s.createClient(t, users[roleAdmin].Token, map[string]any{"owner": cons.ID})
+		body := testkit.Object(t, s.Do(t, http.MethodGet, clientPath(theirs.ID), mgr.Token, nil))
+		body["notes"] = "put by manager"
+		r := s.Do(t, http.MethodPut, clientPath(theirs.ID), mgr.Token, body)
 		testkit.WantStatus(t, r, http.StatusOK)
 		var got client
 		testkit.Decode(t, r, &got)
-		if deref(got.Owner) != mgr.ID || got.Notes != "m" {
-			t.Errorf("after manager PATCH: owner %s notes %q, want %s and m", deref(got.Owner), got.Notes, mgr.ID)
+		if deref(got.Owner) != cons.ID || got.Notes != "put by manager" {
+			t.Errorf("after manager PUT: owner %s notes %q, want %s and the PUT's notes", deref(got.Owner), got.Notes, cons.ID)
 		}
-		// Nor clear it.
-		r = s.Do(t, http.MethodPatch, clientPath(c.ID), mgr.Token, map[string]any{"owner": nil})
-		testkit.WantStatus(t, r, http.StatusOK)
-		if got := s.getClient(t, mgr.Token, c.ID); deref(got.Owner) != mgr.ID {
-			t.Errorf("manager cleared the owner: %s", deref(got.Owner))
-		}
+		body["owner"] = mgr.ID
+		wantOwnerRefused(t, s.Do(t, http.MethodPut, clientPath(theirs.ID), mgr.Token, body))
 	})
 
 	t.Run("admin reassigns the owner", func(t *testing.T) {
@@ -1183,4 +1199,14 @@ func TestClientAuthorizationBeforeValidation(t *testing.T) {
 		t.Parallel()
 		testkit.WantNotFound(t, s.Do(t, http.MethodPatch, clientPath(c.ID), other.Owner.Token, bad))
 	})
+}
+
+// wantOwnerRefused asserts the 403 of a caller who is not an owner or admin changing a client's
+// owner.
+func wantOwnerRefused(t testing.TB, r *response) {
+	t.Helper()
+	env := testkit.WantError(t, r, http.StatusForbidden, typePermission, codeForbidden)
+	if env.Error.Message != "You do not have permission to change the owner of a client." {
+		t.Errorf("%s %s: message %q, want the owner-change refusal", r.Method, r.Path, env.Error.Message)
+	}
 }

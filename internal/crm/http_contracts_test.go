@@ -450,9 +450,10 @@ func TestProposalAccept(t *testing.T) {
 		t.Errorf("GET proposal differs:\n got %+v\nwant %+v", got, out.Proposal)
 	}
 
-	// Accepting again is a refused transition, and makes no second contract.
+	// Accepting again is refused, and makes no second contract.
 	r := s.Do(t, http.MethodPost, acceptURL(p.ID), f.Owner.Token, map[string]any{"create_contract": true})
-	testkit.WantOnlyFields(t, r, testkit.WantValidation(t, r, nil), "status")
+	again := map[string][]string{"status": {"Proposal is already accepted"}}
+	testkit.WantOnlyFields(t, r, testkit.WantValidation(t, r, again), "status")
 	// A draft cannot be accepted (SPEC §4's transition table).
 	d := s.postProposal(t, f.Owner.Token, c.ID, nil)
 	r = s.Do(t, http.MethodPost, acceptURL(d.ID), f.Owner.Token, map[string]any{"create_contract": true})

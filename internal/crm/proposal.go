@@ -39,6 +39,7 @@ const (
 	MsgSendExpired    = "Cannot send expired proposal. Update valid_until date first."
 	MsgClientUnknown  = "Select a valid client."
 	MsgProposalInUse  = "This proposal has a contract and cannot be deleted."
+	MsgAlreadyAccept  = "Proposal is already accepted"
 )
 
 // proposalAccept is the named action that accepts a proposal (and may create its contract).

@@ -214,7 +214,10 @@ func (s *Service) AcceptProposal(ctx context.Context, a auth.Actor, id string, c
 				return err
 			}
 		}
-		if !canTransition(p.Status, ProposalAccepted) {
+		switch {
+		case p.Status == ProposalAccepted:
+			return fault.Field("status", MsgAlreadyAccept)
+		case !canTransition(p.Status, ProposalAccepted):
 			return fault.Field("status", transitionMessage(p.Status, ProposalAccepted))
 		}
 		old := *p

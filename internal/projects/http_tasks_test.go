@@ -474,8 +474,18 @@ func TestTaskPermissions(t *testing.T) {
 		body := testkit.Object(t, s.Do(t, http.MethodGet, taskPath(tk.ID), cons.Token, nil))
 		body["title"] = "Put by the assignee"
 		testkit.WantStatus(t, s.Do(t, http.MethodPut, taskPath(tk.ID), cons.Token, body), http.StatusOK)
-		// The project and the assignee are read-only for them: ignored.
-		got = s.patchTask(t, cons.Token, tk.ID, map[string]any{"project": other.ID, "assigned_to": mgr.ID, "priority": "high"})
+		// The assignee is not theirs to change: refused, whether given away, cleared or sent
+		// with PUT; nothing of the refused change is saved.
+		wantForbiddenWith(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), cons.Token,
+			map[string]any{"assigned_to": mgr.ID, "priority": "low"}), msgTaskReassign)
+		wantForbiddenWith(t, s.Do(t, http.MethodPatch, taskPath(tk.ID), cons.Token, map[string]any{"assigned_to": nil}), msgTaskReassign)
+		body["assigned_to"] = mgr.ID
+		wantForbiddenWith(t, s.Do(t, http.MethodPut, taskPath(tk.ID), cons.Token, body), msgTaskReassign)
+		if got := s.getTask(t, cons.Token, tk.ID); deref(got.AssignedTo) != cons.ID || got.Priority == "low" {
+			t.Errorf("after refused reassignments: %+v", got)
+		}
+		// The project is read-only for them: ignored. Their own assignee sent back is no change.
+		got = s.patchTask(t, cons.Token, tk.ID, map[string]any{"project": other.ID, "assigned_to": cons.ID, "priority": "high"})
 		if got.Project != p.ID || deref(got.AssignedTo) != cons.ID || got.Priority != "high" {
 			t.Errorf("consultant moved or reassigned the task: %+v", got)
 		}
@@ -604,3 +614,6 @@ func TestTaskDelete(t *testing.T) {
 	s.getTask(t, f.Owner.Token, logged.ID)
 	testkit.WantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), f.Owner.Token, nil), msgProjectInUse)
 }
+
+// msgTaskReassign refuses a change of assignee by a consultant who does not manage the project.
+const msgTaskReassign = "You do not have permission to change the assignee of a task."

@@ -53,6 +53,7 @@ const (
 	MsgTaskAssignee       = "Select a user of your firm."
 	MsgTaskInUse          = "This task has time entries and cannot be deleted."
 	MsgTaskProjectLocked  = "A task with time entries cannot move to another project."
+	MsgTaskReassign       = "You do not have permission to change the assignee of a task."
 )
 
 // taskPolicy decides who may do what to tasks (SPEC §1's Projects area): every role that reads
@@ -87,17 +88,19 @@ func (t *Task) concerns(user string) bool {
 	return user != "" && (deref(t.AssignedTo) == user || deref(t.ProjectManagerID) == user)
 }
 
-// keepReadOnly undoes what an edit did to the fields the caller may not change: for a caller who
-// edits a task only because it concerns them (a consultant), the project is read-only, and so is
-// the assignee unless they manage the project. What the body says of them is ignored.
-func (t *Task) keepReadOnly(a auth.Actor, old *Task) {
+// keepReadOnly undoes what an edit did to the project of a task the caller edits only because
+// it concerns them (a consultant): the project is read-only for them, and what the body says of
+// it is ignored. The assignee is theirs to change only on the projects they manage; anyone
+// else who sends a different one is refused (403).
+func (t *Task) keepReadOnly(a auth.Actor, old *Task) error {
 	if auth.CanWrite(a, auth.Projects) == nil {
-		return
+		return nil
 	}
 	t.ProjectID = old.ProjectID
-	if deref(old.ProjectManagerID) != a.UserID {
-		t.AssignedTo = old.AssignedTo
+	if deref(old.ProjectManagerID) != a.UserID && deref(t.AssignedTo) != deref(old.AssignedTo) {
+		return fault.New(fault.Forbidden, MsgTaskReassign)
 	}
+	return nil
 }
 
 // formatProblems checks the fields of a merged task that have a format. The rules that need

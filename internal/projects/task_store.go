@@ -128,8 +128,8 @@ func (s *Service) CreateTask(ctx context.Context, a auth.Actor, edit func(*Task)
 	return s.taskView(ctx, s.db.R, a.Firm(), t.ID)
 }
 
-// UpdateTask changes a task as edit says, if the policy lets the caller; what the caller may not
-// change is kept (keepReadOnly).
+// UpdateTask changes a task as edit says, if the policy lets the caller; a project the caller
+// may not change is kept, an assignee they may not change refused (keepReadOnly).
 func (s *Service) UpdateTask(ctx context.Context, a auth.Actor, id string, edit func(*Task) fault.Fields) (*Task, error) {
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		t, err := s.lockTask(ctx, tx, a.Firm(), id)
@@ -144,7 +144,9 @@ func (s *Service) UpdateTask(ctx context.Context, a auth.Actor, id string, edit 
 		}
 		old := *t
 		bad := edit(t)
-		t.keepReadOnly(a, &old)
+		if err := t.keepReadOnly(a, &old); err != nil {
+			return err
+		}
 		bad.Merge(t.formatProblems())
 		if err := bad.Err(); err != nil {
 			return err
