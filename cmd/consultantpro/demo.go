@@ -10,8 +10,9 @@ import (
 	"github.com/consultantpro/consultantpro/internal/config"
 )
 
-// demo serves with a seeded demo firm and prints how to sign in. Each run sets a fresh
-// password for the demo users.
+// demo serves with a seeded demo firm (its users, and on the first run its clients, proposals,
+// contracts, projects, tasks and time) and prints how to sign in. Each run sets a fresh password
+// for the demo users.
 func demo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, _, err := config.Load("demo", args, getenv, stderr)
 	if err != nil {
@@ -22,7 +23,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	return runServer(ctx, cfg, stderr, func(ctx context.Context, a *app.App) error {
 		password := demoPassword()
-		firm, users, err := a.Auth.SeedDemo(ctx, password)
+		firm, users, err := a.SeedDemo(ctx, password)
 		if err != nil {
 			return err
 		}

@@ -93,7 +93,7 @@ func startDemo(t *testing.T, env map[string]string) (addr, password string, stop
 		done <- run(ctx, []string{"demo", "--addr", addr}, envFunc(env), strings.NewReader(""), &out, &errOut)
 	}()
 	re := regexp.MustCompile(`demo-owner\s+owner\s+password: (\S+)`)
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // argon2 and the demo data, under the race detector on a busy machine
 	for {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			password = m[1]

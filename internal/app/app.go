@@ -26,8 +26,11 @@ type App struct {
 	Metrics *api.Metrics
 	Auth    *auth.Service
 	Version string
-	now     func() time.Time
-	limits  *limits
+	// The business modules, which the demo seeding writes through.
+	crm      *crm.Service
+	projects *projects.Service
+	now      func() time.Time
+	limits   *limits
 }
 
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
@@ -97,9 +100,10 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 func (a *App) routes() {
 	a.registerHealth()
 	auth.Register(a.API, a.Auth, knownCurrency)
-	crmSvc := crm.NewService(a.DB, a.Auth, a.now)
-	crm.Register(a.API, crmSvc)
-	projects.Register(a.API, projects.NewService(a.DB, a.Auth, crmSvc, a.now))
+	a.crm = crm.NewService(a.DB, a.Auth, a.now)
+	crm.Register(a.API, a.crm)
+	a.projects = projects.NewService(a.DB, a.Auth, a.crm, a.now)
+	projects.Register(a.API, a.projects)
 	if a.Config.MetricsAddr == "" {
 		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
 	}

@@ -29,6 +29,14 @@ type Actor struct {
 	InvoicePrefix  string
 }
 
+// ActorOf is a user of the firm acting outside a request (the demo seeding): the user's role
+// and the firm's settings, with no session.
+func ActorOf(f *Firm, u *User) Actor {
+	return Actor{UserID: u.ID, FirmID: f.ID, Role: u.Role, Username: u.Username, Name: u.FullName(),
+		Timezone: f.Timezone, Currency: f.DefaultCurrency, Country: f.Country,
+		ProposalPrefix: f.ProposalPrefix, ContractPrefix: f.ContractPrefix, InvoicePrefix: f.InvoicePrefix}
+}
+
 // locations caches loaded time zones: time.LoadLocation reads the zone database on every call.
 var locations sync.Map // name → *time.Location
 

@@ -195,3 +195,9 @@ func (s *Service) client(ctx context.Context, idb bun.IDB, firm db.Firm, id stri
 	err := selectClients(idb, firm, c).Where("c.id = ?", id).Scan(ctx)
 	return c, db.Translate(err)
 }
+
+// HasClients reports whether the firm has any client (the demo seeding's marker).
+func (s *Service) HasClients(ctx context.Context, firm db.Firm) (bool, error) {
+	ok, err := firm.Select(s.db.R, (*Client)(nil)).Limit(1).Exists(ctx)
+	return ok, db.Translate(err)
+}
