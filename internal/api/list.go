@@ -124,7 +124,7 @@ func ParseList(spec *db.ListSpec, q url.Values) (db.ListQuery, error) {
 		if op == "" {
 			op = "="
 		}
-		l.Conditions = append(l.Conditions, db.Condition{Column: f.Column, Op: op, Value: value})
+		l.Conditions = append(l.Conditions, db.Condition{Column: f.Column, Op: op, Value: value, Expr: f.Expr})
 	}
 	if err := bad.Err(); err != nil {
 		e := fault.As(err).WithKind(fault.BadRequest)

@@ -11,6 +11,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/finance"
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/projects"
@@ -29,6 +30,7 @@ type App struct {
 	// The business modules, which the demo seeding writes through.
 	crm      *crm.Service
 	projects *projects.Service
+	finance  *finance.Service
 	now      func() time.Time
 	limits   *limits
 }
@@ -78,6 +80,8 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		Security: logs.Security,
 		Logins:   lim.throttle.Limiter,
 		LoginMax: lim.loginFailures,
+		// Every new firm starts with the finance module's chart of accounts.
+		FirmCreated: finance.SeedChart,
 	})
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,
@@ -104,6 +108,8 @@ func (a *App) routes() {
 	crm.Register(a.API, a.crm)
 	a.projects = projects.NewService(a.DB, a.Auth, a.crm, a.now)
 	projects.Register(a.API, a.projects)
+	a.finance = finance.NewService(a.DB, a.crm, a.projects, a.Auth, a.now)
+	finance.Register(a.API, a.finance)
 	if a.Config.MetricsAddr == "" {
 		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/ratelimit"
+	"github.com/uptrace/bun"
 )
 
 // Service is the auth module: firms, users and sessions.
@@ -20,6 +21,7 @@ type Service struct {
 	now      func() time.Time
 	security *slog.Logger
 	store    store
+	created  func(ctx context.Context, tx bun.IDB, firmID string, now time.Time) error
 }
 
 // store is the auth package's SQL, in the *_store.go files. Firm-owned rows go through db.Firm
@@ -37,6 +39,9 @@ type Deps struct {
 	// Logins counts failed logins per username (nil: unlimited); LoginMax is the allowance.
 	Logins   ratelimit.Limiter
 	LoginMax ratelimit.Rate
+	// FirmCreated runs in the transaction that creates a firm, for what later modules give
+	// every firm (the finance module's chart of accounts). Nil: nothing.
+	FirmCreated func(ctx context.Context, tx bun.IDB, firmID string, now time.Time) error
 }
 
 // NewService assembles the auth module.
@@ -48,7 +53,7 @@ func NewService(d Deps) *Service {
 		d.Security = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security,
-		logins: d.Logins, loginMax: d.LoginMax}
+		logins: d.Logins, loginMax: d.LoginMax, created: d.FirmCreated}
 }
 
 func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }

@@ -61,6 +61,11 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 		if err := s.store.insertFirm(ctx, tx, firm); err != nil {
 			return err
 		}
+		if s.created != nil {
+			if err := s.created(ctx, tx, firm.ID, now); err != nil {
+				return err
+			}
+		}
 		if err := s.store.insertUser(ctx, tx, user); err != nil {
 			return uniqueRace(err)
 		}

@@ -31,6 +31,9 @@ type Filter struct {
 	Choices []string
 	Op      string
 	Doc     string
+	// Expr, when set, is the whole condition instead of Column Op ?: a trusted SQL expression
+	// with one ? for the value, for a filter on related rows ("EXISTS (… = ?)").
+	Expr string
 }
 
 // DateRange returns the inclusive pair <prefix>_after / <prefix>_before on a date column.
@@ -94,6 +97,7 @@ func (s *ListSpec) OrderNames() []string {
 type Condition struct {
 	Column, Op string
 	Value      any
+	Expr       string // the whole condition with one ? for Value, when the filter has one
 }
 
 // Order is one ORDER BY term.
@@ -122,6 +126,10 @@ func (l ListQuery) Searching() bool { return len(l.Terms) > 0 }
 // query that leaves out the display joins a page needs.
 func (l ListQuery) Where(q *bun.SelectQuery) *bun.SelectQuery {
 	for _, c := range l.Conditions {
+		if c.Expr != "" {
+			q = q.Where(c.Expr, c.Value)
+			continue
+		}
 		q = q.Where("? "+c.Op+" ?", bun.Safe(c.Column), c.Value)
 	}
 	for _, term := range l.Terms {

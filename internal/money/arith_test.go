@@ -198,3 +198,25 @@ func TestAddSubSum(t *testing.T) {
 		})
 	}
 }
+
+func TestShare(t *testing.T) {
+	for _, tc := range []struct {
+		a, num, den, want Amount
+	}{
+		{5500, 1000, 11000, 500}, // 55.00 × 10/110 = 5.00
+		{100, 1, 3, 33},          // 1.00 / 3 = 0.333… → 0.33
+		{200, 1, 3, 67},          // 2.00 / 3 = 0.666… → 0.67
+		{5, 1, 2, 3},             // 0.025 → 0.03 (half up)
+		{-5, 1, 2, -3},           // half away from zero
+		{10000, 0, 10000, 0},     // no tax
+		{10000, 10000, 10000, 10000},
+	} {
+		got, err := Share(tc.a, tc.num, tc.den)
+		if err != nil || got != tc.want {
+			t.Errorf("Share(%d, %d, %d) = %d, %v; want %d", tc.a, tc.num, tc.den, got, err, tc.want)
+		}
+	}
+	if _, err := Share(1, 1, 0); err == nil {
+		t.Error("Share with a zero denominator: want an error")
+	}
+}

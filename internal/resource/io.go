@@ -67,3 +67,8 @@ type created[O any] struct {
 	Location string `header:"Location"`
 	Body     O
 }
+
+type childListIn struct {
+	ID string `path:"id"`
+	api.ListInput
+}

@@ -174,3 +174,36 @@ func Updating[T, B any](update func(ctx context.Context, a auth.Actor, id string
 		return update(ctx, a, id, func(obj *T) fault.Fields { return apply(body, obj) })
 	}
 }
+
+// Named marks op as an operation of the collection plural, whose policy then names it
+// ("invoices.generate" for /finance/invoices/generate/): for a path whose collection is not the
+// segment before {id} or the last one.
+func Named(op huma.Operation, plural string) huma.Operation {
+	meta := make(map[string]any, len(op.Metadata)+1)
+	for k, v := range op.Metadata {
+		meta[k] = v
+	}
+	meta[resourceKey] = slug(plural)
+	op.Metadata = meta
+	return op
+}
+
+// ChildList registers the paginated list of one object's children ("invoices/{id}/payments/"),
+// decided by the parent's policy for act before anything is read; list checks the parent
+// itself (it is not found for another firm's id) and pages the children with spec's filters,
+// search and ordering.
+func ChildList[P, T, O any](a *api.API, op huma.Operation, p Policy[P], act Action, spec *db.ListSpec,
+	list func(ctx context.Context, actor auth.Actor, id string, q db.ListQuery) ([]T, int64, error), out func(*T) O) {
+	api.DocumentList(&op, spec)
+	Operation(a, op, p, act, nil, func(ctx context.Context, actor auth.Actor, in *childListIn) (*api.ListOutput[O], error) {
+		q, err := in.Parse(spec)
+		if err != nil {
+			return nil, err
+		}
+		rows, count, err := list(ctx, actor, in.ID, q)
+		if err != nil {
+			return nil, err
+		}
+		return api.PageOf(&in.ListInput, q, count, rows, out)
+	})
+}
