@@ -121,3 +121,18 @@ func TestCheckWithoutDeploy(t *testing.T) {
 		t.Fatalf("check with CORS_ALLOWED_ORIGINS=* = %v, want an error naming it", err)
 	}
 }
+
+func TestFinanceSweepOverdue(t *testing.T) {
+	t.Parallel()
+	env := localEnv(t)
+	stdout, _, err := runCommand(t, env, "finance", "sweep-overdue")
+	if err != nil {
+		t.Fatalf("finance sweep-overdue returned %v", err)
+	}
+	if stdout != "moved to overdue: 0 invoices, 0 bills\n" {
+		t.Errorf("finance sweep-overdue printed %q", stdout)
+	}
+	if _, _, err := runCommand(t, env, "finance", "nonsense"); err == nil {
+		t.Error("an unknown finance command succeeded")
+	}
+}

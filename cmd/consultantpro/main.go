@@ -35,6 +35,8 @@ Commands:
   createuser      create a firm and its owner (password prompted, or on standard input):
                     consultantpro createuser -firm "Acme" -username ada -email ada@acme.example
   demo            serve with a seeded demo firm and print its sign-in credentials
+  finance sweep-overdue
+                  move past-due invoices and bills to overdue once (the server does it hourly)
   version         print the version
 
 Every setting is an environment variable and the matching flag; run
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = createuser(ctx, args, getenv, stdin, stdout, stderr)
 	case "demo":
 		err = demo(ctx, args, getenv, stdout, stderr)
+	case "finance":
+		err = financeCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "consultantpro", version)
 		return nil

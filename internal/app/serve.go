@@ -39,6 +39,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		servers = append(servers, NewServer(a.MetricsHandler()))
 		listeners = append(listeners, metricsLn)
 	}
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	defer stopSweeps()
+	go a.sweepPeriodically(sweepCtx, sweepInterval)
 	errc := make(chan error, len(servers))
 	for i, s := range servers {
 		go func() {
