@@ -10,6 +10,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
+	"github.com/consultantpro/consultantpro/internal/finance"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/projects"
 )
@@ -17,7 +18,8 @@ import (
 // SeedDemo makes sure the demo firm and its users exist, with password as every demo user's
 // password (auth's SeedDemo), and gives a new demo firm the business of a small consultancy:
 // clients in every status, proposals and contracts at several stages, projects with tasks, and
-// the last three weeks of time logged by the owner, the manager and the consultant. Everything
+// the last three weeks of time logged by the owner, the manager and the consultant, two of them
+// invoiced and paid (one in part), and bills to pay. Everything
 // goes through the modules' services, as the demo users, so every rule of the API holds. The data
 // is seeded once: a demo firm that has clients already (an earlier run's, or the user's own) is
 // left as it is.
@@ -43,13 +45,14 @@ func (a *App) SeedDemo(ctx context.Context, password string) (*auth.Firm, []auth
 type demoSeed struct {
 	crm      *crm.Service
 	projects *projects.Service
+	finance  *finance.Service
 	as       map[auth.Role]auth.Actor // the demo users, one per role
 	cur      money.Currency           // the firm's currency: every amount is in it
 	today    date.Date                // the firm's today: no time is logged after it
 }
 
 func newDemoSeed(a *App, firm *auth.Firm, users []auth.User) *demoSeed {
-	s := &demoSeed{crm: a.crm, projects: a.projects, as: map[auth.Role]auth.Actor{},
+	s := &demoSeed{crm: a.crm, projects: a.projects, finance: a.finance, as: map[auth.Role]auth.Actor{},
 		cur: money.CurrencyOf(firm.DefaultCurrency), today: date.Today(a.now(), firm.Location())}
 	for i := range users {
 		s.as[users[i].Role] = auth.ActorOf(firm, &users[i])
@@ -109,8 +112,11 @@ func (s *demoSeed) seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Invoices, payments, bills, documents and assets are seeded here as those modules land.
-	return s.timeEntries(ctx, projectList)
+	if err := s.timeEntries(ctx, projectList); err != nil {
+		return err
+	}
+	// Documents and assets are seeded here as those modules land.
+	return s.finances(ctx, clients, projectList)
 }
 
 // demoClient is one client of the demo firm; the owner is a demo user's role.

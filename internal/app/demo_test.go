@@ -24,7 +24,8 @@ type demoRow struct {
 
 // demoLists are the demo firm's lists that the seeding fills.
 var demoLists = []string{"/api/crm/clients/", "/api/crm/proposals/", "/api/crm/contracts/",
-	"/api/projects/projects/", "/api/projects/tasks/", "/api/projects/time-entries/"}
+	"/api/projects/projects/", "/api/projects/tasks/", "/api/projects/time-entries/",
+	"/api/finance/invoices/", "/api/finance/bills/", "/api/finance/payments/"}
 
 // demoCounts reads every demo list (all of it: the demo has fewer than 200 rows of each) and
 // returns the rows by list.
@@ -89,6 +90,8 @@ func TestDemoSeedsAFirmWithBusinessData(t *testing.T) {
 		"/api/crm/contracts/":     {"active", "completed", "draft"},
 		"/api/projects/projects/": {"completed", "in_progress", "planning"},
 		"/api/projects/tasks/":    {"blocked", "done", "in_progress", "review", "todo"},
+		"/api/finance/invoices/":  {"draft", "paid", "partial"},
+		"/api/finance/bills/":     {"paid", "received"},
 	}
 	for path, w := range want {
 		if got := statuses(first[path]); !slices.Equal(got, w) {
@@ -96,7 +99,8 @@ func TestDemoSeedsAFirmWithBusinessData(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/api/crm/clients/", "/api/crm/proposals/", "/api/crm/contracts/",
-		"/api/projects/projects/", "/api/projects/time-entries/"} {
+		"/api/projects/projects/", "/api/projects/time-entries/", "/api/finance/invoices/", "/api/finance/bills/",
+		"/api/finance/payments/"} {
 		for _, r := range first[path] {
 			if r.Currency != "EUR" {
 				t.Errorf("%s %s: currency %q, want the firm's EUR", path, r.ID, r.Currency)
