@@ -26,6 +26,9 @@ type Options struct {
 	Throttle *Throttle
 	// Cache serves list responses again while the data is unchanged; nil disables it.
 	Cache *ResponseCache
+	// Idempotency stores and replays the responses of authenticated POSTs sent with an
+	// Idempotency-Key; nil ignores the header.
+	Idempotency *Idempotency
 }
 
 // API is the platform: the huma API that modules register operations on, the router that also
@@ -56,12 +59,16 @@ func New(opts Options) *API {
 	// huma documents a 422 for operations with input; this API answers validation with 400.
 	cfg.OnAddOperation = append(cfg.OnAddOperation, func(_ *huma.OpenAPI, op *huma.Operation) {
 		delete(op.Responses, "422")
+		documentReplayed(op)
 	})
 	cfg.Info.Description = "The quote-to-cash API of ConsultantPro. Every path is also served " +
 		"under /api/ (alias of the current version), with or without the trailing slash. " +
 		"Every error uses one envelope: {\"error\": {type, message, details, code, request_id}}."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+	}
+	if opts.Idempotency != nil {
+		documentIdempotencyComponents(cfg.Components)
 	}
 	a := &API{
 		Huma:    huma.NewAPI(cfg, adapter{rt}),
@@ -121,10 +128,20 @@ func Register[I, O any](a *API, op huma.Operation, handler func(context.Context,
 	if op.Method == http.MethodPost || op.Method == http.MethodPut || op.Method == http.MethodPatch {
 		errs = append(errs, bodyErrors...)
 	}
+	// Every authenticated POST takes an Idempotency-Key; the middleware runs last, after the
+	// operation's policy, like the cache.
+	idempotent := op.Method == http.MethodPost && needsAuth(&op) && a.opts.Idempotency != nil
+	if idempotent {
+		errs = append(errs, http.StatusConflict)
+		documentIdempotency(&op)
+	}
 	slices.Sort(errs)
 	op.Errors = slices.Compact(errs)
 	if IsCacheable(&op) && a.opts.Cache != nil {
 		op.Middlewares = append(slices.Clone(op.Middlewares), a.cached)
+	}
+	if idempotent {
+		op.Middlewares = append(slices.Clone(op.Middlewares), a.idempotent)
 	}
 	huma.Register(a.Huma, op, handler)
 }

@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		Authenticate:   a.Auth.AuthenticateRequest,
 		Throttle:       lim.throttle,
 		Cache:          responseCache(cfg, versions, o.now),
+		Idempotency:    api.NewIdempotency(db.NewIdempotencyStore(d), o.now),
 		Version:        version,
 		Logs:           logs,
 		Metrics:        metrics,
