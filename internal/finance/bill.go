@@ -84,14 +84,16 @@ const (
 const Approve resource.Action = "approve"
 
 // billPolicy decides who may do what to bills: every role that reads finance reads them;
-// owners, admins and accountants write, approve and pay them.
+// owners, admins and accountants write, approve and pay them. A change to a stored bill is
+// decided on the bill (AllowOn) once it is found, so that another firm's bill is 404 to every
+// role that reads finance, never 403.
 type billPolicy struct{}
 
 func (billPolicy) Allow(a auth.Actor, act resource.Action) error {
-	if act == resource.List || act == resource.Read {
-		return auth.CanRead(a, auth.Finance)
+	if act == resource.Create {
+		return auth.CanWrite(a, auth.Finance)
 	}
-	return auth.CanWrite(a, auth.Finance)
+	return auth.CanRead(a, auth.Finance)
 }
 
 func (billPolicy) AllowOn(a auth.Actor, act resource.Action, _ *Bill) error {

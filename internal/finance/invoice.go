@@ -89,6 +89,10 @@ func (invoicePolicy) Allow(a auth.Actor, act resource.Action) error {
 			return nil
 		}
 		return auth.Forbidden()
+	case resource.Update, resource.Delete, Cancel:
+		// Decided on the invoice (AllowOn) once it is found, so that another firm's invoice is
+		// 404 to every role that reads finance, never 403.
+		return auth.CanRead(a, auth.Finance)
 	}
 	return auth.CanWrite(a, auth.Finance)
 }

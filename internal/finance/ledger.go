@@ -115,14 +115,16 @@ func balanced(debits, credits []money.Amount) bool {
 }
 
 // ledgerPolicy decides who may read the ledger and write to it: every role that reads finance
-// reads it; owners, admins and accountants add accounts and manual entries and reverse them.
+// reads it; owners, admins and accountants add accounts and manual entries and reverse them. A
+// reversal is decided on the entry (AllowOn) once it is found, so that another firm's entry is
+// 404 to every role that reads finance, never 403.
 type ledgerPolicy[T any] struct{}
 
 func (ledgerPolicy[T]) Allow(a auth.Actor, act resource.Action) error {
-	if act == resource.List || act == resource.Read {
-		return auth.CanRead(a, auth.Finance)
+	if act == resource.Create {
+		return auth.CanWrite(a, auth.Finance)
 	}
-	return auth.CanWrite(a, auth.Finance)
+	return auth.CanRead(a, auth.Finance)
 }
 
 func (ledgerPolicy[T]) AllowOn(a auth.Actor, act resource.Action, _ *T) error {

@@ -76,7 +76,9 @@ func invoiceAfter(inv *Invoice, kind PaymentKind, amount money.Amount, on date.D
 }
 
 // checkInvoicePayment checks a payment or refund of amount against the invoice: payments only
-// on owed invoices and within the balance due, refunds only of what was paid.
+// on invoices that were sent (not drafts, not cancelled) and within the balance due — which is
+// 0 once an invoice is paid or refunded, so any payment of those exceeds it — and refunds only
+// of what was paid.
 func checkInvoicePayment(inv *Invoice, kind PaymentKind, amount money.Amount) fault.Fields {
 	var bad fault.Fields
 	if amount <= 0 {
@@ -85,7 +87,7 @@ func checkInvoicePayment(inv *Invoice, kind PaymentKind, amount money.Amount) fa
 	}
 	if kind == KindPayment {
 		switch {
-		case !inv.Status.open():
+		case inv.Status == InvoiceDraft || inv.Status == InvoiceCancelled:
 			bad.Add(fault.NonField, sprintf(MsgNoPaymentStatusF, inv.Status))
 		case amount > inv.BalanceDue():
 			bad.Add("amount", MsgPaymentExceeds)
