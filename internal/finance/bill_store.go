@@ -197,7 +197,8 @@ func (s *Service) UpdateBill(ctx context.Context, a auth.Actor, id string, edit 
 		if err != nil {
 			return db.Translate(err)
 		}
-		if b.edit.lines != nil && !sameLines(old.Lines, b.Lines) {
+		// Lines change when sent, or when a new currency repriced them (Bill.reprice).
+		if !sameLines(old.Lines, b.Lines) {
 			return saveBillLines(ctx, tx, a.Firm(), b, true)
 		}
 		return nil
@@ -289,6 +290,9 @@ func (s *Service) checkBill(ctx context.Context, tx bun.Tx, a auth.Actor, old, b
 	if err := bad.Err(); err != nil {
 		return err
 	}
+	if old != nil && old.Currency != b.Currency {
+		bad.Merge(b.reprice(old.Currency))
+	}
 	if b.DueDate.IsZero() {
 		b.DueDate = addDays(b.BillDate, 30)
 	}
@@ -297,6 +301,46 @@ func (s *Service) checkBill(ctx context.Context, tx bun.Tx, a auth.Actor, old, b
 		bad.Merge(b.rules(old))
 	}
 	return bad.Err()
+}
+
+// reprice carries a bill's amounts into its new currency when they were not sent again: the
+// same figures, in the new currency's minor units, as an invoice's (Invoice.reprice).
+func (b *Bill) reprice(from string) fault.Fields {
+	var bad fault.Fields
+	src, dst := money.CurrencyOf(from), money.CurrencyOf(b.Currency)
+	if b.edit.lines == nil {
+		for i := range b.Lines {
+			l := &b.Lines[i]
+			r, err := money.Reprice(l.Rate, src, dst)
+			if err == nil {
+				l.Rate = r
+				l.Amount, err = money.BilledAmount(l.Quantity, r)
+			}
+			if err != nil {
+				bad.Add("line_items", err.Error())
+				return bad
+			}
+		}
+	}
+	hasLines := len(b.Lines) > 0 // the subtotal is then Σ of the lines
+	if b.edit.lines != nil {
+		hasLines = len(*b.edit.lines) > 0
+	}
+	for _, a := range []struct {
+		field string
+		sent  *money.Decimal
+		v     *money.Amount
+	}{{"subtotal", b.edit.subtotal, &b.Subtotal}, {"tax_amount", b.edit.tax, &b.TaxAmount}} {
+		if a.sent != nil || a.field == "subtotal" && hasLines {
+			continue
+		}
+		r, err := money.Reprice(*a.v, src, dst)
+		if err != nil {
+			bad.Add(a.field, err.Error())
+		}
+		*a.v = r
+	}
+	return bad
 }
 
 // selectBills starts a firm-scoped bill query with the display fields.

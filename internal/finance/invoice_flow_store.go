@@ -104,7 +104,8 @@ func (s *Service) UpdateInvoice(ctx context.Context, a auth.Actor, id string, ed
 		if err != nil {
 			return db.Translate(err)
 		}
-		if inv.edit.lines != nil && !sameLines(old.Lines, inv.Lines) {
+		// Lines change when sent, or when a new currency repriced them (Invoice.reprice).
+		if !sameLines(old.Lines, inv.Lines) {
 			if err := saveLines(ctx, tx, a.Firm(), inv, true); err != nil {
 				return err
 			}
