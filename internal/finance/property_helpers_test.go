@@ -57,26 +57,6 @@ func listAll[T any](t testing.TB, s *apiServer, token, path string, id func(T) s
 	}
 }
 
-// journalEntry is a ledger entry as the API shows it.
-type journalEntry struct {
-	ID       string        `json:"id"`
-	Date     string        `json:"date"`
-	Memo     string        `json:"memo"`
-	Source   string        `json:"source"`
-	Invoice  *string       `json:"invoice"`
-	Bill     *string       `json:"bill"`
-	Payment  *string       `json:"payment"`
-	Reverses *string       `json:"reverses"`
-	Lines    []journalLine `json:"lines"`
-}
-
-type journalLine struct {
-	Account  string  `json:"account"`
-	Debit    *string `json:"debit"`
-	Credit   *string `json:"credit"`
-	Currency string  `json:"currency"`
-}
-
 // billOut is a bill as the API shows it (the fields the ledger test reads).
 type billOut struct {
 	ID          string     `json:"id"`
