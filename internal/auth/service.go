@@ -36,7 +36,8 @@ type Deps struct {
 	Tokens   *Tokens
 	Now      func() time.Time
 	Security *slog.Logger
-	// Logins counts failed logins per username (nil: unlimited); LoginMax is the allowance.
+	// Logins counts failed password checks per account, of logins and password changes alike
+	// (nil: unlimited); LoginMax is the allowance.
 	Logins   ratelimit.Limiter
 	LoginMax ratelimit.Rate
 	// FirmCreated runs in the transaction that creates a firm, for what later modules give

@@ -82,25 +82,22 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 // Login checks a username-or-email and password and opens a session. Every failure gives the same
 // message and costs about the same time, so it reveals nothing about which accounts exist.
 func (s *Service) Login(ctx context.Context, login, password string, meta ClientMeta) (*User, TokenPair, error) {
-	var failed bool
 	fail := fault.New(fault.AuthFailed, MsgBadLogin)
-	if err := s.checkLoginFailures(ctx, login, meta); err != nil {
+	u, err := s.store.userByLogin(ctx, s.db.R, login)
+	switch {
+	case fault.KindOf(err) == fault.NotFound:
+		u = nil
+	case err != nil:
 		return nil, TokenPair{}, err
 	}
-	defer func() {
-		if failed {
-			s.recordLoginFailure(ctx, login)
-		}
-	}()
-	u, err := s.store.userByLogin(ctx, s.db.R, login)
-	if fault.KindOf(err) == fault.NotFound {
-		failed = true
+	attempt, err := s.reserveAttempt(ctx, attemptKey(u, login), "login", login, "ip", meta.IP)
+	if err != nil {
+		return nil, TokenPair{}, err
+	}
+	if u == nil {
 		s.hasher.DummyCheck(password)
 		s.security.Warn("login failed", "event", "login_failure", "login", login, "reason", "unknown user", "ip", meta.IP)
 		return nil, TokenPair{}, fail
-	}
-	if err != nil {
-		return nil, TokenPair{}, err
 	}
 	ok, err := s.hasher.Check(u.PasswordHash, password)
 	if err != nil || !ok || !u.IsActive {
@@ -110,9 +107,9 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 		}
 		s.security.Warn("login failed", "event", "login_failure", "login", login, "user", u.ID, "firm", u.FirmID,
 			"reason", reason, "ip", meta.IP)
-		failed = true
 		return nil, TokenPair{}, fail
 	}
+	s.releaseAttempt(ctx, attempt)
 	var pair TokenPair
 	err = s.db.Tx(db.WithFirm(ctx, u.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		now := s.stamp()
@@ -206,10 +203,17 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, oldPassword, newP
 	if err != nil {
 		return err
 	}
+	// A wrong old password is a password guess like a failed login: it counts against the same
+	// account, so a stolen access token does not open a second, unlimited way to guess.
+	attempt, err := s.reserveAttempt(ctx, attemptKey(u, ""), "user", u.ID, "firm", u.FirmID, "endpoint", "change-password")
+	if err != nil {
+		return err
+	}
 	if ok, _ := s.hasher.Check(u.PasswordHash, oldPassword); !ok {
 		s.security.Warn("password change refused", "event", "password_change_failure", "user", u.ID, "firm", u.FirmID)
 		return fault.Field("old_password", MsgWrongPassword)
 	}
+	s.releaseAttempt(ctx, attempt)
 	var f fault.Fields
 	for _, p := range PasswordProblems(newPassword, u.Username, u.Email) {
 		f.Add("new_password", p)
