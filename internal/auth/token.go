@@ -1,12 +1,15 @@
 package auth
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -55,6 +58,29 @@ type claims struct {
 	Firm    string `json:"firm"`
 	Session string `json:"sid"`
 	Type    string `json:"typ"`
+}
+
+// UnmarshalJSON refuses claims whose times (exp, nbf, iat) are not JSON numbers before decoding
+// them. RFC 7519 makes a NumericDate a number, but the JWT library also reads a string of digits,
+// so a token with "exp": "9999999999" would otherwise verify.
+func (c *claims) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for _, name := range [...]string{"exp", "nbf", "iat"} {
+		if v, ok := raw[name]; ok && !isJSONNumber(v) {
+			return fmt.Errorf("claim %s is not a number", name)
+		}
+	}
+	type plain claims // without this method, so decoding does not recurse
+	return json.Unmarshal(b, (*plain)(c))
+}
+
+// isJSONNumber reports whether v, a single JSON value, is a number.
+func isJSONNumber(v json.RawMessage) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
 }
 
 // Access issues an access token for a session.
