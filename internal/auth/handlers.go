@@ -10,12 +10,13 @@ import (
 
 type registerIn struct {
 	Body struct {
-		FirmName  string `json:"firm_name" minLength:"1" maxLength:"255"`
-		Username  string `json:"username" minLength:"1" maxLength:"150"`
-		Email     string `json:"email" minLength:"1" maxLength:"254"`
-		Password  string `json:"password" minLength:"1" maxLength:"4096"`
-		FirstName string `json:"first_name,omitempty" maxLength:"150"`
-		LastName  string `json:"last_name,omitempty" maxLength:"150"`
+		FirmName  string  `json:"firm_name" minLength:"1" maxLength:"255"`
+		Username  string  `json:"username" minLength:"1" maxLength:"150"`
+		Email     string  `json:"email" minLength:"1" maxLength:"254"`
+		Password  string  `json:"password" minLength:"1" maxLength:"4096"`
+		Password2 *string `json:"password2,omitempty" maxLength:"4096" doc:"Optional confirmation; must equal password"`
+		FirstName string  `json:"first_name,omitempty" maxLength:"150"`
+		LastName  string  `json:"last_name,omitempty" maxLength:"150"`
 	}
 	meta ClientMeta
 }
@@ -25,7 +26,7 @@ func (in *registerIn) Resolve(ctx huma.Context) []error {
 	in.meta = clientMeta(ctx)
 	b := &in.Body
 	return api.FieldDetails(registrationProblems(Registration{FirmName: b.FirmName, Username: b.Username,
-		Email: b.Email, Password: b.Password}))
+		Email: b.Email, Password: b.Password, Password2: b.Password2}))
 }
 
 func clientMeta(ctx huma.Context) ClientMeta {
@@ -123,7 +124,7 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 func (h *Handlers) register(ctx context.Context, in *registerIn) (*sessionOut, error) {
 	b := in.Body
 	firm, user, pair, err := h.svc.Register(ctx, Registration{FirmName: b.FirmName, Username: b.Username,
-		Email: b.Email, Password: b.Password, FirstName: b.FirstName, LastName: b.LastName}, in.meta)
+		Email: b.Email, Password: b.Password, Password2: b.Password2, FirstName: b.FirstName, LastName: b.LastName}, in.meta)
 	if err != nil {
 		return nil, err
 	}

@@ -12,10 +12,13 @@ import (
 
 // Registration is a new firm with its first user, the owner.
 type Registration struct {
-	FirmName  string
-	Username  string
-	Email     string
-	Password  string
+	FirmName string
+	Username string
+	Email    string
+	Password string
+	// Password2 is the optional confirmation of Password (nil: not sent); when sent it must equal
+	// Password.
+	Password2 *string
 	FirstName string
 	LastName  string
 }
@@ -28,6 +31,9 @@ func registrationProblems(r Registration) fault.Fields {
 	f := AccountProblems(r.Username, r.Email, r.Password)
 	if r.FirmName != "" && strings.TrimSpace(r.FirmName) == "" {
 		f.Add("firm_name", MsgBlank)
+	}
+	if r.Password2 != nil && *r.Password2 != r.Password {
+		f.Add("password2", MsgPasswordMismatch)
 	}
 	return f
 }
