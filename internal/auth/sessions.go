@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -141,13 +142,15 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 	return u, pair, nil
 }
 
-// Refresh rotates a refresh token: the presented one is consumed and a new pair issued. A token
-// that was already consumed is evidence of theft: its whole session is revoked.
+// Refresh rotates a refresh token: the presented one is spent and a new pair issued. A token
+// that was already spent is evidence of theft and revokes its whole session, except within the
+// reuse interval after its rotation: then it gets the same new pair again, so that parallel
+// requests of one client that all refresh with the same token do not log the user out.
 func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) (TokenPair, error) {
 	fail := fault.New(fault.AuthFailed, MsgBadRefresh)
 	hash := HashRefresh(refresh)
 	var pair TokenPair
-	var reused bool
+	var reused, replayed bool
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		rt, sess, err := s.store.refreshWithSession(ctx, tx, hash)
 		if fault.KindOf(err) == fault.NotFound {
@@ -160,28 +163,31 @@ func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) 
 		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) {
 			return fail
 		}
-		consumed := rt.UsedAt == nil
-		if consumed {
-			if consumed, err = s.store.markRefreshUsed(ctx, tx, hash, now); err != nil {
+		if rt.UsedAt == nil {
+			spent, err := s.store.markRefreshUsed(ctx, tx, hash, now)
+			if err != nil {
+				return err
+			}
+			if spent {
+				pair, err = s.rotate(ctx, tx, sess, refresh, now, false)
+				return err
+			}
+			// A concurrent refresh spent it after it was read: when is what counts.
+			if rt, err = s.store.refreshToken(ctx, tx, hash); err != nil {
 				return err
 			}
 		}
-		if !consumed {
-			reused = true
-			return s.store.revokeSession(ctx, tx, sess.ID, "refresh token reused", now)
+		if s.reuse > 0 && now.Before(rt.UsedAt.Add(s.reuse)) {
+			pair, err = s.rotate(ctx, tx, sess, refresh, *rt.UsedAt, true)
+			if fault.KindOf(err) != fault.NotFound {
+				replayed = err == nil
+				return err
+			}
+			// No successor of this token: it was not rotated the way it is now (a token spent
+			// before derived successors, or under another secret key). Treat it as reused.
 		}
-		u, err := s.store.user(ctx, tx, db.ForFirm(sess.FirmID), sess.UserID)
-		if err != nil {
-			return err
-		}
-		if !u.IsActive {
-			return fail
-		}
-		if err := s.store.touchSession(ctx, tx, sess.ID, now); err != nil {
-			return err
-		}
-		pair, err = s.issue(ctx, tx, u, sess.ID, now)
-		return err
+		reused = true
+		return s.store.revokeSession(ctx, tx, sess.ID, "refresh token reused", now)
 	})
 	if err != nil {
 		return TokenPair{}, err
@@ -190,7 +196,46 @@ func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) 
 		s.security.Warn("refresh token reused: session revoked", "event", "refresh_reuse", "ip", meta.IP)
 		return TokenPair{}, fail
 	}
+	if replayed {
+		s.security.Info("refresh token presented again within the reuse interval: same pair issued",
+			"event", "refresh_replay", "ip", meta.IP)
+	}
 	return pair, nil
+}
+
+// rotate issues the pair that spending refresh at rotatedAt gives: its derived successor and an
+// access token issued at rotatedAt. The first time (again false) it stores the successor; again,
+// it requires the stored successor (NotFound without one) and issues the very same pair.
+func (s *Service) rotate(ctx context.Context, tx bun.IDB, sess *Session, refresh string, rotatedAt time.Time, again bool) (TokenPair, error) {
+	u, err := s.store.user(ctx, tx, db.ForFirm(sess.FirmID), sess.UserID)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if !u.IsActive {
+		return TokenPair{}, fault.New(fault.AuthFailed, MsgBadRefresh)
+	}
+	next, hash := s.tokens.Successor(refresh)
+	if again {
+		rt, err := s.store.refreshToken(ctx, tx, hash)
+		if err != nil {
+			return TokenPair{}, err
+		}
+		if rt.SessionID != sess.ID {
+			return TokenPair{}, fault.New(fault.NotFound, "no successor")
+		}
+	} else {
+		if err := s.store.touchSession(ctx, tx, sess.ID, rotatedAt); err != nil {
+			return TokenPair{}, err
+		}
+		if err := s.store.insertRefresh(ctx, tx, hash, sess.ID, rotatedAt); err != nil {
+			return TokenPair{}, err
+		}
+	}
+	access, err := s.tokens.AccessAt(u.ID, u.FirmID, sess.ID, rotatedAt)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{Access: access, Refresh: next}, nil
 }
 
 // Logout ends the caller's session: its access and refresh tokens stop working at once.
