@@ -61,6 +61,17 @@ type refreshIn struct {
 
 func (in *refreshIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
 
+// logoutIn is logout's optional body: the refresh token, which ends its session without an
+// access token.
+type logoutIn struct {
+	Body *struct {
+		Refresh string `json:"refresh,omitempty" maxLength:"512" doc:"The session's refresh token; without an access token it is the credential"`
+	}
+	meta ClientMeta
+}
+
+func (in *logoutIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
+
 // profilePatch also accepts the read-only fields of UserOut, so a fetched profile can be sent
 // back as it is; they are ignored.
 type profilePatch struct {
@@ -109,8 +120,10 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 		return op
 	}
 	api.Register(a, self(huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
-		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Ends the session: its access and refresh tokens stop working at once."}), Handle(h.logout))
+		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent, Security: api.BearerOrAnonymous(),
+		Description: "Ends the session: its access and refresh tokens stop working at once. The session is the " +
+			"access token's or, without one, that of the refresh token in the body {\"refresh\": …} (so a client " +
+			"whose access token has expired can still end its session). An unknown refresh token: 401."}), h.logout)
 	api.Register(a, self(huma.Operation{OperationID: "get-profile", Method: http.MethodGet, Path: "/auth/profile/",
 		Summary: "Get my profile", Tags: tags}), Handle(h.profile))
 	api.Register(a, self(huma.Operation{OperationID: "update-profile", Method: http.MethodPatch, Path: "/auth/profile/",
@@ -155,8 +168,20 @@ func (h *Handlers) refresh(ctx context.Context, in *refreshIn) (*sessionOut, err
 	return out, nil
 }
 
-func (h *Handlers) logout(ctx context.Context, a Actor, _ *struct{}) (*struct{}, error) {
-	return nil, h.svc.Logout(ctx, a)
+// logout ends the caller's session, or without an access token the refresh token's.
+func (h *Handlers) logout(ctx context.Context, in *logoutIn) (*struct{}, error) {
+	var refresh string
+	if in.Body != nil {
+		refresh = in.Body.Refresh
+	}
+	a, err := ActorFrom(ctx)
+	switch {
+	case err == nil:
+		return nil, h.svc.Logout(ctx, a, refresh)
+	case refresh == "":
+		return nil, err // neither an access token nor a refresh token: not authenticated
+	}
+	return nil, h.svc.LogoutRefresh(ctx, refresh, in.meta)
 }
 
 func (h *Handlers) profile(ctx context.Context, a Actor, _ *struct{}) (*bodyOut[UserOut], error) {

@@ -291,3 +291,92 @@ func TestLogout(t *testing.T) {
 		wantTokenWorks(t, srv, s.Access)
 	})
 }
+
+// logoutWith posts a logout with the refresh token in the body and the access token, if any.
+func logoutWith(t *testing.T, srv *testkit.Server, access, refresh string) response {
+	t.Helper()
+	return call(t, srv, http.MethodPost, "/api/auth/logout/", access, map[string]string{"refresh": refresh})
+}
+
+// TestLogoutWithRefreshToken checks that a client whose access token is gone can still end its
+// session with the refresh token alone, as OAuth token revocation (RFC 7009) allows.
+func TestLogoutWithRefreshToken(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	owner, _ := register(t, srv)
+
+	for _, path := range []string{"/api/auth/logout/", "/api/auth/logout", "/api/v1/auth/logout/", "/api/v1/auth/logout"} {
+		t.Run("refresh token alone at "+path, func(t *testing.T) {
+			t.Parallel()
+			s := login(t, srv, owner.Username, goodPassword)
+			other := login(t, srv, owner.Email, goodPassword)
+			wantNoContent(t, call(t, srv, http.MethodPost, path, "", map[string]string{"refresh": s.Refresh}))
+			// The session's access and refresh tokens stop working at once; others do not.
+			wantTokenRefused(t, srv, s.Access)
+			wantUnauthorized(t, refresh(t, srv, s.Refresh), msgBadRefresh)
+			wantTokenWorks(t, srv, other.Access)
+			// Logging out again with the same token has nothing left to end.
+			wantNoContent(t, logoutWith(t, srv, "", s.Refresh))
+		})
+	}
+	t.Run("a rotated refresh token ends its session", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		next, _ := decode[session](t, refresh(t, srv, s.Refresh), http.StatusOK)
+		wantNoContent(t, logoutWith(t, srv, "", s.Refresh))
+		wantTokenRefused(t, srv, next.Access)
+		wantUnauthorized(t, refresh(t, srv, next.Refresh), msgBadRefresh)
+	})
+	t.Run("an unknown refresh token is refused", func(t *testing.T) {
+		t.Parallel()
+		for _, token := range []string{"not-a-refresh-token", "q3v1d0oZCzVJ0m8S1u9y7Qm4H5Lw3bRkVt0sXcYp2aE", owner.Access} {
+			wantUnauthorized(t, logoutWith(t, srv, "", token), msgBadRefresh)
+		}
+		wantTokenWorks(t, srv, owner.Access)
+	})
+	t.Run("no credential at all", func(t *testing.T) {
+		t.Parallel()
+		for _, body := range []any{nil, map[string]string{}, map[string]string{"refresh": ""}} {
+			r := call(t, srv, http.MethodPost, "/api/auth/logout/", "", body)
+			wantProblem(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth, msgNotAuth)
+		}
+	})
+	t.Run("a bad access token is refused even with a good refresh token", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		wantUnauthorized(t, logoutWith(t, srv, s.Access+"x", s.Refresh), msgBadToken)
+		wantTokenWorks(t, srv, s.Access)
+		decode[session](t, refresh(t, srv, s.Refresh), http.StatusOK)
+	})
+	t.Run("with an access token, the caller's other session named by refresh ends too", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		stale := login(t, srv, owner.Username, goodPassword)
+		wantNoContent(t, logoutWith(t, srv, s.Access, stale.Refresh))
+		wantTokenRefused(t, srv, s.Access)
+		wantTokenRefused(t, srv, stale.Access)
+	})
+	t.Run("with an access token, another user's refresh token is left alone", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		stranger, _ := register(t, srv)
+		wantNoContent(t, logoutWith(t, srv, s.Access, stranger.Refresh))
+		wantTokenRefused(t, srv, s.Access)
+		wantTokenWorks(t, srv, stranger.Access)
+	})
+	t.Run("an idempotency key on an anonymous logout is no error", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		r := do(t, srv, request{method: http.MethodPost, path: "/api/auth/logout/", body: map[string]string{"refresh": s.Refresh},
+			header: map[string]string{"Idempotency-Key": "logout-" + uniq("k")}})
+		wantNoContent(t, r)
+		wantTokenRefused(t, srv, s.Access)
+	})
+	t.Run("unknown fields are refused", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		r := call(t, srv, http.MethodPost, "/api/auth/logout/", "", map[string]string{"refresh": s.Refresh, "access": s.Access})
+		wantValidation(t, r, map[string][]string{"access": {msgUnknownField}})
+		wantTokenWorks(t, srv, s.Access)
+	})
+}

@@ -238,13 +238,47 @@ func (s *Service) rotate(ctx context.Context, tx bun.IDB, sess *Session, refresh
 	return TokenPair{Access: access, Refresh: next}, nil
 }
 
-// Logout ends the caller's session: its access and refresh tokens stop working at once.
-func (s *Service) Logout(ctx context.Context, a Actor) error {
-	err := s.store.revokeSession(ctx, s.db.W, a.SessionID, "logout", s.stamp())
-	if err == nil {
-		s.security.Info("logout", "event", "logout", "user", a.UserID, "firm", a.FirmID)
+// Logout ends the caller's session: its access and refresh tokens stop working at once. A refresh
+// token sent along ends its own session too when it is one of the caller's.
+func (s *Service) Logout(ctx context.Context, a Actor, refresh string) error {
+	now := s.stamp()
+	if err := s.store.revokeSession(ctx, s.db.W, a.SessionID, "logout", now); err != nil {
+		return err
 	}
-	return err
+	if refresh != "" {
+		_, sess, err := s.store.refreshWithSession(ctx, s.db.R, HashRefresh(refresh))
+		switch {
+		case err == nil && sess.UserID == a.UserID && sess.ID != a.SessionID:
+			if err := s.store.revokeSession(ctx, s.db.W, sess.ID, "logout", now); err != nil {
+				return err
+			}
+		case err != nil && fault.KindOf(err) != fault.NotFound:
+			return err
+		}
+	}
+	s.security.Info("logout", "event", "logout", "user", a.UserID, "firm", a.FirmID)
+	return nil
+}
+
+// LogoutRefresh ends the session of a refresh token, for a client that no longer has a valid
+// access token: the refresh token is the credential, as in OAuth token revocation (RFC 7009).
+// Any token the session issued will do, spent ones too (presenting one after its reuse interval
+// would revoke the session anyway); a session that has already ended stays ended. A token that
+// names no session is refused like a bad refresh.
+func (s *Service) LogoutRefresh(ctx context.Context, refresh string, meta ClientMeta) error {
+	_, sess, err := s.store.refreshWithSession(ctx, s.db.R, HashRefresh(refresh))
+	if fault.KindOf(err) == fault.NotFound {
+		return fault.New(fault.AuthFailed, MsgBadRefresh)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.revokeSession(ctx, s.db.W, sess.ID, "logout", s.stamp()); err != nil {
+		return err
+	}
+	s.security.Info("logout", "event", "logout", "user", sess.UserID, "firm", sess.FirmID, "credential", "refresh",
+		"ip", meta.IP)
+	return nil
 }
 
 // ChangePassword replaces the caller's password after checking the old one, and ends every other
