@@ -34,6 +34,6 @@ var settings = []setting{
 	{"RATE_ANON", "rate-anon", "unauthenticated requests per IP: login, register, refresh (default 20/hour)"},
 	{"RATE_PAYMENT", "rate-payment", "payment operations per user (default 10/min)"},
 	{"RATE_UPLOAD", "rate-upload", "uploads per user (default 30/hour)"},
-	{"RATE_LOGIN_FAILURES", "rate-login-failures", "failed logins per username (default 10/15m)"},
+	{"RATE_LOGIN_FAILURES", "rate-login-failures", "failed password checks (logins, password changes) per account (default 10/15m)"},
 	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long SIGTERM waits for in-flight requests (default 20s)"},
 }
