@@ -54,8 +54,8 @@ type Limiter interface {
 	// unreachable store); the Decision is then the zero value.
 	Allow(ctx context.Context, key string, rate Rate) (Decision, error)
 	// Check reports whether one more hit for key would be allowed now, without recording
-	// anything. Together with Allow it counts events other than requests, such as failed logins:
-	// Check before trying, Allow to record a failure.
+	// anything. To count events other than requests, such as failed logins, use Reserve: a
+	// Check before trying and an Allow after a failure would let concurrent attempts through.
 	Check(ctx context.Context, key string, rate Rate) (Decision, error)
 	// Reserve is Allow for an attempt that may turn out not to count: when allowed it records
 	// one hit, atomically with the check, and returns a Reservation whose Release takes that hit
