@@ -26,8 +26,25 @@ func bearer() []map[string][]string { return []map[string][]string{{"bearer": {}
 // (registration, login, token refresh): none. Register gives it the PolicyPublic policy.
 func Anonymous() []map[string][]string { return []map[string][]string{} }
 
+// BearerOrAnonymous is the security requirement of an operation that takes a bearer token when
+// one is sent and otherwise runs unauthenticated, for a handler that accepts another credential
+// (logout with the refresh token itself, like RFC 7009's revocation). A token that is sent must
+// be valid; the handler decides what an anonymous call may do.
+func BearerOrAnonymous() []map[string][]string { return []map[string][]string{{"bearer": {}}, {}} }
+
 // needsAuth reports whether the operation declares a security requirement.
 func needsAuth(op *huma.Operation) bool { return len(op.Security) > 0 }
+
+// authOptional reports whether the operation also admits callers without a token (one of its
+// security requirements is empty).
+func authOptional(op *huma.Operation) bool {
+	for _, req := range op.Security {
+		if len(req) == 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // authenticate is the huma middleware that admits only authenticated callers to protected
 // operations. Tokens are read from the Authorization header only, never from the query string.
@@ -37,6 +54,10 @@ func (a *API) authenticate(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	header := strings.TrimSpace(ctx.Header("Authorization"))
+	if header == "" && authOptional(ctx.Operation()) {
+		next(ctx)
+		return
+	}
 	if header == "" {
 		a.refuse(ctx, fault.New(fault.Unauthenticated, MsgNotAuthenticated))
 		return

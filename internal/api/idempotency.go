@@ -156,6 +156,12 @@ func (a *API) idempotent(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	user, firm := Info(ctx.Context()).Actor()
+	if user == "" && authOptional(ctx.Operation()) {
+		// An anonymous call of an operation that also admits one (logout with a refresh token)
+		// has no caller to scope a key to; it runs as if no key had been sent.
+		next(ctx)
+		return
+	}
 	if user == "" || firm == "" {
 		// Authentication always names the caller; without one the key could not be scoped.
 		a.writeErr(ctx, fault.Wrap(fault.Internal, MsgInternal, errors.New("idempotency key without an authenticated caller")))

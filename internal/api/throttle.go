@@ -71,12 +71,13 @@ func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
 	}
 	info := Info(ctx.Context())
 	key := "ip:" + info.ClientIP
-	if user, _ := info.Actor(); user != "" {
+	user, _ := info.Actor()
+	if user != "" {
 		key = "user:" + user
 	}
 	scopes := [4]Scope{Burst, Sustained}
 	n := 2
-	if !needsAuth(ctx.Operation()) {
+	if !needsAuth(ctx.Operation()) || user == "" && authOptional(ctx.Operation()) {
 		scopes[n], n = Anon, n+1
 	}
 	if s, ok := ctx.Operation().Metadata[scopeKey].(Scope); ok {

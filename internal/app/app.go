@@ -80,6 +80,8 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		Security: logs.Security,
 		Logins:   lim.throttle.Limiter,
 		LoginMax: lim.loginFailures,
+		// Parallel refreshes of one client get the same pair instead of tripping reuse detection.
+		RefreshReuse: cfg.RefreshReuseInterval,
 		// Every new firm starts with the finance module's chart of accounts.
 		FirmCreated: finance.SeedChart,
 	})

@@ -10,12 +10,13 @@ import (
 
 type registerIn struct {
 	Body struct {
-		FirmName  string `json:"firm_name" minLength:"1" maxLength:"255"`
-		Username  string `json:"username" minLength:"1" maxLength:"150"`
-		Email     string `json:"email" minLength:"1" maxLength:"254"`
-		Password  string `json:"password" minLength:"1" maxLength:"4096"`
-		FirstName string `json:"first_name,omitempty" maxLength:"150"`
-		LastName  string `json:"last_name,omitempty" maxLength:"150"`
+		FirmName  string  `json:"firm_name" minLength:"1" maxLength:"255"`
+		Username  string  `json:"username" minLength:"1" maxLength:"150"`
+		Email     string  `json:"email" minLength:"1" maxLength:"254"`
+		Password  string  `json:"password" minLength:"1" maxLength:"4096"`
+		Password2 *string `json:"password2,omitempty" maxLength:"4096" doc:"Optional confirmation; must equal password"`
+		FirstName string  `json:"first_name,omitempty" maxLength:"150"`
+		LastName  string  `json:"last_name,omitempty" maxLength:"150"`
 	}
 	meta ClientMeta
 }
@@ -25,7 +26,7 @@ func (in *registerIn) Resolve(ctx huma.Context) []error {
 	in.meta = clientMeta(ctx)
 	b := &in.Body
 	return api.FieldDetails(registrationProblems(Registration{FirmName: b.FirmName, Username: b.Username,
-		Email: b.Email, Password: b.Password}))
+		Email: b.Email, Password: b.Password, Password2: b.Password2}))
 }
 
 func clientMeta(ctx huma.Context) ClientMeta {
@@ -59,6 +60,17 @@ type refreshIn struct {
 }
 
 func (in *refreshIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
+
+// logoutIn is logout's optional body: the refresh token, which ends its session without an
+// access token.
+type logoutIn struct {
+	Body *struct {
+		Refresh string `json:"refresh,omitempty" maxLength:"512" doc:"The session's refresh token; without an access token it is the credential"`
+	}
+	meta ClientMeta
+}
+
+func (in *logoutIn) Resolve(ctx huma.Context) []error { in.meta = clientMeta(ctx); return nil }
 
 // profilePatch also accepts the read-only fields of UserOut, so a fetched profile can be sent
 // back as it is; they are ignored.
@@ -108,8 +120,10 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 		return op
 	}
 	api.Register(a, self(huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/auth/logout/",
-		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent,
-		Description: "Ends the session: its access and refresh tokens stop working at once."}), Handle(h.logout))
+		Summary: "Log out", Tags: tags, DefaultStatus: http.StatusNoContent, Security: api.BearerOrAnonymous(),
+		Description: "Ends the session: its access and refresh tokens stop working at once. The session is the " +
+			"access token's or, without one, that of the refresh token in the body {\"refresh\": …} (so a client " +
+			"whose access token has expired can still end its session). An unknown refresh token: 401."}), h.logout)
 	api.Register(a, self(huma.Operation{OperationID: "get-profile", Method: http.MethodGet, Path: "/auth/profile/",
 		Summary: "Get my profile", Tags: tags}), Handle(h.profile))
 	api.Register(a, self(huma.Operation{OperationID: "update-profile", Method: http.MethodPatch, Path: "/auth/profile/",
@@ -123,7 +137,7 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 func (h *Handlers) register(ctx context.Context, in *registerIn) (*sessionOut, error) {
 	b := in.Body
 	firm, user, pair, err := h.svc.Register(ctx, Registration{FirmName: b.FirmName, Username: b.Username,
-		Email: b.Email, Password: b.Password, FirstName: b.FirstName, LastName: b.LastName}, in.meta)
+		Email: b.Email, Password: b.Password, Password2: b.Password2, FirstName: b.FirstName, LastName: b.LastName}, in.meta)
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +168,20 @@ func (h *Handlers) refresh(ctx context.Context, in *refreshIn) (*sessionOut, err
 	return out, nil
 }
 
-func (h *Handlers) logout(ctx context.Context, a Actor, _ *struct{}) (*struct{}, error) {
-	return nil, h.svc.Logout(ctx, a)
+// logout ends the caller's session, or without an access token the refresh token's.
+func (h *Handlers) logout(ctx context.Context, in *logoutIn) (*struct{}, error) {
+	var refresh string
+	if in.Body != nil {
+		refresh = in.Body.Refresh
+	}
+	a, err := ActorFrom(ctx)
+	switch {
+	case err == nil:
+		return nil, h.svc.Logout(ctx, a, refresh)
+	case refresh == "":
+		return nil, err // neither an access token nor a refresh token: not authenticated
+	}
+	return nil, h.svc.LogoutRefresh(ctx, refresh, in.meta)
 }
 
 func (h *Handlers) profile(ctx context.Context, a Actor, _ *struct{}) (*bodyOut[UserOut], error) {

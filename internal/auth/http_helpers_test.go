@@ -55,6 +55,9 @@ const (
 	pwNumeric  = "This password is entirely numeric."
 )
 
+// msgPasswordMismatch is the message of a registration whose password2 differs from password.
+const msgPasswordMismatch = "Passwords do not match"
+
 // Error types and codes of SPEC §2's table.
 const (
 	typeValidation  = "ValidationError"

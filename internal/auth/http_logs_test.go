@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 func TestLogsKeepSecretsOut(t *testing.T) {
 	t.Parallel()
 	logs, buf := capturingLogs(t)
-	srv := testkit.StartServer(t, nil, logs)
+	// No reuse interval: presenting a rotated refresh token again is a reuse at once.
+	srv := testkit.StartServer(t, func(cfg *config.Config) { cfg.RefreshReuseInterval = 0 }, logs)
 
 	const registerPassword = "Orchard-Violet-Pebble-88"
 	const wrongPassword = "hunter2-secret-PASSWORD"

@@ -123,6 +123,10 @@ func TestRegisterValidation(t *testing.T) {
 		{"unknown field", with("is_staff", true), map[string][]string{"is_staff": {msgUnknownField}}, true},
 		{"role cannot be chosen", with("role", "admin"), map[string][]string{"role": {msgUnknownField}}, true},
 		{"firm cannot be chosen", with("firm", "0193a0b0-0000-7000-8000-000000000000"), map[string][]string{"firm": {msgUnknownField}}, true},
+		{"password2 differs", with("password2", otherPassword), map[string][]string{"password2": {msgPasswordMismatch}}, true},
+		{"password2 in another case", with("password2", strings.ToUpper(goodPassword)), map[string][]string{"password2": {msgPasswordMismatch}}, true},
+		{"password2 empty", with("password2", ""), map[string][]string{"password2": {msgPasswordMismatch}}, true},
+		{"password2 not a string", with("password2", 12), nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,6 +168,26 @@ func TestRegisterValidation(t *testing.T) {
 		if _, ok := p.Details["firm_name"]; ok {
 			t.Errorf("details %v name firm_name, which is valid", p.Details)
 		}
+	})
+
+	t.Run("password2 equal to password is accepted", func(t *testing.T) {
+		t.Parallel()
+		b := valid()
+		b["password2"] = goodPassword
+		s, _ := decode[session](t, call(t, srv, http.MethodPost, "/api/auth/register/", "", b), http.StatusCreated)
+		login(t, srv, s.User.Username, goodPassword)
+	})
+	t.Run("password2 null counts as not sent", func(t *testing.T) {
+		t.Parallel()
+		decode[session](t, call(t, srv, http.MethodPost, "/api/auth/register/", "", with("password2", nil)), http.StatusCreated)
+	})
+	t.Run("a mismatch creates nothing", func(t *testing.T) {
+		t.Parallel()
+		b := valid()
+		b["password2"] = otherPassword
+		wantStatus(t, call(t, srv, http.MethodPost, "/api/auth/register/", "", b), http.StatusBadRequest)
+		r := call(t, srv, http.MethodPost, "/api/auth/login/", "", map[string]string{"username": b["username"].(string), "password": goodPassword})
+		wantUnauthorized(t, r, msgBadLogin)
 	})
 
 	t.Run("malformed JSON", func(t *testing.T) {

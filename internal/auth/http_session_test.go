@@ -5,6 +5,10 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/config"
+	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
 func TestRefreshRotates(t *testing.T) {
@@ -36,16 +40,28 @@ func TestRefreshRotates(t *testing.T) {
 	wantTokenWorks(t, srv, owner.Access)
 }
 
+// reuseInterval is the default REFRESH_REUSE_INTERVAL.
+const reuseInterval = 10 * time.Second
+
+// startFrozenServer starts a server whose clock stands still until the test moves it.
+func startFrozenServer(t *testing.T, configure func(*config.Config)) (*testkit.Server, *testkit.Clock) {
+	t.Helper()
+	a := testkit.StartAPI(t, testkit.APIOptions{FrozenAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Configure: configure})
+	return a.Srv, a.Clock
+}
+
 func TestRefreshReuseRevokesSession(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv, clock := startFrozenServer(t, nil)
 	owner, _ := register(t, srv)
 	other := login(t, srv, owner.Username, goodPassword) // a second session of the same user
 
 	first, _ := decode[session](t, refresh(t, srv, owner.Refresh), http.StatusOK)
 	wantTokenWorks(t, srv, first.Access)
 
-	// Presenting the rotated token again is evidence of theft: 401, and the session ends.
+	// Presenting the rotated token again once the reuse interval is over is evidence of theft:
+	// 401, and the session ends.
+	clock.Advance(reuseInterval)
 	wantUnauthorized(t, refresh(t, srv, owner.Refresh), msgBadRefresh)
 	wantUnauthorized(t, refresh(t, srv, first.Refresh), msgBadRefresh)
 	wantTokenRefused(t, srv, first.Access)
@@ -58,13 +74,105 @@ func TestRefreshReuseRevokesSession(t *testing.T) {
 	decode[session](t, refresh(t, srv, other.Refresh), http.StatusOK)
 }
 
-func TestRefreshConcurrentReuse(t *testing.T) {
+// TestRefreshReuseInterval checks both sides of REFRESH_REUSE_INTERVAL: within it a rotated token
+// gets the very pair its rotation issued, and the session lives on; after it, reuse detection
+// revokes the session as before.
+func TestRefreshReuseInterval(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv, clock := startFrozenServer(t, nil)
 	owner, _ := register(t, srv)
 
-	// Several clients present the same refresh token at once: at most one may get a new pair,
-	// none may see a server error, and the session must end (it is a reuse).
+	clock.Advance(time.Second) // so that the rotation's access token differs from the login's
+	first, _ := decode[session](t, refresh(t, srv, owner.Refresh), http.StatusOK)
+	if first.Access == owner.Access || first.Refresh == owner.Refresh {
+		t.Fatal("rotation handed out the registration's tokens again")
+	}
+	for _, wait := range []time.Duration{0, time.Second, reuseInterval - 2*time.Second} {
+		clock.Advance(wait)
+		again, members := decode[session](t, refresh(t, srv, owner.Refresh), http.StatusOK)
+		if !slices.Equal(members, refreshKeys) {
+			t.Errorf("body members %v, want %v", members, refreshKeys)
+		}
+		if again.Access != first.Access || again.Refresh != first.Refresh {
+			t.Fatalf("the rotated token presented again got another pair")
+		}
+	}
+	wantTokenWorks(t, srv, owner.Access)
+	wantTokenWorks(t, srv, first.Access)
+
+	// The new refresh token is the session's current one: it rotates normally, once.
+	second, _ := decode[session](t, refresh(t, srv, first.Refresh), http.StatusOK)
+	if second.Refresh == first.Refresh || second.Refresh == owner.Refresh {
+		t.Fatal("the second rotation repeated a refresh token")
+	}
+	wantTokenWorks(t, srv, second.Access)
+
+	// One second past the first rotation's interval: the first token is a reuse.
+	clock.Advance(2 * time.Second)
+	wantUnauthorized(t, refresh(t, srv, owner.Refresh), msgBadRefresh)
+	wantTokenRefused(t, srv, second.Access)
+	wantUnauthorized(t, refresh(t, srv, second.Refresh), msgBadRefresh)
+}
+
+func TestRefreshReuseIntervalTurnedOff(t *testing.T) {
+	t.Parallel()
+	srv, _ := startFrozenServer(t, func(cfg *config.Config) { cfg.RefreshReuseInterval = 0 })
+	owner, _ := register(t, srv)
+	first, _ := decode[session](t, refresh(t, srv, owner.Refresh), http.StatusOK)
+	wantUnauthorized(t, refresh(t, srv, owner.Refresh), msgBadRefresh)
+	wantTokenRefused(t, srv, first.Access)
+}
+
+func TestRefreshConcurrentWithinReuseInterval(t *testing.T) {
+	t.Parallel()
+	srv, clock := startFrozenServer(t, nil)
+	owner, _ := register(t, srv)
+	clock.Advance(time.Second)
+
+	// A page fires several requests at once, all refreshing with the same token: every one gets
+	// the same new pair, nobody sees an error, and the session lives on.
+	const n = 6
+	var wg sync.WaitGroup
+	results := make([]response, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			results[i] = refresh(t, srv, owner.Refresh)
+		})
+	}
+	close(start)
+	wg.Wait()
+	var issued []session
+	for _, r := range results {
+		s, _ := decode[session](t, r, http.StatusOK)
+		issued = append(issued, s)
+	}
+	for _, s := range issued[1:] {
+		if s != issued[0] {
+			t.Fatalf("concurrent refreshes with one token got different pairs")
+		}
+	}
+	wantTokenWorks(t, srv, owner.Access)
+	wantTokenWorks(t, srv, issued[0].Access)
+	next, _ := decode[session](t, refresh(t, srv, issued[0].Refresh), http.StatusOK)
+	wantTokenWorks(t, srv, next.Access)
+
+	// After the interval the old token is a reuse again, and ends the session.
+	clock.Advance(reuseInterval)
+	wantUnauthorized(t, refresh(t, srv, owner.Refresh), msgBadRefresh)
+	wantTokenRefused(t, srv, next.Access)
+}
+
+func TestRefreshConcurrentReuse(t *testing.T) {
+	t.Parallel()
+	srv, clock := startFrozenServer(t, nil)
+	owner, _ := register(t, srv)
+	first, _ := decode[session](t, refresh(t, srv, owner.Refresh), http.StatusOK)
+	clock.Advance(reuseInterval)
+
+	// After the interval several clients present the spent token at once: none may get a pair,
+	// none may see a server error, and the session must end.
 	const n = 6
 	var wg sync.WaitGroup
 	results := make([]response, n)
@@ -72,26 +180,12 @@ func TestRefreshConcurrentReuse(t *testing.T) {
 		wg.Go(func() { results[i] = refresh(t, srv, owner.Refresh) })
 	}
 	wg.Wait()
-	var issued []session
 	for _, r := range results {
-		switch r.StatusCode {
-		case http.StatusOK:
-			s, _ := decode[session](t, r, http.StatusOK)
-			issued = append(issued, s)
-		case http.StatusUnauthorized:
-			wantUnauthorized(t, r, msgBadRefresh)
-		default:
-			t.Errorf("concurrent refresh: status %d, want 200 or 401; body %s", r.StatusCode, r.body)
-		}
-	}
-	if len(issued) > 1 {
-		t.Fatalf("one refresh token was exchanged %d times", len(issued))
+		wantUnauthorized(t, r, msgBadRefresh)
 	}
 	wantTokenRefused(t, srv, owner.Access)
-	for _, s := range issued {
-		wantTokenRefused(t, srv, s.Access)
-		wantUnauthorized(t, refresh(t, srv, s.Refresh), msgBadRefresh)
-	}
+	wantTokenRefused(t, srv, first.Access)
+	wantUnauthorized(t, refresh(t, srv, first.Refresh), msgBadRefresh)
 }
 
 func TestRefreshRefusesBadTokens(t *testing.T) {
@@ -194,6 +288,95 @@ func TestLogout(t *testing.T) {
 		t.Parallel()
 		s := login(t, srv, owner.Username, goodPassword)
 		wantUnauthorized(t, call(t, srv, http.MethodPost, "/api/auth/logout/", s.Refresh, nil), msgBadToken)
+		wantTokenWorks(t, srv, s.Access)
+	})
+}
+
+// logoutWith posts a logout with the refresh token in the body and the access token, if any.
+func logoutWith(t *testing.T, srv *testkit.Server, access, refresh string) response {
+	t.Helper()
+	return call(t, srv, http.MethodPost, "/api/auth/logout/", access, map[string]string{"refresh": refresh})
+}
+
+// TestLogoutWithRefreshToken checks that a client whose access token is gone can still end its
+// session with the refresh token alone, as OAuth token revocation (RFC 7009) allows.
+func TestLogoutWithRefreshToken(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	owner, _ := register(t, srv)
+
+	for _, path := range []string{"/api/auth/logout/", "/api/auth/logout", "/api/v1/auth/logout/", "/api/v1/auth/logout"} {
+		t.Run("refresh token alone at "+path, func(t *testing.T) {
+			t.Parallel()
+			s := login(t, srv, owner.Username, goodPassword)
+			other := login(t, srv, owner.Email, goodPassword)
+			wantNoContent(t, call(t, srv, http.MethodPost, path, "", map[string]string{"refresh": s.Refresh}))
+			// The session's access and refresh tokens stop working at once; others do not.
+			wantTokenRefused(t, srv, s.Access)
+			wantUnauthorized(t, refresh(t, srv, s.Refresh), msgBadRefresh)
+			wantTokenWorks(t, srv, other.Access)
+			// Logging out again with the same token has nothing left to end.
+			wantNoContent(t, logoutWith(t, srv, "", s.Refresh))
+		})
+	}
+	t.Run("a rotated refresh token ends its session", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		next, _ := decode[session](t, refresh(t, srv, s.Refresh), http.StatusOK)
+		wantNoContent(t, logoutWith(t, srv, "", s.Refresh))
+		wantTokenRefused(t, srv, next.Access)
+		wantUnauthorized(t, refresh(t, srv, next.Refresh), msgBadRefresh)
+	})
+	t.Run("an unknown refresh token is refused", func(t *testing.T) {
+		t.Parallel()
+		for _, token := range []string{"not-a-refresh-token", "q3v1d0oZCzVJ0m8S1u9y7Qm4H5Lw3bRkVt0sXcYp2aE", owner.Access} {
+			wantUnauthorized(t, logoutWith(t, srv, "", token), msgBadRefresh)
+		}
+		wantTokenWorks(t, srv, owner.Access)
+	})
+	t.Run("no credential at all", func(t *testing.T) {
+		t.Parallel()
+		for _, body := range []any{nil, map[string]string{}, map[string]string{"refresh": ""}} {
+			r := call(t, srv, http.MethodPost, "/api/auth/logout/", "", body)
+			wantProblem(t, r, http.StatusUnauthorized, typeNotAuth, codeUnauth, msgNotAuth)
+		}
+	})
+	t.Run("a bad access token is refused even with a good refresh token", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		wantUnauthorized(t, logoutWith(t, srv, s.Access+"x", s.Refresh), msgBadToken)
+		wantTokenWorks(t, srv, s.Access)
+		decode[session](t, refresh(t, srv, s.Refresh), http.StatusOK)
+	})
+	t.Run("with an access token, the caller's other session named by refresh ends too", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		stale := login(t, srv, owner.Username, goodPassword)
+		wantNoContent(t, logoutWith(t, srv, s.Access, stale.Refresh))
+		wantTokenRefused(t, srv, s.Access)
+		wantTokenRefused(t, srv, stale.Access)
+	})
+	t.Run("with an access token, another user's refresh token is left alone", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		stranger, _ := register(t, srv)
+		wantNoContent(t, logoutWith(t, srv, s.Access, stranger.Refresh))
+		wantTokenRefused(t, srv, s.Access)
+		wantTokenWorks(t, srv, stranger.Access)
+	})
+	t.Run("an idempotency key on an anonymous logout is no error", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		r := do(t, srv, request{method: http.MethodPost, path: "/api/auth/logout/", body: map[string]string{"refresh": s.Refresh},
+			header: map[string]string{"Idempotency-Key": "logout-" + uniq("k")}})
+		wantNoContent(t, r)
+		wantTokenRefused(t, srv, s.Access)
+	})
+	t.Run("unknown fields are refused", func(t *testing.T) {
+		t.Parallel()
+		s := login(t, srv, owner.Username, goodPassword)
+		r := call(t, srv, http.MethodPost, "/api/auth/logout/", "", map[string]string{"refresh": s.Refresh, "access": s.Access})
+		wantValidation(t, r, map[string][]string{"access": {msgUnknownField}})
 		wantTokenWorks(t, srv, s.Access)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +157,11 @@ func TestForgedTokensAreRefused(t *testing.T) {
 		}))},
 		{"exp missing", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"exp": nil}))},
 		{"exp not a number", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"exp": "tomorrow"}))},
+		{"exp a numeric string", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"exp": strconv.FormatInt(now.Add(10*time.Minute).Unix(), 10)}))},
+		{"exp a numeric string, far ahead", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"exp": "99999999999"}))},
+		{"exp a boolean", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"exp": true}))},
+		{"nbf a numeric string", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"nbf": strconv.FormatInt(now.Unix(), 10)}))},
+		{"iat a numeric string", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"iat": strconv.FormatInt(now.Unix(), 10)}))},
 		{"not yet valid", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"nbf": now.Add(10 * time.Minute).Unix()}))},
 		{"issued in the future", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"iat": now.Add(10 * time.Minute).Unix()}))},
 		{"wrong issuer", sign(jwt.SigningMethodHS256, key, claims(map[string]any{"iss": "someone-else"}))},

@@ -19,3 +19,6 @@ const (
 	MsgPrefix         = "Use 1 to 10 letters, digits or hyphens."
 	MsgRole           = "Select a valid role."
 )
+
+// MsgPasswordMismatch is the message of a registration whose password2 differs from password.
+const MsgPasswordMismatch = "Passwords do not match"

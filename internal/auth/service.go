@@ -15,6 +15,7 @@ import (
 type Service struct {
 	logins   ratelimit.Limiter
 	loginMax ratelimit.Rate
+	reuse    time.Duration
 	db       *db.DB
 	hasher   *Hasher
 	tokens   *Tokens
@@ -36,9 +37,13 @@ type Deps struct {
 	Tokens   *Tokens
 	Now      func() time.Time
 	Security *slog.Logger
-	// Logins counts failed logins per username (nil: unlimited); LoginMax is the allowance.
+	// Logins counts failed password checks per account, of logins and password changes alike
+	// (nil: unlimited); LoginMax is the allowance.
 	Logins   ratelimit.Limiter
 	LoginMax ratelimit.Rate
+	// RefreshReuse is how long after its rotation a refresh token presented again gets the same
+	// new pair instead of revoking its session (0: never; see Refresh).
+	RefreshReuse time.Duration
 	// FirmCreated runs in the transaction that creates a firm, for what later modules give
 	// every firm (the finance module's chart of accounts). Nil: nothing.
 	FirmCreated func(ctx context.Context, tx bun.IDB, firmID string, now time.Time) error
@@ -53,7 +58,7 @@ func NewService(d Deps) *Service {
 		d.Security = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security,
-		logins: d.Logins, loginMax: d.LoginMax, created: d.FirmCreated}
+		logins: d.Logins, loginMax: d.LoginMax, reuse: max(d.RefreshReuse, 0), created: d.FirmCreated}
 }
 
 func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }

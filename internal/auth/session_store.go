@@ -55,6 +55,13 @@ func (store) refreshWithSession(ctx context.Context, idb bun.IDB, hash string) (
 	return rt, s, nil
 }
 
+// refreshToken loads a refresh token by hash.
+func (store) refreshToken(ctx context.Context, idb bun.IDB, hash string) (*refreshToken, error) {
+	rt := new(refreshToken)
+	err := idb.NewSelect().Model(rt).Where("rt.token_hash = ?", hash).Scan(ctx)
+	return rt, db.Translate(err)
+}
+
 // markRefreshUsed consumes a refresh token; it reports false when another request consumed it
 // first (a concurrent reuse).
 func (store) markRefreshUsed(ctx context.Context, idb bun.IDB, hash string, now time.Time) (bool, error) {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -12,10 +13,13 @@ import (
 
 // Registration is a new firm with its first user, the owner.
 type Registration struct {
-	FirmName  string
-	Username  string
-	Email     string
-	Password  string
+	FirmName string
+	Username string
+	Email    string
+	Password string
+	// Password2 is the optional confirmation of Password (nil: not sent); when sent it must equal
+	// Password.
+	Password2 *string
 	FirstName string
 	LastName  string
 }
@@ -28,6 +32,9 @@ func registrationProblems(r Registration) fault.Fields {
 	f := AccountProblems(r.Username, r.Email, r.Password)
 	if r.FirmName != "" && strings.TrimSpace(r.FirmName) == "" {
 		f.Add("firm_name", MsgBlank)
+	}
+	if r.Password2 != nil && *r.Password2 != r.Password {
+		f.Add("password2", MsgPasswordMismatch)
 	}
 	return f
 }
@@ -82,25 +89,22 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 // Login checks a username-or-email and password and opens a session. Every failure gives the same
 // message and costs about the same time, so it reveals nothing about which accounts exist.
 func (s *Service) Login(ctx context.Context, login, password string, meta ClientMeta) (*User, TokenPair, error) {
-	var failed bool
 	fail := fault.New(fault.AuthFailed, MsgBadLogin)
-	if err := s.checkLoginFailures(ctx, login, meta); err != nil {
+	u, err := s.store.userByLogin(ctx, s.db.R, login)
+	switch {
+	case fault.KindOf(err) == fault.NotFound:
+		u = nil
+	case err != nil:
 		return nil, TokenPair{}, err
 	}
-	defer func() {
-		if failed {
-			s.recordLoginFailure(ctx, login)
-		}
-	}()
-	u, err := s.store.userByLogin(ctx, s.db.R, login)
-	if fault.KindOf(err) == fault.NotFound {
-		failed = true
+	attempt, err := s.reserveAttempt(ctx, attemptKey(u, login), "login", login, "ip", meta.IP)
+	if err != nil {
+		return nil, TokenPair{}, err
+	}
+	if u == nil {
 		s.hasher.DummyCheck(password)
 		s.security.Warn("login failed", "event", "login_failure", "login", login, "reason", "unknown user", "ip", meta.IP)
 		return nil, TokenPair{}, fail
-	}
-	if err != nil {
-		return nil, TokenPair{}, err
 	}
 	ok, err := s.hasher.Check(u.PasswordHash, password)
 	if err != nil || !ok || !u.IsActive {
@@ -110,9 +114,9 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 		}
 		s.security.Warn("login failed", "event", "login_failure", "login", login, "user", u.ID, "firm", u.FirmID,
 			"reason", reason, "ip", meta.IP)
-		failed = true
 		return nil, TokenPair{}, fail
 	}
+	s.releaseAttempt(ctx, attempt)
 	var pair TokenPair
 	err = s.db.Tx(db.WithFirm(ctx, u.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		now := s.stamp()
@@ -138,13 +142,15 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 	return u, pair, nil
 }
 
-// Refresh rotates a refresh token: the presented one is consumed and a new pair issued. A token
-// that was already consumed is evidence of theft: its whole session is revoked.
+// Refresh rotates a refresh token: the presented one is spent and a new pair issued. A token
+// that was already spent is evidence of theft and revokes its whole session, except within the
+// reuse interval after its rotation: then it gets the same new pair again, so that parallel
+// requests of one client that all refresh with the same token do not log the user out.
 func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) (TokenPair, error) {
 	fail := fault.New(fault.AuthFailed, MsgBadRefresh)
 	hash := HashRefresh(refresh)
 	var pair TokenPair
-	var reused bool
+	var reused, replayed bool
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		rt, sess, err := s.store.refreshWithSession(ctx, tx, hash)
 		if fault.KindOf(err) == fault.NotFound {
@@ -157,28 +163,31 @@ func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) 
 		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) {
 			return fail
 		}
-		consumed := rt.UsedAt == nil
-		if consumed {
-			if consumed, err = s.store.markRefreshUsed(ctx, tx, hash, now); err != nil {
+		if rt.UsedAt == nil {
+			spent, err := s.store.markRefreshUsed(ctx, tx, hash, now)
+			if err != nil {
+				return err
+			}
+			if spent {
+				pair, err = s.rotate(ctx, tx, sess, refresh, now, false)
+				return err
+			}
+			// A concurrent refresh spent it after it was read: when is what counts.
+			if rt, err = s.store.refreshToken(ctx, tx, hash); err != nil {
 				return err
 			}
 		}
-		if !consumed {
-			reused = true
-			return s.store.revokeSession(ctx, tx, sess.ID, "refresh token reused", now)
+		if s.reuse > 0 && now.Before(rt.UsedAt.Add(s.reuse)) {
+			pair, err = s.rotate(ctx, tx, sess, refresh, *rt.UsedAt, true)
+			if fault.KindOf(err) != fault.NotFound {
+				replayed = err == nil
+				return err
+			}
+			// No successor of this token: it was not rotated the way it is now (a token spent
+			// before derived successors, or under another secret key). Treat it as reused.
 		}
-		u, err := s.store.user(ctx, tx, db.ForFirm(sess.FirmID), sess.UserID)
-		if err != nil {
-			return err
-		}
-		if !u.IsActive {
-			return fail
-		}
-		if err := s.store.touchSession(ctx, tx, sess.ID, now); err != nil {
-			return err
-		}
-		pair, err = s.issue(ctx, tx, u, sess.ID, now)
-		return err
+		reused = true
+		return s.store.revokeSession(ctx, tx, sess.ID, "refresh token reused", now)
 	})
 	if err != nil {
 		return TokenPair{}, err
@@ -187,16 +196,89 @@ func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) 
 		s.security.Warn("refresh token reused: session revoked", "event", "refresh_reuse", "ip", meta.IP)
 		return TokenPair{}, fail
 	}
+	if replayed {
+		s.security.Info("refresh token presented again within the reuse interval: same pair issued",
+			"event", "refresh_replay", "ip", meta.IP)
+	}
 	return pair, nil
 }
 
-// Logout ends the caller's session: its access and refresh tokens stop working at once.
-func (s *Service) Logout(ctx context.Context, a Actor) error {
-	err := s.store.revokeSession(ctx, s.db.W, a.SessionID, "logout", s.stamp())
-	if err == nil {
-		s.security.Info("logout", "event", "logout", "user", a.UserID, "firm", a.FirmID)
+// rotate issues the pair that spending refresh at rotatedAt gives: its derived successor and an
+// access token issued at rotatedAt. The first time (again false) it stores the successor; again,
+// it requires the stored successor (NotFound without one) and issues the very same pair.
+func (s *Service) rotate(ctx context.Context, tx bun.IDB, sess *Session, refresh string, rotatedAt time.Time, again bool) (TokenPair, error) {
+	u, err := s.store.user(ctx, tx, db.ForFirm(sess.FirmID), sess.UserID)
+	if err != nil {
+		return TokenPair{}, err
 	}
-	return err
+	if !u.IsActive {
+		return TokenPair{}, fault.New(fault.AuthFailed, MsgBadRefresh)
+	}
+	next, hash := s.tokens.Successor(refresh)
+	if again {
+		rt, err := s.store.refreshToken(ctx, tx, hash)
+		if err != nil {
+			return TokenPair{}, err
+		}
+		if rt.SessionID != sess.ID {
+			return TokenPair{}, fault.New(fault.NotFound, "no successor")
+		}
+	} else {
+		if err := s.store.touchSession(ctx, tx, sess.ID, rotatedAt); err != nil {
+			return TokenPair{}, err
+		}
+		if err := s.store.insertRefresh(ctx, tx, hash, sess.ID, rotatedAt); err != nil {
+			return TokenPair{}, err
+		}
+	}
+	access, err := s.tokens.AccessAt(u.ID, u.FirmID, sess.ID, rotatedAt)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{Access: access, Refresh: next}, nil
+}
+
+// Logout ends the caller's session: its access and refresh tokens stop working at once. A refresh
+// token sent along ends its own session too when it is one of the caller's.
+func (s *Service) Logout(ctx context.Context, a Actor, refresh string) error {
+	now := s.stamp()
+	if err := s.store.revokeSession(ctx, s.db.W, a.SessionID, "logout", now); err != nil {
+		return err
+	}
+	if refresh != "" {
+		_, sess, err := s.store.refreshWithSession(ctx, s.db.R, HashRefresh(refresh))
+		switch {
+		case err == nil && sess.UserID == a.UserID && sess.ID != a.SessionID:
+			if err := s.store.revokeSession(ctx, s.db.W, sess.ID, "logout", now); err != nil {
+				return err
+			}
+		case err != nil && fault.KindOf(err) != fault.NotFound:
+			return err
+		}
+	}
+	s.security.Info("logout", "event", "logout", "user", a.UserID, "firm", a.FirmID)
+	return nil
+}
+
+// LogoutRefresh ends the session of a refresh token, for a client that no longer has a valid
+// access token: the refresh token is the credential, as in OAuth token revocation (RFC 7009).
+// Any token the session issued will do, spent ones too (presenting one after its reuse interval
+// would revoke the session anyway); a session that has already ended stays ended. A token that
+// names no session is refused like a bad refresh.
+func (s *Service) LogoutRefresh(ctx context.Context, refresh string, meta ClientMeta) error {
+	_, sess, err := s.store.refreshWithSession(ctx, s.db.R, HashRefresh(refresh))
+	if fault.KindOf(err) == fault.NotFound {
+		return fault.New(fault.AuthFailed, MsgBadRefresh)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.revokeSession(ctx, s.db.W, sess.ID, "logout", s.stamp()); err != nil {
+		return err
+	}
+	s.security.Info("logout", "event", "logout", "user", sess.UserID, "firm", sess.FirmID, "credential", "refresh",
+		"ip", meta.IP)
+	return nil
 }
 
 // ChangePassword replaces the caller's password after checking the old one, and ends every other
@@ -206,10 +288,17 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, oldPassword, newP
 	if err != nil {
 		return err
 	}
+	// A wrong old password is a password guess like a failed login: it counts against the same
+	// account, so a stolen access token does not open a second, unlimited way to guess.
+	attempt, err := s.reserveAttempt(ctx, attemptKey(u, ""), "user", u.ID, "firm", u.FirmID, "endpoint", "change-password")
+	if err != nil {
+		return err
+	}
 	if ok, _ := s.hasher.Check(u.PasswordHash, oldPassword); !ok {
 		s.security.Warn("password change refused", "event", "password_change_failure", "user", u.ID, "firm", u.FirmID)
 		return fault.Field("old_password", MsgWrongPassword)
 	}
+	s.releaseAttempt(ctx, attempt)
 	var f fault.Fields
 	for _, p := range PasswordProblems(newPassword, u.Username, u.Email) {
 		f.Add("new_password", p)

@@ -1,12 +1,15 @@
 package auth
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -30,23 +33,28 @@ const (
 // Tokens issues and verifies access tokens (HS256 JWTs) and makes refresh tokens.
 type Tokens struct {
 	key        []byte
+	rotateKey  []byte
 	accessTTL  time.Duration
 	refreshTTL time.Duration
 	now        func() time.Time
 }
 
-// NewTokens derives the signing key from the server's secret key; the derivation keeps the JWT
-// key apart from any other use of the secret.
+// NewTokens derives the signing key and the refresh rotation key from the server's secret key;
+// the derivation keeps each key apart from any other use of the secret.
 func NewTokens(secretKey string, accessTTL, refreshTTL time.Duration, now func() time.Time) *Tokens {
-	mac := hmac.New(sha256.New, []byte(secretKey))
-	mac.Write([]byte("consultantpro/jwt-hs256"))
+	derive := func(label string) []byte {
+		mac := hmac.New(sha256.New, []byte(secretKey))
+		mac.Write([]byte(label))
+		return mac.Sum(nil)
+	}
 	if accessTTL <= 0 {
 		accessTTL = DefaultAccessTTL
 	}
 	if refreshTTL <= 0 {
 		refreshTTL = DefaultRefreshTTL
 	}
-	return &Tokens{key: mac.Sum(nil), accessTTL: accessTTL, refreshTTL: refreshTTL, now: now}
+	return &Tokens{key: derive("consultantpro/jwt-hs256"), rotateKey: derive("consultantpro/refresh-rotation"),
+		accessTTL: accessTTL, refreshTTL: refreshTTL, now: now}
 }
 
 // claims are the access token's claims: sub is the user, sid the session, firm the tenant.
@@ -57,9 +65,37 @@ type claims struct {
 	Type    string `json:"typ"`
 }
 
+// UnmarshalJSON refuses claims whose times (exp, nbf, iat) are not JSON numbers before decoding
+// them. RFC 7519 makes a NumericDate a number, but the JWT library also reads a string of digits,
+// so a token with "exp": "9999999999" would otherwise verify.
+func (c *claims) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for _, name := range [...]string{"exp", "nbf", "iat"} {
+		if v, ok := raw[name]; ok && !isJSONNumber(v) {
+			return fmt.Errorf("claim %s is not a number", name)
+		}
+	}
+	type plain claims // without this method, so decoding does not recurse
+	return json.Unmarshal(b, (*plain)(c))
+}
+
+// isJSONNumber reports whether v, a single JSON value, is a number.
+func isJSONNumber(v json.RawMessage) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
+}
+
 // Access issues an access token for a session.
 func (t *Tokens) Access(userID, firmID, sessionID string) (string, error) {
-	now := t.now()
+	return t.AccessAt(userID, firmID, sessionID, t.now())
+}
+
+// AccessAt issues an access token for a session as issued at now. The token is a function of its
+// arguments (times count in whole seconds), so the same arguments give the same token again.
+func (t *Tokens) AccessAt(userID, firmID, sessionID string, now time.Time) (string, error) {
 	c := claims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    tokenIssuer,
@@ -108,6 +144,17 @@ func NewRefresh() (token, hash string) {
 	}
 	token = base64.RawURLEncoding.EncodeToString(b)
 	return token, HashRefresh(token)
+}
+
+// Successor returns the refresh token that rotating token issues, and its hash: an HMAC of the
+// token under a key derived from the secret key. Deriving it rather than drawing it lets a token
+// presented again within the reuse interval get the same successor without storing any token:
+// only the holder of token and the server can compute it.
+func (t *Tokens) Successor(token string) (next, hash string) {
+	mac := hmac.New(sha256.New, t.rotateKey)
+	mac.Write([]byte(token))
+	next = base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	return next, HashRefresh(next)
 }
 
 // HashRefresh is how a refresh token is stored and looked up: a plain SHA-256 is enough for 256

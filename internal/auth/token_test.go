@@ -152,3 +152,38 @@ func TestRefreshTokens(t *testing.T) {
 		t.Error("different tokens, same hash")
 	}
 }
+
+// TestRefreshSuccessors checks the rotation's derived tokens: the same token always has the same
+// successor (what lets a token presented again within the reuse interval get the same pair), in
+// the refresh token's format, secret without the secret key.
+func TestRefreshSuccessors(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return time.Date(2026, 2, 10, 14, 0, 0, 0, time.UTC) }
+	tokens := auth.NewTokens(tokenTestSecret, 0, 0, now)
+	token, _ := auth.NewRefresh()
+	next, hash := tokens.Successor(token)
+	if len(next) != 43 || strings.ContainsAny(next, "+/=") || next == token {
+		t.Fatalf("successor %q of %q: want 43 new base64url characters", next, token)
+	}
+	if hash != auth.HashRefresh(next) {
+		t.Fatalf("successor hash %q, want HashRefresh(successor)", hash)
+	}
+	if again, _ := tokens.Successor(token); again != next {
+		t.Fatal("one token has two successors")
+	}
+	if other, _ := tokens.Successor(next); other == next || other == token {
+		t.Fatal("a successor's successor repeats a token")
+	}
+	if other, _ := auth.NewTokens(tokenTestSecret+"x", 0, 0, now).Successor(token); other == next {
+		t.Fatal("the successor does not depend on the secret key")
+	}
+	// An access token issued for the same session at the same second is the same token.
+	a1, err1 := tokens.AccessAt("user-1", "firm-1", "session-1", now().Add(-time.Minute))
+	a2, err2 := tokens.AccessAt("user-1", "firm-1", "session-1", now().Add(-time.Minute+time.Millisecond))
+	if err1 != nil || err2 != nil || a1 != a2 {
+		t.Fatalf("AccessAt at one second gave two tokens (%v, %v)", err1, err2)
+	}
+	if a3, _ := tokens.AccessAt("user-1", "firm-1", "session-1", now()); a3 == a1 {
+		t.Fatal("AccessAt ignores the issue time")
+	}
+}

@@ -43,6 +43,9 @@ type Config struct {
 	ShutdownTimeout     time.Duration
 	AccessTokenTTL      time.Duration
 	RefreshTokenTTL     time.Duration
+	// RefreshReuseInterval is how long a rotated refresh token presented again gets the same new
+	// pair instead of revoking its session; 0 turns it off.
+	RefreshReuseInterval time.Duration
 	// ResponseCacheMB bounds the bodies of cached list responses; 0 turns the cache off.
 	ResponseCacheMB int
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
@@ -134,6 +137,14 @@ func build(get func(string) string) (Config, error) {
 			}
 			*d.dst = ttl
 		}
+	}
+	cfg.RefreshReuseInterval = 10 * time.Second
+	if v := get("REFRESH_REUSE_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("REFRESH_REUSE_INTERVAL must be a duration such as 10s, or 0 to turn it off, got %q", v))
+		}
+		cfg.RefreshReuseInterval = d
 	}
 	cfg.ResponseCacheMB = 64
 	if v := get("RESPONSE_CACHE_MB"); v != "" {

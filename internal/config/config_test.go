@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -95,6 +96,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad shutdown", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
 		{"bad access ttl", map[string]string{"ACCESS_TOKEN_TTL": "soon"}, "ACCESS_TOKEN_TTL"},
 		{"bad refresh ttl", map[string]string{"REFRESH_TOKEN_TTL": "0s"}, "REFRESH_TOKEN_TTL"},
+		{"negative refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "-1s"}, "REFRESH_REUSE_INTERVAL"},
+		{"bad refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "ten"}, "REFRESH_REUSE_INTERVAL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +105,28 @@ func TestLoadRejects(t *testing.T) {
 			_, _, err := Load("serve", nil, env(tt.env), io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRefreshReuseInterval(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want time.Duration
+	}{
+		{"default", nil, 10 * time.Second},
+		{"set", map[string]string{"REFRESH_REUSE_INTERVAL": "30s"}, 30 * time.Second},
+		{"turned off", map[string]string{"REFRESH_REUSE_INTERVAL": "0"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, _, err := Load("serve", nil, env(tt.env), io.Discard)
+			if err != nil || cfg.RefreshReuseInterval != tt.want {
+				t.Fatalf("RefreshReuseInterval = %v, %v; want %v", cfg.RefreshReuseInterval, err, tt.want)
 			}
 		})
 	}

@@ -28,11 +28,12 @@ var settings = []setting{
 	{"SMTP_URL", "smtp-url", "SMTP server for email notifications"},
 	{"ACCESS_TOKEN_TTL", "access-token-ttl", "access token lifetime (default 15m)"},
 	{"REFRESH_TOKEN_TTL", "refresh-token-ttl", "refresh token and session lifetime (default 168h)"},
+	{"REFRESH_REUSE_INTERVAL", "refresh-reuse-interval", "how long a rotated refresh token still gets the same new pair (default 10s; 0 turns it off)"},
 	{"RATE_BURST", "rate-burst", "requests per user or IP, short window (default 100/min)"},
 	{"RATE_SUSTAINED", "rate-sustained", "requests per user or IP, long window (default 1000/hour)"},
 	{"RATE_ANON", "rate-anon", "unauthenticated requests per IP: login, register, refresh (default 20/hour)"},
 	{"RATE_PAYMENT", "rate-payment", "payment operations per user (default 10/min)"},
 	{"RATE_UPLOAD", "rate-upload", "uploads per user (default 30/hour)"},
-	{"RATE_LOGIN_FAILURES", "rate-login-failures", "failed logins per username (default 10/15m)"},
+	{"RATE_LOGIN_FAILURES", "rate-login-failures", "failed password checks (logins, password changes) per account (default 10/15m)"},
 	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long SIGTERM waits for in-flight requests (default 20s)"},
 }

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,7 +54,39 @@ type Limiter interface {
 	// unreachable store); the Decision is then the zero value.
 	Allow(ctx context.Context, key string, rate Rate) (Decision, error)
 	// Check reports whether one more hit for key would be allowed now, without recording
-	// anything. Together with Allow it counts events other than requests, such as failed logins:
-	// Check before trying, Allow to record a failure.
+	// anything. To count events other than requests, such as failed logins, use Reserve: a
+	// Check before trying and an Allow after a failure would let concurrent attempts through.
 	Check(ctx context.Context, key string, rate Rate) (Decision, error)
+	// Reserve is Allow for an attempt that may turn out not to count: when allowed it records
+	// one hit, atomically with the check, and returns a Reservation whose Release takes that hit
+	// back. Refused (or on error), the Reservation is nil. It counts failures without a race:
+	// reserve before trying, release when the attempt succeeded, so that no more than Limit
+	// concurrent attempts can ever be under way.
+	Reserve(ctx context.Context, key string, rate Rate) (Decision, *Reservation, error)
+}
+
+// Reservation is one hit recorded by Reserve. Release takes it back; until then it counts like
+// any other hit. It is safe for concurrent use.
+type Reservation struct {
+	owner    releaser
+	key      string
+	rate     Rate
+	at       int64 // µs since the epoch: when the hit was recorded
+	released atomic.Bool
+}
+
+// releaser is a limiter that can take back a hit it recorded.
+type releaser interface {
+	release(ctx context.Context, r *Reservation) error
+}
+
+// Release takes the reserved hit back, as if it had never been recorded. It does nothing for a
+// nil Reservation (a refused Reserve), the second time, or once the hit has left the window
+// anyway. The error is non-nil only when the limiter could not be reached; the hit then stays
+// counted, which errs on the strict side.
+func (r *Reservation) Release(ctx context.Context) error {
+	if r == nil || r.owner == nil || r.released.Swap(true) {
+		return nil
+	}
+	return r.owner.release(ctx, r)
 }

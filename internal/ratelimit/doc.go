@@ -24,8 +24,18 @@
 // 1000/hour) its memory does not grow with Limit.
 //
 // A refused hit is not recorded, so a client that keeps retrying is not locked out for longer.
-// Check looks without recording; with Allow it counts events other than requests ("10 failed
-// logins per 15 min per username": Check before verifying the password, Allow on a failure).
+// Check looks without recording.
+//
+// # Reservations
+//
+// Reserve counts events that are only known to count afterwards, such as failed logins, without
+// a race: it checks and records one hit atomically (like Allow) and returns a Reservation; when
+// the attempt succeeds, Release takes the hit back. Checking first and recording a failure after
+// a slow password check would let every concurrent attempt through the check; with reservations
+// at most Limit attempts can be under way or failed in any Period. Release removes the hit from
+// its sub-window unless it has already left the window; on Redis it is a second atomic script.
+// A Reservation remembers the limiter that recorded it, so a Fallback releases it there even
+// after switching.
 //
 // # Decisions
 //

@@ -72,13 +72,21 @@ func NewFallback(primary, secondary Limiter, log *slog.Logger, opts ...FallbackO
 
 // Allow checks key against rate and records the hit when allowed, on the limiter in use.
 func (f *Fallback) Allow(ctx context.Context, key string, rate Rate) (Decision, error) {
-	return f.check(ctx, key, rate, true)
+	d, _, err := f.check(ctx, key, rate, opAllow)
+	return d, err
 }
 
 // Check reports whether one more hit for key would be allowed now, recording nothing, on the
 // limiter in use.
 func (f *Fallback) Check(ctx context.Context, key string, rate Rate) (Decision, error) {
-	return f.check(ctx, key, rate, false)
+	d, _, err := f.check(ctx, key, rate, opCheck)
+	return d, err
+}
+
+// Reserve is Allow returning a Reservation, on the limiter in use. The Reservation belongs to
+// the limiter that recorded the hit, so Release takes it back there even after a switch.
+func (f *Fallback) Reserve(ctx context.Context, key string, rate Rate) (Decision, *Reservation, error) {
+	return f.check(ctx, key, rate, opReserve)
 }
 
 // Degraded reports whether the Fallback is answering from its secondary, for health checks and
@@ -87,32 +95,47 @@ func (f *Fallback) Degraded() bool {
 	return f.degraded.Load()
 }
 
-// check is Allow (record) and Check (!record).
-func (f *Fallback) check(ctx context.Context, key string, rate Rate, record bool) (Decision, error) {
+// op is the Limiter method a Fallback passes on.
+type op int
+
+const (
+	opCheck op = iota
+	opAllow
+	opReserve
+)
+
+// check runs op on the primary or, while it fails, on the secondary.
+func (f *Fallback) check(ctx context.Context, key string, rate Rate, o op) (Decision, *Reservation, error) {
 	// An invalid rate is the caller's mistake, not a primary failure: never switch on it.
 	if err := rate.Validate(); err != nil {
-		return Decision{}, err
+		return Decision{}, nil, err
 	}
 	if f.usePrimary() {
-		d, err := call(ctx, f.primary, key, rate, record)
+		d, r, err := call(ctx, f.primary, key, rate, o)
 		if err == nil {
 			f.recovered()
-			return d, nil
+			return d, r, nil
 		}
 		// A cancelled or expired request says nothing about the primary's health.
 		if ctx.Err() == nil {
 			f.failed(err)
 		}
 	}
-	return call(ctx, f.secondary, key, rate, record)
+	return call(ctx, f.secondary, key, rate, o)
 }
 
-// call runs Allow or Check on l.
-func call(ctx context.Context, l Limiter, key string, rate Rate, record bool) (Decision, error) {
-	if record {
-		return l.Allow(ctx, key, rate)
+// call runs op on l.
+func call(ctx context.Context, l Limiter, key string, rate Rate, o op) (Decision, *Reservation, error) {
+	switch o {
+	case opReserve:
+		return l.Reserve(ctx, key, rate)
+	case opAllow:
+		d, err := l.Allow(ctx, key, rate)
+		return d, nil, err
+	default:
+		d, err := l.Check(ctx, key, rate)
+		return d, nil, err
 	}
-	return l.Check(ctx, key, rate)
 }
 
 // usePrimary reports whether this call should go to the primary: always when healthy; when

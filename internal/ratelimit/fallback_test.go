@@ -31,6 +31,11 @@ func (f *fakeLimiter) Allow(ctx context.Context, key string, rate Rate) (Decisio
 	return f.Check(ctx, key, rate)
 }
 
+func (f *fakeLimiter) Reserve(ctx context.Context, key string, rate Rate) (Decision, *Reservation, error) {
+	d, err := f.Check(ctx, key, rate)
+	return d, nil, err
+}
+
 func (f *fakeLimiter) Check(context.Context, string, Rate) (Decision, error) {
 	f.calls.Add(1)
 	if err := f.err.Load(); err != nil {
@@ -83,7 +88,11 @@ func newFallbackFixture(t *testing.T, primary Limiter) *fallbackFixture {
 // allow runs Allow and returns which limiter answered ("primary" or "secondary").
 func (fx *fallbackFixture) allow(record bool) string {
 	fx.t.Helper()
-	d, err := call(context.Background(), fx.f, "k", perMinute(100), record)
+	o := opCheck
+	if record {
+		o = opAllow
+	}
+	d, _, err := call(context.Background(), fx.f, "k", perMinute(100), o)
 	if err != nil {
 		fx.t.Fatal(err)
 	}
@@ -206,7 +215,11 @@ func TestFallbackFromUnreachableRedis(t *testing.T) {
 	t.Parallel()
 	fx := newFallbackFixture(t, NewRedis(unreachableClient(t), "p:", nil))
 	for i, record := range []bool{true, true, false} {
-		d, err := call(context.Background(), fx.f, "k", perMinute(100), record)
+		o := opCheck
+		if record {
+			o = opAllow
+		}
+		d, _, err := call(context.Background(), fx.f, "k", perMinute(100), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,5 +232,81 @@ func TestFallbackFromUnreachableRedis(t *testing.T) {
 	}
 	if !strings.Contains(fx.logs.buf.String(), "127.0.0.1:1") {
 		t.Fatalf("the switch log does not carry the cause:\n%s", fx.logs.buf.String())
+	}
+}
+
+// flaky is a Limiter that fails while down is set.
+type flaky struct {
+	Limiter
+	down atomic.Bool
+}
+
+var errFlaky = errors.New("primary down")
+
+func (f *flaky) Allow(ctx context.Context, key string, rate Rate) (Decision, error) {
+	if f.down.Load() {
+		return Decision{}, errFlaky
+	}
+	return f.Limiter.Allow(ctx, key, rate)
+}
+
+func (f *flaky) Check(ctx context.Context, key string, rate Rate) (Decision, error) {
+	if f.down.Load() {
+		return Decision{}, errFlaky
+	}
+	return f.Limiter.Check(ctx, key, rate)
+}
+
+func (f *flaky) Reserve(ctx context.Context, key string, rate Rate) (Decision, *Reservation, error) {
+	if f.down.Load() {
+		return Decision{}, nil, errFlaky
+	}
+	return f.Limiter.Reserve(ctx, key, rate)
+}
+
+// TestFallbackReleasesWhereReserved checks that a reservation is taken back by the limiter that
+// recorded it, whichever the Fallback uses when it is released.
+func TestFallbackReleasesWhereReserved(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := newFakeClock()
+	primaryMemory, secondary := NewMemory(clock.Now), NewMemory(clock.Now)
+	primary := &flaky{Limiter: primaryMemory}
+	f := NewFallback(primary, secondary, nil, WithClock(clock.Now))
+	rate := perMinute(5)
+	remaining := func(l Limiter) int {
+		t.Helper()
+		d, err := l.Check(ctx, "k", rate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Remaining
+	}
+
+	_, onPrimary, err := f.Reserve(ctx, "k", rate)
+	if err != nil || onPrimary == nil {
+		t.Fatalf("Reserve while healthy: %v, %v", onPrimary, err)
+	}
+	primary.down.Store(true)
+	_, onSecondary, err := f.Reserve(ctx, "k", rate)
+	if err != nil || onSecondary == nil {
+		t.Fatalf("Reserve while degraded: %v, %v", onSecondary, err)
+	}
+	if p, s := remaining(primaryMemory), remaining(secondary); p != 4 || s != 4 {
+		t.Fatalf("remaining primary %d, secondary %d; want 4 and 4", p, s)
+	}
+	// Still degraded: the primary's reservation goes back to the primary all the same.
+	primary.down.Store(false)
+	if err := onPrimary.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, s := remaining(primaryMemory), remaining(secondary); p != 5 || s != 4 {
+		t.Fatalf("after releasing the primary's: remaining primary %d, secondary %d; want 5 and 4", p, s)
+	}
+	if err := onSecondary.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, s := remaining(primaryMemory), remaining(secondary); p != 5 || s != 5 {
+		t.Fatalf("after releasing both: remaining primary %d, secondary %d; want 5 and 5", p, s)
 	}
 }

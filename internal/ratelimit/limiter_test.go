@@ -83,6 +83,35 @@ func (h *harness) check(at time.Duration, key string, rate Rate, w want) Decisio
 	return h.do(false, at, key, rate, w)
 }
 
+// reserve runs Reserve for key at t0+at, asserts the decision like do, and checks that an
+// allowed Reserve hands out a Reservation and a refused one does not.
+func (h *harness) reserve(at time.Duration, key string, rate Rate, w want) *Reservation {
+	h.t.Helper()
+	h.clock.Set(at)
+	d, r, err := h.l.Reserve(context.Background(), key, rate)
+	if err != nil {
+		h.t.Fatalf("reserve at +%v %s: %v", at, key, err)
+	}
+	if d.Allowed != w.allowed || d.Remaining != w.remaining || !d.Reset.Equal(t0.Add(w.reset)) || d.RetryAfter != w.retryAfter {
+		h.t.Fatalf("reserve at +%v %s %v:\n got allowed=%v remaining=%d reset=+%v retry=%v\n"+
+			"want allowed=%v remaining=%d reset=+%v retry=%v", at, key, rate,
+			d.Allowed, d.Remaining, d.Reset.Sub(t0), d.RetryAfter, w.allowed, w.remaining, w.reset, w.retryAfter)
+	}
+	if (r != nil) != d.Allowed {
+		h.t.Fatalf("reserve at +%v %s: allowed=%v with reservation %v", at, key, d.Allowed, r)
+	}
+	return r
+}
+
+// release releases r at t0+at.
+func (h *harness) release(at time.Duration, r *Reservation) {
+	h.t.Helper()
+	h.clock.Set(at)
+	if err := r.Release(context.Background()); err != nil {
+		h.t.Fatalf("release at +%v: %v", at, err)
+	}
+}
+
 // fill makes n allowed hits for key at t0+at, asserting that Remaining counts down to left.
 func (h *harness) fill(at time.Duration, key string, rate Rate, n, left int, reset time.Duration) {
 	h.t.Helper()
@@ -168,6 +197,43 @@ func testLimiter(t *testing.T, newLimiter func(t *testing.T, now func() time.Tim
 			h.check(2*sec, "k", perMinute(3), want{reset: 61 * sec, retryAfter: 59 * sec})
 			h.check(3*sec, "k", perMinute(3), want{reset: 61 * sec, retryAfter: 58 * sec})
 			h.check(61*sec, "k", perMinute(3), want{allowed: true, remaining: 3, reset: 61 * sec})
+		}},
+		{"Reserve counts like Allow; Release takes the hit back once", func(h *harness) {
+			rate := perMinute(3)
+			first := h.reserve(0, "k", rate, want{allowed: true, remaining: 2, reset: time.Minute})
+			h.allow(sec, "k", rate, want{allowed: true, remaining: 1, reset: 61 * sec})
+			last := h.reserve(4*sec, "k", rate, want{allowed: true, remaining: 0, reset: 64 * sec})
+			if r := h.reserve(5*sec, "k", rate, want{reset: 64 * sec, retryAfter: 56 * sec}); r != nil {
+				h.t.Fatal("a refused Reserve returned a reservation")
+			}
+			h.release(5*sec, last)
+			h.check(5*sec, "k", rate, want{allowed: true, remaining: 1, reset: 61 * sec})
+			// A second Release of the same reservation takes nothing more back.
+			h.release(5*sec, last)
+			h.check(5*sec, "k", rate, want{allowed: true, remaining: 1, reset: 61 * sec})
+			h.release(6*sec, first)
+			h.check(6*sec, "k", rate, want{allowed: true, remaining: 2, reset: 61 * sec})
+			// Releasing a refused Reserve's nil reservation is harmless.
+			h.release(6*sec, nil)
+			h.check(6*sec, "k", rate, want{allowed: true, remaining: 2, reset: 61 * sec})
+		}},
+		{"Release of a hit that has left the window takes nothing back", func(h *harness) {
+			// 1/min: sub-windows of 3s, 21 slots, so +0s and +63s share a slot. The old hit has
+			// left by +63s; releasing it must not take back the new one in its slot.
+			rate := perMinute(1)
+			old := h.reserve(0, "k", rate, want{allowed: true, remaining: 0, reset: time.Minute})
+			h.reserve(63*sec, "k", rate, want{allowed: true, remaining: 0, reset: 123 * sec})
+			h.release(63*sec, old)
+			h.check(63*sec, "k", rate, want{reset: 123 * sec, retryAfter: time.Minute})
+		}},
+		{"Release under another rate or key takes nothing back", func(h *harness) {
+			r := h.reserve(0, "a", perMinute(2), want{allowed: true, remaining: 1, reset: time.Minute})
+			h.allow(0, "a", perMinute(3), want{allowed: true, remaining: 2, reset: time.Minute})
+			h.allow(0, "b", perMinute(2), want{allowed: true, remaining: 1, reset: time.Minute})
+			h.release(sec, r)
+			h.check(sec, "a", perMinute(2), want{allowed: true, remaining: 2, reset: sec})
+			h.check(sec, "a", perMinute(3), want{allowed: true, remaining: 2, reset: time.Minute})
+			h.check(sec, "b", perMinute(2), want{allowed: true, remaining: 1, reset: time.Minute})
 		}},
 		{"login: 10 failures per 15 min", func(h *harness) {
 			login := Rate{Limit: 10, Period: 15 * time.Minute}

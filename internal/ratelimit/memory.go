@@ -61,12 +61,40 @@ func newMemory(now func() time.Time, shards int) *Memory {
 
 // Allow checks key against rate and records the hit when allowed.
 func (m *Memory) Allow(_ context.Context, key string, rate Rate) (Decision, error) {
-	return m.check(key, rate, true)
+	d, _, err := m.check(key, rate, true)
+	return d, err
 }
 
 // Check reports whether one more hit for key would be allowed now, recording nothing.
 func (m *Memory) Check(_ context.Context, key string, rate Rate) (Decision, error) {
-	return m.check(key, rate, false)
+	d, _, err := m.check(key, rate, false)
+	return d, err
+}
+
+// Reserve is Allow returning a Reservation of the recorded hit (nil when refused).
+func (m *Memory) Reserve(_ context.Context, key string, rate Rate) (Decision, *Reservation, error) {
+	d, at, err := m.check(key, rate, true)
+	if err != nil || !d.Allowed {
+		return d, nil, err
+	}
+	return d, &Reservation{owner: m, key: key, rate: rate, at: at}, nil
+}
+
+// release takes back the hit of a Reservation made by m.
+func (m *Memory) release(_ context.Context, r *Reservation) error {
+	now := m.now().UnixMicro()
+	sh := m.shard(r.key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if w := sh.windows[memoryKey{key: r.key, limit: r.rate.Limit, period: r.rate.Period}]; w != nil {
+		w.remove(r.at, now, spanOf(r.rate))
+	}
+	return nil
+}
+
+// shard returns the shard holding key.
+func (m *Memory) shard(key string) *memoryShard {
+	return &m.shards[maphash.String(m.seed, key)&uint64(len(m.shards)-1)]
 }
 
 // Len returns the number of windows (key and rate pairs) currently held, idle ones not yet swept
@@ -82,13 +110,13 @@ func (m *Memory) Len() int {
 	return n
 }
 
-// check is Allow (record) and Check (!record).
-func (m *Memory) check(key string, rate Rate, record bool) (Decision, error) {
+// check is Allow (record) and Check (!record); it also returns the time of the check (µs).
+func (m *Memory) check(key string, rate Rate, record bool) (Decision, int64, error) {
 	if err := rate.Validate(); err != nil {
-		return Decision{}, err
+		return Decision{}, 0, err
 	}
 	now := m.now().UnixMicro()
-	sh := &m.shards[maphash.String(m.seed, key)&uint64(len(m.shards)-1)]
+	sh := m.shard(key)
 	k := memoryKey{key: key, limit: rate.Limit, period: rate.Period}
 
 	sh.mu.Lock()
@@ -100,14 +128,14 @@ func (m *Memory) check(key string, rate Rate, record bool) (Decision, error) {
 	if w == nil {
 		if !record {
 			var empty window // an unknown key has nothing counted; do not store it
-			return empty.decide(now, rate, false), nil
+			return empty.decide(now, rate, false), now, nil
 		}
 		// Clone so that the map does not pin a larger string the key was sliced from (a header).
 		k.key = strings.Clone(key)
 		w = new(window)
 		sh.windows[k] = w
 	}
-	return w.decide(now, rate, record), nil
+	return w.decide(now, rate, record), now, nil
 }
 
 // sweep drops the shard's idle windows. The caller holds the lock.

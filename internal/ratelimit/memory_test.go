@@ -144,3 +144,69 @@ func TestMemoryAllowDoesNotAllocate(t *testing.T) {
 		})
 	}
 }
+
+// reserveConcurrently makes n concurrent Reserve calls for key spread over limiters and returns
+// the reservations handed out.
+func reserveConcurrently(t *testing.T, limiters []Limiter, key string, rate Rate, n int) []*Reservation {
+	t.Helper()
+	var mu sync.Mutex
+	var got []*Reservation
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		l := limiters[i%len(limiters)]
+		wg.Go(func() {
+			<-start
+			d, r, err := l.Reserve(context.Background(), key, rate)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if d.Allowed != (r != nil) {
+				t.Errorf("Reserve: allowed=%v with reservation %v", d.Allowed, r)
+			}
+			if r != nil {
+				mu.Lock()
+				got = append(got, r)
+				mu.Unlock()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	return got
+}
+
+// testConcurrentReservations checks that n concurrent attempts reserve exactly the limit, and
+// that releasing them concurrently frees the whole budget again.
+func testConcurrentReservations(t *testing.T, limiters []Limiter) {
+	t.Helper()
+	rate := Rate{Limit: 10, Period: 15 * time.Minute}
+	got := reserveConcurrently(t, limiters, "login", rate, 30)
+	if len(got) != 10 {
+		t.Fatalf("%d of 30 concurrent attempts reserved, want 10", len(got))
+	}
+	var wg sync.WaitGroup
+	for _, r := range got {
+		wg.Go(func() {
+			if err := r.Release(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, l := range limiters {
+		d, err := l.Check(context.Background(), "login", rate)
+		if err != nil || !d.Allowed || d.Remaining != 10 {
+			t.Fatalf("after releasing every reservation: %+v, %v; want all 10 free", d, err)
+		}
+	}
+	if again := reserveConcurrently(t, limiters, "login", rate, 30); len(again) != 10 {
+		t.Fatalf("after the releases %d of 30 reserved, want 10", len(again))
+	}
+}
+
+func TestMemoryConcurrentReservations(t *testing.T) {
+	t.Parallel()
+	testConcurrentReservations(t, []Limiter{NewMemory(newFakeClock().Now)})
+}

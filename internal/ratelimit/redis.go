@@ -63,6 +63,25 @@ end
 return out
 `
 
+// releaseScript takes back one hit recorded at a time, mirroring window.remove.
+//
+// KEYS[1] the window's key. ARGV: the hit's time (µs), now (µs), period (µs), the hit's slot.
+// It returns 1 when a hit was taken back, else 0.
+const releaseScript = `
+local at = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local period = tonumber(ARGV[3])
+local slot = ARGV[4]
+local raw = redis.call('HMGET', KEYS[1], 'c' .. slot, 'l' .. slot)
+local c = tonumber(raw[1]) or 0
+local l = tonumber(raw[2]) or 0
+if at + period <= now or c <= 0 or l + period <= now or l < at then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'c' .. slot, c - 1)
+return 1
+`
+
 // Redis is a Limiter whose windows live in Redis, so that every instance of the application
 // shares one budget per key. Each check is one Lua script call (one round trip, atomic). It is
 // safe for concurrent use.
@@ -75,10 +94,11 @@ return out
 // waiting, and would differ from the in-process fallback. The key's TTL (one period and a
 // sub-window, on the server's clock) only reclaims memory; expiry is decided by the timestamps.
 type Redis struct {
-	client redis.UniversalClient
-	prefix string
-	now    func() time.Time
-	script *redis.Script
+	client   redis.UniversalClient
+	prefix   string
+	now      func() time.Time
+	script   *redis.Script
+	releaser *redis.Script
 }
 
 // NewRedis returns a limiter storing its windows under prefix (e.g. "consultantpro:ratelimit:")
@@ -87,17 +107,41 @@ func NewRedis(client redis.UniversalClient, prefix string, now func() time.Time)
 	if now == nil {
 		now = time.Now
 	}
-	return &Redis{client: client, prefix: prefix, now: now, script: redis.NewScript(windowScript)}
+	return &Redis{client: client, prefix: prefix, now: now, script: redis.NewScript(windowScript),
+		releaser: redis.NewScript(releaseScript)}
 }
 
 // Allow checks key against rate and records the hit when allowed.
 func (r *Redis) Allow(ctx context.Context, key string, rate Rate) (Decision, error) {
-	return r.check(ctx, key, rate, true)
+	d, _, err := r.check(ctx, key, rate, true)
+	return d, err
 }
 
 // Check reports whether one more hit for key would be allowed now, recording nothing.
 func (r *Redis) Check(ctx context.Context, key string, rate Rate) (Decision, error) {
-	return r.check(ctx, key, rate, false)
+	d, _, err := r.check(ctx, key, rate, false)
+	return d, err
+}
+
+// Reserve is Allow returning a Reservation of the recorded hit (nil when refused).
+func (r *Redis) Reserve(ctx context.Context, key string, rate Rate) (Decision, *Reservation, error) {
+	d, at, err := r.check(ctx, key, rate, true)
+	if err != nil || !d.Allowed {
+		return d, nil, err
+	}
+	return d, &Reservation{owner: r, key: key, rate: rate, at: at}, nil
+}
+
+// release takes back the hit of a Reservation made by r, in one atomic script call.
+func (r *Redis) release(ctx context.Context, res *Reservation) error {
+	s := spanOf(res.rate)
+	err := r.releaser.Run(ctx, r.client, []string{r.key(res.key, res.rate)},
+		strconv.FormatInt(res.at, 10), strconv.FormatInt(r.now().UnixMicro(), 10), s.period, s.slotOf(res.at),
+	).Err()
+	if err != nil {
+		return fmt.Errorf("ratelimit: redis: %w", err)
+	}
+	return nil
 }
 
 // key returns the Redis key holding key's window under rate: the prefix, the caller's key, then
@@ -107,13 +151,13 @@ func (r *Redis) key(key string, rate Rate) string {
 		strconv.FormatInt(rate.Period.Microseconds(), 10)
 }
 
-// check is Allow (record) and Check (!record).
-func (r *Redis) check(ctx context.Context, key string, rate Rate, record bool) (Decision, error) {
+// check is Allow (record) and Check (!record); it also returns the time of the check (µs).
+func (r *Redis) check(ctx context.Context, key string, rate Rate, record bool) (Decision, int64, error) {
 	if err := rate.Validate(); err != nil {
-		return Decision{}, err
+		return Decision{}, 0, err
 	}
 	if r.client == nil {
-		return Decision{}, errors.New("ratelimit: redis limiter has no client")
+		return Decision{}, 0, errors.New("ratelimit: redis limiter has no client")
 	}
 	now := r.now().UnixMicro()
 	s := spanOf(rate)
@@ -126,15 +170,15 @@ func (r *Redis) check(ctx context.Context, key string, rate Rate, record bool) (
 		strconv.FormatInt(now, 10), s.period, rate.Limit, flag, s.slotOf(now), slotCount, ttl,
 	).Int64Slice()
 	if err != nil {
-		return Decision{}, fmt.Errorf("ratelimit: redis: %w", err)
+		return Decision{}, 0, fmt.Errorf("ratelimit: redis: %w", err)
 	}
 	if len(res) != 1+2*slotCount {
-		return Decision{}, fmt.Errorf("ratelimit: redis: script returned %d values, want %d",
+		return Decision{}, 0, fmt.Errorf("ratelimit: redis: script returned %d values, want %d",
 			len(res), 1+2*slotCount)
 	}
 	var w window
 	for i := range w.count {
 		w.count[i], w.last[i] = uint32(res[1+2*i]), res[2+2*i]
 	}
-	return w.decision(now, s, rate.Limit, w.used(now, s), res[0] == 1), nil
+	return w.decision(now, s, rate.Limit, w.used(now, s), res[0] == 1), now, nil
 }

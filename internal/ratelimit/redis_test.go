@@ -100,6 +100,9 @@ func TestRedisInstancesShareOneBudget(t *testing.T) {
 			t.Fatalf("allowed %d of 150, want 100", got)
 		}
 	})
+	t.Run("concurrent reservations", func(t *testing.T) {
+		testConcurrentReservations(t, instances)
+	})
 }
 
 func TestRedisStorage(t *testing.T) {

@@ -85,6 +85,18 @@ func (w *window) add(now int64, s span) {
 	w.last[i] = max(w.last[i], now)
 }
 
+// remove takes back one hit recorded at at (µs), unless it has already left the window at now. It
+// reports whether a hit was removed. While the hit is inside the window its slot cannot have been
+// reused (a slot is reused only a whole period later), so the slot still holds it.
+func (w *window) remove(at, now int64, s span) bool {
+	i := s.slotOf(at)
+	if at+s.period <= now || !w.active(i, now, s) || w.last[i] < at {
+		return false
+	}
+	w.count[i]--
+	return true
+}
+
 // decide runs one check at now: whether a hit is allowed and, if record is set and it is, records
 // it. It returns the decision.
 func (w *window) decide(now int64, r Rate, record bool) Decision {

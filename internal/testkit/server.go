@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/app"
 	"github.com/consultantpro/consultantpro/internal/config"
@@ -33,6 +34,8 @@ func Config(t testing.TB) config.Config {
 		// The production default: every test that writes and then lists also proves that the
 		// write reaches the list through the response cache.
 		ResponseCacheMB: 64,
+		// The production default, which config.Load sets.
+		RefreshReuseInterval: 10 * time.Second,
 	}
 }
 
