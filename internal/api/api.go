@@ -77,7 +77,7 @@ func New(opts Options) *API {
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
 	}
-	a.Huma.UseMiddleware(a.authenticate, a.throttle)
+	a.Huma.UseMiddleware(a.authenticate, a.throttle, a.screen)
 	a.routeDocs()
 	return a
 }

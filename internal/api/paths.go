@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"path"
 	"strings"
 )
@@ -62,9 +64,15 @@ func routePattern(documented string) string {
 	return documented
 }
 
-// normalizePaths rewrites the request path to its canonical form before routing.
+// normalizePaths rewrites the request path to its canonical form before routing. A path
+// holding a control character or invalid UTF-8 (percent-encoded) names no route and no object:
+// it is answered 404 before it reaches a handler, whatever the route.
 func normalizePaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if textProblem(r.URL.Path) != "" {
+			WriteError(w, r, fault.New(fault.NotFound, MsgNotFound))
+			return
+		}
 		if p := CanonicalPath(r.URL.Path); p != r.URL.Path {
 			r2 := new(http.Request)
 			*r2 = *r

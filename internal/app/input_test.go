@@ -72,3 +72,94 @@ func TestJSONKeysMatchExactly(t *testing.T) {
 		t.Errorf("title = %v, want Renamed", got)
 	}
 }
+
+// TestControlCharactersRefused: NUL and the other C0 control characters (tab, line feed and
+// carriage return aside), and invalid UTF-8, are refused wherever text enters — a query
+// parameter, a body field at any depth, a body key, anonymous operations included — with 400
+// on that parameter or field, never a 500 from the database. A path holding one names nothing:
+// 404.
+func TestControlCharactersRefused(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{})
+	f := s.RegisterFirm(t)
+	tok := f.Owner.Token
+	client := addClient(t, s, f)
+	const control, utf8 = "Control characters are not allowed.", "Must be valid UTF-8 text."
+
+	params := []struct{ name, query, param, msg string }{
+		{"NUL in search", "search=Acme%00Ltd", "search", control},
+		{"NUL alone in search", "search=%00", "search", control},
+		{"escape in a filter", "status=%1Bactive", "status", control},
+		{"NUL in ordering", "ordering=company_name%00", "ordering", control},
+		{"NUL in an unknown parameter", "other=%00", "other", control},
+		{"NUL in a parameter name", "sea%00rch=x", "sea\x00rch", control},
+		{"invalid UTF-8 in search", "search=%FF%FE", "search", utf8},
+	}
+	for _, tt := range params {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.Do(t, http.MethodGet, "/api/v1/crm/clients/?"+tt.query, tok, nil)
+			env := testkit.WantError(t, r, http.StatusBadRequest, "ParseError", "BAD_REQUEST")
+			if env.Error.Message != "Invalid query or path parameter." {
+				t.Errorf("message %q", env.Error.Message)
+			}
+			testkit.WantDetails(t, r, env, map[string][]string{tt.param: {tt.msg}})
+			testkit.WantOnlyFields(t, r, env, tt.param)
+		})
+	}
+
+	bodies := []struct{ name, method, path, token, body, field string }{
+		{"NUL in a login username (anonymous)", http.MethodPost, "/api/auth/login/", "",
+			`{"username": "ada\u0000", "password": "x"}`, "username"},
+		{"NUL in a registration (anonymous)", http.MethodPost, "/api/auth/register/", "",
+			`{"firm_name": "A\u0000", "username": "nul1", "email": "nul1@firm.example", "password": "correct horse battery staple 42"}`, "firm_name"},
+		{"escape in a body field", http.MethodPost, "/api/v1/crm/clients/", tok,
+			`{"company_name": "\u001b[31mRed", "primary_contact_name": "B", "primary_contact_email": "b@b.example"}`, "company_name"},
+		{"backspace short escape", http.MethodPatch, "/api/v1/crm/clients/" + client + "/", tok, `{"city": "Par\bis"}`, "city"},
+		{"form feed short escape", http.MethodPatch, "/api/v1/crm/clients/" + client + "/", tok, `{"notes": "a\fb"}`, "notes"},
+		{"NUL in a nested field", http.MethodPost, "/api/v1/finance/invoices/", tok,
+			`{"client": "` + client + `", "line_items": [{"description": "ok", "quantity": "1", "rate": "10"}, {"description": "x\u0000", "quantity": "1", "rate": "10"}]}`,
+			"line_items[1].description"},
+		{"NUL in a key", http.MethodPatch, "/api/v1/firm/", tok, `{"na\u0000me": "x"}`, "na\x00me"},
+	}
+	for _, tt := range bodies {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.Do(t, tt.method, tt.path, tt.token, tt.body)
+			env := testkit.WantValidation(t, r, map[string][]string{tt.field: {control}})
+			testkit.WantOnlyFields(t, r, env, tt.field)
+		})
+	}
+
+	t.Run("NUL in a path", func(t *testing.T) {
+		for _, p := range []string{"/api/v1/crm/clients/%00/", "/api/v1/crm/clients/" + client + "%00/", "/api/v1/firm/users/%01"} {
+			testkit.WantNotFound(t, s.Do(t, http.MethodGet, p, tok, nil))
+		}
+	})
+
+	t.Run("tab, line feed and carriage return are text", func(t *testing.T) {
+		r := s.Do(t, http.MethodGet, "/api/v1/crm/clients/?search=Acme%09Ltd%0A", tok, nil)
+		testkit.WantStatus(t, r, http.StatusOK)
+		var page testkit.Page
+		testkit.Decode(t, r, &page)
+		if page.Count != 1 {
+			t.Errorf("search across a tab: count %d, want 1", page.Count)
+		}
+		r = s.Do(t, http.MethodPatch, "/api/v1/crm/clients/"+client+"/", tok, map[string]any{"notes": "one\r\ntwo\tthree"})
+		testkit.WantStatus(t, r, http.StatusOK)
+		if got := testkit.Object(t, r)["notes"]; got != "one\r\ntwo\tthree" {
+			t.Errorf("notes = %q", got)
+		}
+	})
+
+	// Nothing refused above was stored.
+	r := s.Do(t, http.MethodGet, "/api/v1/crm/clients/"+client+"/", tok, nil)
+	obj := testkit.Object(t, r)
+	if obj["city"] != "" {
+		t.Errorf("city = %q after refused bodies", obj["city"])
+	}
+	r = s.Do(t, http.MethodGet, "/api/v1/crm/clients/", tok, nil)
+	var page testkit.Page
+	testkit.Decode(t, r, &page)
+	if page.Count != 1 {
+		t.Errorf("%d clients after refused bodies, want 1", page.Count)
+	}
+}
