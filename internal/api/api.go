@@ -90,6 +90,7 @@ func (a *API) Handler() http.Handler {
 	h = a.cors(h)
 	h = a.httpsOnly(h)
 	h = a.hosts(h)
+	h = headerLimit(h)
 	h = a.headers(h)
 	h = a.observe(h)
 	h = a.begin(h)
