@@ -58,7 +58,8 @@ const goodSecretKey = "q8Vt3LmZp0Rw7YcK2nHs5JdF9bGx4UaE1oNi6TkW0rQe8SzC3vMy7PlB5
 func TestCheckDeploy(t *testing.T) {
 	t.Parallel()
 	production := func(extra map[string]string) map[string]string {
-		env := map[string]string{"ENV": "production", "SECRET_KEY": goodSecretKey, "ALLOWED_HOSTS": "api.example.com"}
+		env := map[string]string{"ENV": "production", "SECRET_KEY": goodSecretKey, "ALLOWED_HOSTS": "api.example.com",
+			"METRICS_ADDR": "10.0.0.5:9100"}
 		for k, v := range extra {
 			env[k] = v
 		}
@@ -70,7 +71,11 @@ func TestCheckDeploy(t *testing.T) {
 		want []string // the findings, in order, by a fragment of each; none means success
 	}{
 		{"production-ready configuration", production(nil), nil},
-		{"nothing set", nil, []string{"ENV is not production", "SECRET_KEY is not set", "ALLOWED_HOSTS is not set"}},
+		{"nothing set", nil, []string{"ENV is not production", "SECRET_KEY is not set", "ALLOWED_HOSTS is not set", "METRICS_ADDR is not set"}},
+		{"metrics public on the API address", production(map[string]string{"METRICS_ADDR": ""}),
+			[]string{"METRICS_ADDR is not set: /metrics is public on the API address"}},
+		{"metrics on the API address behind a token",
+			production(map[string]string{"METRICS_ADDR": "", "METRICS_TOKEN": "k2Jq9vX4mR7tW1zB8nL5cH3fP6sD0gY2"}), nil},
 		{"wildcard host and Stripe without its webhook secret",
 			production(map[string]string{"ALLOWED_HOSTS": "*", "STRIPE_SECRET_KEY": "sk_test_123"}),
 			[]string{"ALLOWED_HOSTS contains a wildcard", "STRIPE_SECRET_KEY is set without STRIPE_WEBHOOK_SECRET"}},
@@ -101,7 +106,7 @@ func TestCheckDeploy(t *testing.T) {
 				}
 			}
 			// Findings never print the secret values themselves.
-			for _, secret := range []string{goodSecretKey, "sk_test_123"} {
+			for _, secret := range []string{goodSecretKey, "sk_test_123", "k2Jq9vX4mR7tW1zB8nL5cH3fP6sD0gY2"} {
 				if strings.Contains(stdout, secret) {
 					t.Errorf("check --deploy printed a secret value:\n%s", stdout)
 				}

@@ -36,6 +36,9 @@ func runServer(ctx context.Context, cfg config.Config, stderr io.Writer, ready f
 			}
 			return fmt.Errorf("production mode refused to start: %s", strings.Join(findings, "; "))
 		}
+		for _, w := range config.DeployWarnings(cfg) {
+			logs.Security.Warn("deployment warning", "finding", w)
+		}
 	}
 	generated, err := config.EnsureSecretKey(&cfg)
 	if err != nil {
@@ -114,7 +117,7 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stdout, "configuration is valid (add --deploy for the production checks)")
 		return nil
 	}
-	findings := config.DeployFindings(cfg)
+	findings := append(config.DeployFindings(cfg), config.DeployWarnings(cfg)...)
 	for _, f := range findings {
 		fmt.Fprintln(stdout, "-", f)
 	}

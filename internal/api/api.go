@@ -77,7 +77,7 @@ func New(opts Options) *API {
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
 	}
-	a.Huma.UseMiddleware(a.authenticate, a.throttle)
+	a.Huma.UseMiddleware(a.authenticate, a.throttle, a.screen)
 	a.routeDocs()
 	return a
 }
@@ -90,6 +90,7 @@ func (a *API) Handler() http.Handler {
 	h = a.cors(h)
 	h = a.httpsOnly(h)
 	h = a.hosts(h)
+	h = headerLimit(h)
 	h = a.headers(h)
 	h = a.observe(h)
 	h = a.begin(h)

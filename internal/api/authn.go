@@ -76,17 +76,22 @@ func (a *API) authenticate(ctx huma.Context, next func(huma.Context)) {
 	next(huma.WithContext(ctx, authed))
 }
 
-// refuse answers 401 with the challenge header and records the refusal in the security log.
+// refuse answers 401 with the challenge header and records the refusal in the security log. The
+// refused request spends the caller's per-IP budget first (refusedLimit), and is answered 429
+// once that is used up.
 func (a *API) refuse(ctx huma.Context, err error) {
 	info := Info(ctx.Context())
 	if fault.KindOf(err) == fault.AuthFailed {
 		a.opts.Logs.Security.Warn("token refused", "event", "token_refused", "request_id", info.ID,
 			"path", info.Path, "client_ip", info.ClientIP, "reason", err.Error())
 	}
-	ctx.SetHeader("WWW-Authenticate", `Bearer realm="api"`)
 	status := StatusOf(err)
 	if status != http.StatusUnauthorized && status < 500 {
 		err = fault.Wrap(fault.AuthFailed, MsgBadAuthHeader, err)
 	}
+	if StatusOf(err) == http.StatusUnauthorized && !a.refusedLimit(ctx, err) {
+		return
+	}
+	ctx.SetHeader("WWW-Authenticate", `Bearer realm="api"`)
 	_ = huma.WriteErr(a.Huma, ctx, StatusOf(err), "", err)
 }

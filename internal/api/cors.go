@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
 )
 
 // CORS values for allowed origins. Credentials are not allowed: the API authenticates with
@@ -15,21 +17,31 @@ const (
 	corsMaxAge  = "600"
 )
 
+// MsgOriginNotAllowed answers a preflight from an origin outside CORS_ALLOWED_ORIGINS.
+const MsgOriginNotAllowed = "Cross-origin requests from this origin are not allowed."
+
 // cors answers preflights and marks responses for origins in CORS_ALLOWED_ORIGINS. Other
 // origins get no CORS headers at all, so browsers refuse them; "*" and "null" are never allowed
-// (config refuses them).
+// (config refuses them). A preflight from another origin is answered 403 in the envelope, which
+// names the setting, rather than the 405 the router would give an OPTIONS request.
 func (a *API) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		h := w.Header()
 		h.Add("Vary", "Origin")
+		preflight := r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != ""
 		if origin == "" || !slices.Contains(a.opts.CORSOrigins, origin) {
+			if preflight {
+				WriteError(w, r, &fault.Error{Kind: fault.Forbidden, Message: MsgOriginNotAllowed,
+					Details: map[string][]string{"Origin": {"Not in CORS_ALLOWED_ORIGINS."}}})
+				return
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
 		h.Set("Access-Control-Allow-Origin", origin)
 		h.Set("Access-Control-Expose-Headers", corsExpose)
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		if preflight {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			h.Set("Access-Control-Allow-Methods", corsMethods)

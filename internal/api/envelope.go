@@ -58,6 +58,7 @@ var classes = map[fault.Kind]class{
 	fault.BadGateway:       {http.StatusBadGateway, "BadGateway", "BAD_GATEWAY"},
 	fault.Unavailable:      {http.StatusServiceUnavailable, "ServiceUnavailable", "SERVICE_UNAVAILABLE"},
 	fault.Internal:         {http.StatusInternalServerError, "ServerError", "INTERNAL_SERVER_ERROR"},
+	fault.HeadersTooLarge:  {http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLarge", "REQUEST_HEADER_FIELDS_TOO_LARGE"},
 }
 
 // Messages used when the error carries none of its own, and for internal errors, whose own

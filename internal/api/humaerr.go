@@ -19,7 +19,15 @@ import (
 // huma reports its errors through package-level constructors; pointing them at the envelope is
 // the documented way to give every huma-produced error (validation, parsing, body limits,
 // handler errors) the one shape. It is set once, at start-up, and never changed afterwards.
+//
+// JSON keys match exactly (SPEC §2: a field the resource does not have → "Unknown field."):
+// huma's validator folds case by default, like encoding/json, so {"TITLE": …} would update
+// title and {"ID": …} pass as the read-only id. With strict casing the validator reports any
+// key that is not exactly a property, and the body is decoded into its struct only after that
+// check passed, so encoding/json's folding never applies. Like the error constructors, huma
+// offers this only as a package variable.
 func init() {
+	huma.ValidateStrictCasing = true
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		return NewEnvelope(classify(status, msg, errs), "")
 	}

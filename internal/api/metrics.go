@@ -1,9 +1,14 @@
 package api
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -65,4 +70,29 @@ func (m *Metrics) countCache(result string) {
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// MsgBadMetricsToken refuses a request for /metrics with the wrong token.
+const MsgBadMetricsToken = "Invalid token for /metrics."
+
+// RequireToken serves h only to requests that carry "Authorization: Bearer <token>"; others
+// get 401 in the envelope. The tokens are compared as SHA-256 digests in constant time, so the
+// comparison reveals neither the token nor its length.
+func RequireToken(token string, h http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header := strings.TrimSpace(r.Header.Get("Authorization"))
+		scheme, got, _ := strings.Cut(header, " ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if header == "" || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			err := fault.New(fault.AuthFailed, MsgBadMetricsToken)
+			if header == "" {
+				err = fault.New(fault.Unauthenticated, MsgNotAuthenticated)
+			}
+			WriteError(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

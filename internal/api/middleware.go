@@ -213,6 +213,32 @@ func (a *API) bodyLimits(next http.Handler) http.Handler {
 
 const msgTooLarge = "Request body is larger than 1 MiB."
 
+// MaxHeaderBytes bounds the request line and headers the API accepts; larger requests are
+// answered 431 in the envelope. The HTTP server's own cap (app.NewServer) is set higher: what
+// it refuses itself it answers in plain text, before any handler runs.
+const MaxHeaderBytes = 64 << 10
+
+// MsgHeadersTooLarge answers a request whose headers are over MaxHeaderBytes.
+const MsgHeadersTooLarge = "Request headers are larger than 64 KiB."
+
+// headerLimit answers 431 for a request whose request line and headers are over MaxHeaderBytes,
+// counted as they are sent ("Name: value\r\n").
+func headerLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
+		for name, values := range r.Header {
+			for _, v := range values {
+				n += len(name) + len(v) + 4
+			}
+		}
+		if n > MaxHeaderBytes {
+			WriteError(w, r, fault.New(fault.HeadersTooLarge, MsgHeadersTooLarge))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // isJSON accepts application/json and the application/*+json family (merge-patch and friends).
 func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)

@@ -2,6 +2,9 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+
+	"github.com/consultantpro/consultantpro/internal/fault"
 	"path"
 	"strings"
 )
@@ -62,9 +65,16 @@ func routePattern(documented string) string {
 	return documented
 }
 
-// normalizePaths rewrites the request path to its canonical form before routing.
+// normalizePaths rewrites the request path to its canonical form before routing. Some paths
+// name no route and no object and are answered 404 before they reach a handler, whatever the
+// route: one holding a control character or invalid UTF-8 (percent-encoded), and one that
+// would reach another route only once cleaned (see traverses).
 func normalizePaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if textProblem(r.URL.Path) != "" || traverses(r.URL) {
+			WriteError(w, r, fault.New(fault.NotFound, MsgNotFound))
+			return
+		}
 		if p := CanonicalPath(r.URL.Path); p != r.URL.Path {
 			r2 := new(http.Request)
 			*r2 = *r
@@ -75,4 +85,21 @@ func normalizePaths(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// traverses reports a path with an encoded slash (%2F) or a dot segment ("." or "..", sent as
+// is or percent-encoded). Cleaning happens after percent-decoding, so such a path could climb
+// out of the route it names: /api/v1/crm/clients/..%2f..%2ffirm/ would be served as
+// /api/v1/firm. Clients resolve dot segments before sending (RFC 3986 §5.2.4) and no id holds a
+// slash, so no well-formed request is refused.
+func traverses(u *url.URL) bool {
+	if strings.Contains(strings.ToLower(u.RawPath), "%2f") {
+		return true
+	}
+	for seg := range strings.SplitSeq(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }

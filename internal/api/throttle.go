@@ -62,10 +62,10 @@ func Throttled(op *huma.Operation, s Scope) {
 
 // throttle is the huma middleware that applies the scopes of an operation, sets the
 // X-RateLimit-* headers of the tightest one, and answers 429 when any refuses. It runs after
-// authentication, so an authenticated caller is limited by user, not by shared office IP.
+// authentication, so an authenticated caller is limited by user, not by shared office IP; a
+// request that authentication refuses is limited by refusedLimit instead.
 func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
-	t := a.opts.Throttle
-	if t == nil || t.Limiter == nil || ctx.Operation().Metadata[unthrottledKey] == true {
+	if !a.throttles(ctx.Operation()) {
 		next(ctx)
 		return
 	}
@@ -75,17 +75,50 @@ func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
 	if user != "" {
 		key = "user:" + user
 	}
-	scopes := [4]Scope{Burst, Sustained}
-	n := 2
+	scopes := make([]Scope, 0, 4)
+	scopes = append(scopes, Burst, Sustained)
 	if !needsAuth(ctx.Operation()) || user == "" && authOptional(ctx.Operation()) {
-		scopes[n], n = Anon, n+1
+		scopes = append(scopes, Anon)
 	}
 	if s, ok := ctx.Operation().Metadata[scopeKey].(Scope); ok {
-		scopes[n], n = s, n+1
+		scopes = append(scopes, s)
 	}
+	if a.limit(ctx, key, scopes) {
+		next(ctx)
+	}
+}
+
+// throttles reports whether rate limits apply to the operation.
+func (a *API) throttles(op *huma.Operation) bool {
+	t := a.opts.Throttle
+	return t != nil && t.Limiter != nil && op.Metadata[unthrottledKey] != true
+}
+
+// refusedLimit counts a request that authentication refused against the limits of an anonymous
+// caller, by client IP: burst and sustained always, and the anon scope too when a token was
+// presented and refused (a guess, like a failed login or refresh). Without it, requests with
+// bad tokens would be free: authentication answers them before the throttle runs. It answers
+// 429 and reports false when a scope refuses.
+func (a *API) refusedLimit(ctx huma.Context, err error) bool {
+	if !a.throttles(ctx.Operation()) {
+		return true
+	}
+	scopes := []Scope{Burst, Sustained}
+	if fault.KindOf(err) == fault.AuthFailed {
+		scopes = append(scopes, Anon)
+	}
+	return a.limit(ctx, "ip:"+Info(ctx.Context()).ClientIP, scopes)
+}
+
+// limit spends one request of each scope's budget for key, sets the X-RateLimit-* headers of
+// the tightest scope, and answers 429 when any scope refuses. It reports whether the request may
+// go on.
+func (a *API) limit(ctx huma.Context, key string, scopes []Scope) bool {
+	t := a.opts.Throttle
+	info := Info(ctx.Context())
 	var tightest, refused ratelimit.Decision
 	var refusedScope Scope
-	for i, s := range scopes[:n] {
+	for i, s := range scopes {
 		rate, ok := t.Rates[s]
 		if !ok {
 			continue
@@ -108,8 +141,7 @@ func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
 		ctx.SetHeader("X-RateLimit-Reset", strconv.FormatInt(tightest.ResetUnix(), 10))
 	}
 	if refusedScope == "" {
-		next(ctx)
-		return
+		return true
 	}
 	secs := refused.RetryAfterSeconds()
 	if a.metrics != nil {
@@ -121,4 +153,5 @@ func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
 	err := &fault.Error{Kind: fault.RateLimited, Message: fmt.Sprintf(MsgThrottled, secs),
 		RetryAfter: time.Duration(secs) * time.Second}
 	_ = huma.WriteErr(a.Huma, ctx, StatusOf(err), "", err)
+	return false
 }

@@ -114,7 +114,7 @@ func (a *App) routes() {
 	a.finance = finance.NewService(a.DB, a.crm, a.projects, a.Auth, a.now)
 	finance.Register(a.API, a.finance)
 	if a.Config.MetricsAddr == "" {
-		a.API.Router.Handle("GET /metrics", a.Metrics.Handler())
+		a.API.Router.Handle("GET /metrics", a.metricsHandler())
 	}
 }
 
@@ -130,8 +130,16 @@ func (a *App) Handler() http.Handler { return a.API.Handler() }
 // MetricsHandler serves /metrics on the separate metrics address.
 func (a *App) MetricsHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", a.Metrics.Handler())
+	mux.Handle("GET /metrics", a.metricsHandler())
 	return mux
+}
+
+// metricsHandler serves the metrics, to holders of METRICS_TOKEN only when it is set.
+func (a *App) metricsHandler() http.Handler {
+	if a.Config.MetricsToken == "" {
+		return a.Metrics.Handler()
+	}
+	return api.RequireToken(a.Config.MetricsToken, a.Metrics.Handler())
 }
 
 // Close releases the database and the Redis connection.

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/api"
 )
 
 // Server timeouts: a slow client cannot hold a connection open (SPEC §10).
@@ -15,8 +17,13 @@ const (
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
-	maxHeaderBytes    = 64 << 10
 )
+
+// MaxHeaderBytes is the HTTP server's hard cap on a request's headers. The API's own limit
+// (api.MaxHeaderBytes, 64 KiB) is lower, so that a request over it is answered 431 in the error
+// envelope; only one over this cap gets the server's plain-text 431, since the server answers
+// it before any handler runs.
+const MaxHeaderBytes = 4 * api.MaxHeaderBytes
 
 // NewServer returns an http.Server for h with the platform's timeouts.
 func NewServer(h http.Handler) *http.Server {
@@ -26,7 +33,7 @@ func NewServer(h http.Handler) *http.Server {
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		MaxHeaderBytes:    MaxHeaderBytes,
 	}
 }
 

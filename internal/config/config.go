@@ -48,6 +48,8 @@ type Config struct {
 	RefreshReuseInterval time.Duration
 	// ResponseCacheMB bounds the bodies of cached list responses; 0 turns the cache off.
 	ResponseCacheMB int
+	// MetricsToken, when set, is the bearer token /metrics requires wherever it is served.
+	MetricsToken string
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
 	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
 }
@@ -86,6 +88,7 @@ func build(get func(string) string) (Config, error) {
 		Env:                 get("ENV"),
 		Addr:                get("ADDR"),
 		MetricsAddr:         get("METRICS_ADDR"),
+		MetricsToken:        get("METRICS_TOKEN"),
 		DataDir:             get("DATA_DIR"),
 		DatabaseURL:         get("DATABASE_URL"),
 		RedisURL:            get("REDIS_URL"),

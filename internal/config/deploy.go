@@ -38,6 +38,19 @@ func DeployFindings(cfg Config) []string {
 	return out
 }
 
+// DeployWarnings lists what `check --deploy` reports besides DeployFindings but production
+// start-up does not refuse, since an operator may have covered it outside the server: today,
+// /metrics served to anyone who reaches the API address (a proxy may keep it private, but
+// nothing in the server does).
+func DeployWarnings(cfg Config) []string {
+	var out []string
+	if cfg.MetricsAddr == "" && cfg.MetricsToken == "" {
+		out = append(out, "METRICS_ADDR is not set: /metrics is public on the API address; "+
+			"serve it on a private address with METRICS_ADDR or require a token with METRICS_TOKEN")
+	}
+	return out
+}
+
 // secretKeyFindings judges SECRET_KEY for production.
 func secretKeyFindings(key string) []string {
 	switch {

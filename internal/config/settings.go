@@ -11,6 +11,7 @@ var settings = []setting{
 	{"DEBUG", "debug", "more detail in logs (never in responses)"},
 	{"ADDR", "addr", "listen address (local 127.0.0.1:8000, production :8000)"},
 	{"METRICS_ADDR", "metrics-addr", "serve /metrics on this address instead of ADDR"},
+	{"METRICS_TOKEN", "metrics-token", "bearer token /metrics requires (for a scraper that must reach it on ADDR)"},
 	{"DATA_DIR", "data-dir", "data directory (default data)"},
 	{"DATABASE_URL", "database-url", "sqlite:path.db or postgres://... (default sqlite:data/consultantpro.db)"},
 	{"REDIS_URL", "redis-url", "Redis for shared rate limits and data version, e.g. redis://127.0.0.1:6379/0"},

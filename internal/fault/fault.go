@@ -31,6 +31,7 @@ const (
 	RateLimited                  // throttled (429)
 	BadGateway                   // an upstream (Stripe) answered with an error (502)
 	Unavailable                  // a dependency is down (503)
+	HeadersTooLarge              // request headers over the limit (431)
 )
 
 // NonField is the details key for errors that belong to no single field.
