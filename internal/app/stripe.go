@@ -11,13 +11,21 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// defaultWebhookRate applies when a configuration built without config.Load has no
+// RateWebhook.
+const defaultWebhookRate = "600/min"
+
 // registerStripe adds online payments: the Stripe client when STRIPE_SECRET_KEY is set (or the
 // gateway a test supplies), the payment intent operation, and the webhook with its signing
 // secrets, its own rate limit and its metrics.
 func (a *App) registerStripe(o options) error {
-	rate, err := ratelimit.ParseRate(a.Config.RateWebhook)
+	spec := a.Config.RateWebhook
+	if spec == "" {
+		spec = defaultWebhookRate
+	}
+	rate, err := ratelimit.ParseRate(spec)
 	if err != nil {
-		return fmt.Errorf("RATE_WEBHOOK %q: %w", a.Config.RateWebhook, err)
+		return fmt.Errorf("RATE_WEBHOOK %q: %w", spec, err)
 	}
 	gateway := o.gateway
 	if gateway == nil && a.Config.StripeSecretKey != "" {
