@@ -101,6 +101,14 @@ func (f *FakeStripe) Refuse(status int, errType string) {
 	f.refuse, f.errType = status, errType
 }
 
+// Occupy marks an idempotency key as used with other parameters, as Stripe remembers a key
+// for 24 hours: a request with it is refused with an idempotency_error.
+func (f *FakeStripe) Occupy(key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.objects[key] = fakeObject{fingerprint: "other parameters"}
+}
+
 // Counts returns how many customers and payment intents were created.
 func (f *FakeStripe) Counts() (customers, intents int) {
 	f.mu.Lock()
