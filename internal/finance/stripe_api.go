@@ -107,7 +107,9 @@ func registerWebhook(a *api.API, o *Online, w Webhook) {
 			"500 so Stripe retries; unknown event types → 200. Own rate limit per client IP; bodies up to 1 MiB.",
 		Errors:       []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable},
 		MaxBodyBytes: api.MaxBodyBytes + 1,
-		Middlewares:  huma.Middlewares{h.limit},
+		// The body is verified as bytes, then read as a Stripe event; huma must not parse it.
+		SkipValidateBody: true,
+		Middlewares:      huma.Middlewares{h.limit},
 	}
 	api.SetPolicy(&op, api.PolicyPublic)
 	// The platform's scopes do not apply: Stripe delivers from a few addresses in bursts and
