@@ -799,9 +799,14 @@ func (r *ledgerRun) invalid(i int) bool {
 		if inv == nil {
 			return false
 		}
+		// A draft or cancelled invoice refuses by its status; a paid or refunded one owes
+		// nothing, so any payment exceeds its balance (as http_payments_test.go expects).
+		want := map[string][]string{"non_field_errors": {"Cannot record a payment on a " + inv.status + " invoice"}}
+		if inv.status == "paid" || inv.status == "refunded" {
+			want = map[string][]string{"amount": {msgPaymentExceeds}}
+		}
 		r.refuse(i, "payment on a "+inv.status+" invoice", http.MethodPost, invoicePath(inv.id)+"payments/",
-			map[string]any{"amount": text(1, inv.currency)},
-			map[string][]string{"non_field_errors": {"Cannot record a payment on a " + inv.status + " invoice"}})
+			map[string]any{"amount": text(1, inv.currency)}, want)
 	case 2: // a refund above the amount paid
 		inv := pick(r.rng, r.invoices, func(inv *modelInvoice) bool { return inv.open() || inv.status == "paid" })
 		if inv == nil {
