@@ -112,3 +112,24 @@ func TestWebhookRateLimit(t *testing.T) {
 	}
 	s.wantSecurityLog(t, `"event":"throttled"`, `"scope":"webhook"`)
 }
+
+// A webhook's writes bump the firm's data version, so cached lists show them at once.
+func TestWebhookRefreshesCachedLists(t *testing.T) {
+	t.Parallel()
+	s := startStripe(t, nil)
+	b := s.newBooks(t)
+	inv := s.usdInvoice(t, b, "10.99", nil)
+	list := func() (int64, string) {
+		t.Helper()
+		page, _ := testkit.ListOf[payment](t, s.API, b.owner, paymentsPath, "")
+		_, invs := testkit.ListOf[invoice](t, s.API, b.owner, invoicesPath, "")
+		return page.Count, invs[0].Status
+	}
+	if n, status := list(); n != 0 || status != "sent" {
+		t.Fatalf("before: %d payments, invoice %s", n, status)
+	}
+	s.delivered(t, event("evt_cache", "payment_intent.succeeded", piObject("pi_cache", 1099, "USD", meta(b.firm.ID, inv.ID), nil)))
+	if n, status := list(); n != 1 || status != "paid" {
+		t.Fatalf("after a webhook payment the cached lists show %d payments and a %s invoice", n, status)
+	}
+}

@@ -116,13 +116,19 @@ type target struct {
 // It returns the result and, when the event matched one, the invoice's firm.
 func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, error) {
 	var result, firmID string
-	err := o.s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	t, err := o.target(ctx, o.s.db.R, ev)
+	if err != nil {
+		return "", "", err
+	}
+	if t.firm != "" {
+		// The firm's data version is bumped when the transaction commits: cached lists of the
+		// firm show the event's effects at once.
+		ctx = db.WithFirm(ctx, t.firm)
+	}
+	err = o.s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		result, firmID = "", ""
-		t, err := o.target(ctx, tx, ev)
-		if err != nil {
-			return err
-		}
 		var inv *Invoice
+		var err error
 		if t.invoice != "" {
 			// The invoice's row is locked first, then the event recorded: every delivery of an
 			// event about an invoice takes the locks in that order.
@@ -168,7 +174,7 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 // target finds the invoice an event names: metadata.invoice_id and metadata.firm_id on payment
 // intents and Stripe invoices; for a charge, the payment its payment intent made (or the
 // charge's own metadata).
-func (o *Online) target(ctx context.Context, tx bun.Tx, ev stripe.Event) (target, error) {
+func (o *Online) target(ctx context.Context, idb bun.IDB, ev stripe.Event) (target, error) {
 	var meta map[string]string
 	switch {
 	case ev.PaymentIntent != nil:
@@ -194,7 +200,7 @@ func (o *Online) target(ctx context.Context, tx bun.Tx, ev stripe.Event) (target
 		FirmID    string  `bun:"firm_id"`
 		InvoiceID *string `bun:"invoice_id"`
 	}
-	q := tx.NewSelect().Table("payments").Column("firm_id", "invoice_id").
+	q := idb.NewSelect().Table("payments").Column("firm_id", "invoice_id").
 		Where("stripe_payment_intent_id = ?", ev.Charge.PaymentIntent).Where("kind = ?", KindPayment)
 	if t.firm != "" {
 		q = q.Where("firm_id = ?", t.firm)
