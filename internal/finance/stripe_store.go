@@ -173,7 +173,8 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 
 // target finds the invoice an event names: metadata.invoice_id and metadata.firm_id on payment
 // intents and Stripe invoices; for a charge, the payment its payment intent made (or the
-// charge's own metadata).
+// charge's own metadata). It reads before the event's transaction, so the transaction can name
+// the firm whose data it changes; a payment, once made, never changes its invoice.
 func (o *Online) target(ctx context.Context, idb bun.IDB, ev stripe.Event) (target, error) {
 	var meta map[string]string
 	switch {
