@@ -158,8 +158,10 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 			result = ResultLogged
 		case inv == nil:
 			result = ResultUnmatched
+			meta := metadata(ev)
 			o.security.Warn("stripe event for no invoice of the firm it names", "event", "stripe_unmatched",
-				"stripe_event", ev.ID, "type", ev.Type, "firm", t.firm, "invoice", t.invoice)
+				"stripe_event", ev.ID, "type", ev.Type, "metadata_firm", meta[stripe.MetaFirm],
+				"metadata_invoice", meta[stripe.MetaInvoice], "firm", t.firm, "invoice", t.invoice)
 		default:
 			if result, err = o.effect(ctx, tx, ev, inv); err != nil {
 				return err
@@ -176,17 +178,10 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 // charge's own metadata). It reads before the event's transaction, so the transaction can name
 // the firm whose data it changes; a payment, once made, never changes its invoice.
 func (o *Online) target(ctx context.Context, idb bun.IDB, ev stripe.Event) (target, error) {
-	var meta map[string]string
-	switch {
-	case ev.PaymentIntent != nil:
-		meta = ev.PaymentIntent.Metadata
-	case ev.Invoice != nil:
-		meta = ev.Invoice.Metadata
-	case ev.Charge != nil:
-		meta = ev.Charge.Metadata
-	default:
+	if ev.PaymentIntent == nil && ev.Invoice == nil && ev.Charge == nil {
 		return target{}, nil
 	}
+	meta := metadata(ev)
 	t := target{firm: meta[stripe.MetaFirm], invoice: meta[stripe.MetaInvoice]}
 	if ev.Charge == nil || t.invoice != "" || ev.Charge.PaymentIntent == "" {
 		if !db.ValidID(t.firm) || !db.ValidID(t.invoice) {
@@ -381,6 +376,19 @@ func (o *Online) firmActor(ctx context.Context, firmID string) (auth.Actor, erro
 		return auth.Actor{}, err
 	}
 	return auth.Actor{FirmID: firmID, Timezone: f.Timezone, Currency: f.DefaultCurrency}, nil
+}
+
+// metadata is the metadata of the object an event carries (nil for other types).
+func metadata(ev stripe.Event) map[string]string {
+	switch {
+	case ev.PaymentIntent != nil:
+		return ev.PaymentIntent.Metadata
+	case ev.Invoice != nil:
+		return ev.Invoice.Metadata
+	case ev.Charge != nil:
+		return ev.Charge.Metadata
+	}
+	return nil
 }
 
 func orNone(s string) string {
