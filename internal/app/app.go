@@ -99,12 +99,15 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		Production:     cfg.Production(),
 		Debug:          cfg.Debug,
 	})
-	a.routes()
+	if err := a.routes(o); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
 // routes registers the operational endpoints and every module.
-func (a *App) routes() {
+func (a *App) routes(o options) error {
 	a.registerHealth()
 	auth.Register(a.API, a.Auth, knownCurrency)
 	a.crm = crm.NewService(a.DB, a.Auth, a.now)
@@ -113,9 +116,13 @@ func (a *App) routes() {
 	projects.Register(a.API, a.projects)
 	a.finance = finance.NewService(a.DB, a.crm, a.projects, a.Auth, a.now)
 	finance.Register(a.API, a.finance)
+	if err := a.registerStripe(o); err != nil {
+		return err
+	}
 	if a.Config.MetricsAddr == "" {
 		a.API.Router.Handle("GET /metrics", a.metricsHandler())
 	}
+	return nil
 }
 
 // knownCurrency accepts the ISO 4217 codes money knows.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/finance"
 )
 
 // Option adjusts how New assembles the app; the defaults are production's.
@@ -12,6 +13,7 @@ type Option func(*options)
 type options struct {
 	now      func() time.Time
 	password auth.Argon2Params
+	gateway  finance.Gateway
 }
 
 // WithClock replaces the wall clock, so tests can freeze "today".
@@ -20,3 +22,6 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // WithFastPasswords uses cheap password hashing. For tests only: production hashes cost tens of
 // milliseconds on purpose.
 func WithFastPasswords() Option { return func(o *options) { o.password = auth.FastArgon2() } }
+
+// WithStripeGateway replaces the Stripe client, so tests can inject faults in-process.
+func WithStripeGateway(g finance.Gateway) Option { return func(o *options) { o.gateway = g } }

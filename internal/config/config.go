@@ -52,6 +52,12 @@ type Config struct {
 	MetricsToken string
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
 	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
+
+	// RateWebhook limits Stripe's webhook deliveries per client IP (its own scope).
+	RateWebhook string
+	// StripeTimeout bounds each call to Stripe. It is not a setting: 0 means the default (15 s,
+	// SPEC §7), and tests shorten it.
+	StripeTimeout time.Duration
 }
 
 // DefaultRedisPrefix is the default REDIS_PREFIX.
@@ -163,6 +169,7 @@ func build(get func(string) string) (Config, error) {
 	cfg.RatePayment = orDefault(get("RATE_PAYMENT"), "10/min")
 	cfg.RateUpload = orDefault(get("RATE_UPLOAD"), "30/hour")
 	cfg.RateLoginFailures = orDefault(get("RATE_LOGIN_FAILURES"), "10/15m")
+	cfg.RateWebhook = orDefault(get("RATE_WEBHOOK"), "600/min")
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8000"
 		if cfg.Production() {

@@ -23,7 +23,7 @@ var settings = []setting{
 	{"CORS_ALLOWED_ORIGINS", "cors-allowed-origins", "comma-separated browser origins allowed by CORS"},
 	{"TRUSTED_PROXIES", "trusted-proxies", "comma-separated proxy IPs/CIDRs whose X-Forwarded-* headers are honoured"},
 	{"STRIPE_SECRET_KEY", "stripe-secret-key", "Stripe API key"},
-	{"STRIPE_WEBHOOK_SECRET", "stripe-webhook-secret", "Stripe webhook signing secret"},
+	{"STRIPE_WEBHOOK_SECRET", "stripe-webhook-secret", "Stripe webhook signing secret (comma-separated while rotating)"},
 	{"STRIPE_API_BASE", "stripe-api-base", "Stripe API base URL (tests point it at stripe-mock)"},
 	{"STORAGE_URL", "storage-url", "document storage: a directory or an S3-compatible URL"},
 	{"SMTP_URL", "smtp-url", "SMTP server for email notifications"},
@@ -35,6 +35,7 @@ var settings = []setting{
 	{"RATE_ANON", "rate-anon", "unauthenticated requests per IP: login, register, refresh (default 20/hour)"},
 	{"RATE_PAYMENT", "rate-payment", "payment operations per user (default 10/min)"},
 	{"RATE_UPLOAD", "rate-upload", "uploads per user (default 30/hour)"},
+	{"RATE_WEBHOOK", "rate-webhook", "Stripe webhook deliveries per IP (default 600/min)"},
 	{"RATE_LOGIN_FAILURES", "rate-login-failures", "failed password checks (logins, password changes) per account (default 10/15m)"},
 	{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "how long SIGTERM waits for in-flight requests (default 20s)"},
 }

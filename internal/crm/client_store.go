@@ -39,6 +39,9 @@ type Client struct {
 	CreatedAt           time.Time     `bun:"created_at"`
 	UpdatedAt           time.Time     `bun:"updated_at"`
 	OwnerName           *string       `bun:"owner_name,scanonly"`
+	// StripeCustomerID is read with the row but written only by SetStripeCustomer, so that
+	// editing a client never overwrites it.
+	StripeCustomerID *string `bun:"stripe_customer_id,scanonly"`
 }
 
 // clientQuery declares the client list's filters, search and ordering (SPEC §4).

@@ -30,6 +30,7 @@ type Payment struct {
 	StripePaymentIntentID *string       `bun:"stripe_payment_intent_id"`
 	StripeChargeID        *string       `bun:"stripe_charge_id"`
 	StripeRefundID        *string       `bun:"stripe_refund_id"`
+	StripeInvoiceID       *string       `bun:"stripe_invoice_id"`
 	CreatedBy             *string       `bun:"created_by"`
 	CreatedAt             time.Time     `bun:"created_at"`
 	InvoiceNumber         *string       `bun:"invoice_number,scanonly"`
@@ -165,26 +166,33 @@ func (s *Service) RecordInvoicePayment(ctx context.Context, a auth.Actor, invoic
 		if p, err = s.newPayment(a, inv.Currency, edit); err != nil {
 			return err
 		}
-		p.InvoiceID, p.InvoiceNumber = &inv.ID, inv.InvoiceNumber
-		if err := checkInvoicePayment(inv, p.Kind, p.Amount).Err(); err != nil {
-			return err
-		}
-		owed := inv.BalanceDue()
-		invoiceAfter(inv, p.Kind, p.Amount, p.ReceivedOn)
-		inv.UpdatedAt = s.stamp()
-		_, err = a.Firm().Update(tx, inv).WherePK().Column("amount_paid", "credited", "status", "paid_date", "updated_at").Exec(ctx)
-		if err != nil {
-			return db.Translate(err)
-		}
-		if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
-			return db.Translate(err)
-		}
-		return s.postInvoicePayment(ctx, tx, a, inv, p, owed)
+		return s.applyInvoicePayment(ctx, tx, a, inv, p)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// applyInvoicePayment records a payment or refund p of an invoice whose row the transaction
+// holds: it checks p against the invoice, changes the invoice's amount paid and status, inserts
+// p and posts the ledger. Recording by hand and Stripe's webhook both go through it.
+func (s *Service) applyInvoicePayment(ctx context.Context, tx bun.Tx, a auth.Actor, inv *Invoice, p *Payment) error {
+	p.InvoiceID, p.InvoiceNumber = &inv.ID, inv.InvoiceNumber
+	if err := checkInvoicePayment(inv, p.Kind, p.Amount).Err(); err != nil {
+		return err
+	}
+	owed := inv.BalanceDue()
+	invoiceAfter(inv, p.Kind, p.Amount, p.ReceivedOn)
+	inv.UpdatedAt = s.stamp()
+	_, err := a.Firm().Update(tx, inv).WherePK().Column("amount_paid", "credited", "status", "paid_date", "updated_at").Exec(ctx)
+	if err != nil {
+		return db.Translate(err)
+	}
+	if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
+		return db.Translate(err)
+	}
+	return s.postInvoicePayment(ctx, tx, a, inv, p, owed)
 }
 
 // postInvoicePayment posts a payment (Dr cash / Cr receivable) or refund (the reverse) and,

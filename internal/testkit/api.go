@@ -74,6 +74,10 @@ type APIOptions struct {
 	Count    bool      // count the statements the database runs
 	// Configure adjusts the configuration before the app starts (e.g. token lifetimes).
 	Configure func(*config.Config)
+	// Logs receives the server's logs (nil: discarded).
+	Logs *logging.Logs
+	// Options are passed to app.New after the test defaults (e.g. a fake Stripe gateway).
+	Options []app.Option
 }
 
 // StartAPI starts a whole server as StartServer does, with the options applied (the query
@@ -90,7 +94,12 @@ func StartAPI(t testing.TB, o APIOptions) *API {
 	if o.Configure != nil {
 		o.Configure(&cfg)
 	}
-	a, err := app.New(context.Background(), cfg, logging.Discard(), "test", opts...)
+	logs := o.Logs
+	if logs == nil {
+		logs = logging.Discard()
+	}
+	opts = append(opts, o.Options...)
+	a, err := app.New(context.Background(), cfg, logs, "test", opts...)
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}

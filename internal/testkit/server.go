@@ -31,6 +31,7 @@ func Config(t testing.TB) config.Config {
 		AllowedHosts: []string{"127.0.0.1", "localhost"},
 		RateBurst:    "100000/min", RateSustained: "1000000/hour", RateAnon: "100000/hour",
 		RatePayment: "100000/min", RateUpload: "100000/hour", RateLoginFailures: "100000/15m",
+		RateWebhook: "100000/min",
 		// The production default: every test that writes and then lists also proves that the
 		// write reaches the list through the response cache.
 		ResponseCacheMB: 64,
