@@ -96,6 +96,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		TrustedProxies: cfg.TrustedProxies,
 		Production:     cfg.Production(),
 		Debug:          cfg.Debug,
+		Export:         api.ExportOptions{MaxRows: cfg.ExportMaxRows, Now: o.now},
 	})
 	a.routes()
 	return a, nil

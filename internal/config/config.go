@@ -45,9 +45,14 @@ type Config struct {
 	RefreshTokenTTL     time.Duration
 	// ResponseCacheMB bounds the bodies of cached list responses; 0 turns the cache off.
 	ResponseCacheMB int
+	// ExportMaxRows is the most rows a CSV or XLSX export of a list may hold (EXPORT_MAX_ROWS).
+	ExportMaxRows int64
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
 	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
 }
+
+// DefaultExportMaxRows is the default EXPORT_MAX_ROWS.
+const DefaultExportMaxRows = 1_000_000
 
 // DefaultRedisPrefix is the default REDIS_PREFIX.
 const DefaultRedisPrefix = "consultantpro:"
@@ -142,6 +147,14 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("RESPONSE_CACHE_MB must be a whole number of megabytes, 0 to turn the cache off, got %q", v))
 		}
 		cfg.ResponseCacheMB = n
+	}
+	cfg.ExportMaxRows = DefaultExportMaxRows
+	if v := get("EXPORT_MAX_ROWS"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("EXPORT_MAX_ROWS must be a positive whole number of rows, got %q", v))
+		}
+		cfg.ExportMaxRows = n
 	}
 	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
 	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")
