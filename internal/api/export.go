@@ -323,3 +323,36 @@ func DocumentExport(op *huma.Operation) {
 	r.Headers["Content-Disposition"] = &huma.Param{Description: "For csv and xlsx: attachment; filename=\"<list>-<firm's today>.<format>\".",
 		Schema: &huma.Schema{Type: "string"}}
 }
+
+// ExportPage is how many rows PageThrough reads per call of a list.
+const ExportPage = 1000
+
+// PageThrough calls each with every row of q, reading them through a paged list function
+// ExportPage rows at a time: the export of a list that cannot stream. Pages are read one after
+// the other, not in one snapshot, so a row written meanwhile may shift a page.
+func PageThrough[R any](ctx context.Context, q db.ListQuery, list func(ctx context.Context, q db.ListQuery) ([]R, int64, error),
+	each func(*R) error) error {
+	q.PageSize = ExportPage
+	for q.Page = 1; ; q.Page++ {
+		rows, _, err := list(ctx, q)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if err := each(&rows[i]); err != nil {
+				return err
+			}
+		}
+		if len(rows) < ExportPage {
+			return nil
+		}
+	}
+}
+
+// CountRows counts the rows of q through a paged list function, reading one row: it runs
+// whatever the list checks first (the caller's permission).
+func CountRows[R any](ctx context.Context, q db.ListQuery, list func(ctx context.Context, q db.ListQuery) ([]R, int64, error)) (int64, error) {
+	q.Page, q.PageSize = 1, 1
+	_, count, err := list(ctx, q)
+	return count, err
+}

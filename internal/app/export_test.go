@@ -154,7 +154,7 @@ func header(name string) string {
 
 var (
 	dateText = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	stampKey = regexp.MustCompile(`_at$`)
+	stampText = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
 )
 
 // guarded is a text cell as the CSV export writes it (SPEC §12: no formula can run).
@@ -204,7 +204,7 @@ func csvCell(t *testing.T, key string, v any, zone *time.Location) string {
 	case json.Number:
 		return v.String()
 	case string:
-		if stampKey.MatchString(key) {
+		if stampText.MatchString(v) {
 			return testkit.Stamp(t, v).In(zone).Format(time.RFC3339)
 		}
 		return guarded(v)
@@ -244,7 +244,9 @@ func checkXLSX(t *testing.T, body []byte, keys []string, rows []map[string]any, 
 			t.Errorf("XLSX header %d = %q, want %q", i, cell(got, 0, i), header(k))
 		}
 	}
-	is := func(list []string, k string) bool { return strings.Contains(","+strings.Join(list, ",")+",", ","+k+",") }
+	is := func(list []string, k string) bool {
+		return strings.Contains(","+strings.Join(list, ",")+",", ","+k+",")
+	}
 	for r, row := range rows {
 		for i, k := range keys {
 			raw := cell(got, r+1, i)
@@ -271,7 +273,7 @@ func checkXLSX(t *testing.T, body []byte, keys []string, rows []map[string]any, 
 					if st == nil || st.CustomNumFmt == nil || (is(money, k) && !strings.Contains(*st.CustomNumFmt, row["currency"].(string))) {
 						t.Errorf("XLSX %s %s has no number format with its currency: %+v", ref, k, st)
 					}
-				case stampKey.MatchString(k):
+				case stampText.MatchString(v):
 					tm, err := excelize.ExcelDateToTime(mustFloat(t, raw), false)
 					want := testkit.Stamp(t, v).In(zone)
 					if err != nil || tm.Format(time.DateTime) != want.Format(time.DateTime) {
@@ -538,20 +540,44 @@ func TestExportThrottledLikeUploads(t *testing.T) {
 
 func TestExportBypassesTheResponseCache(t *testing.T) {
 	t.Parallel()
-	s, f := exportServer(t, nil)
+	s, f := exportServer(t, withOwnCache(t, 5))
 	if !s.Srv.App.API.CacheEnabled() {
-		t.Skip("the response cache is off on this database without Redis")
+		t.Fatal("the response cache is off")
 	}
 	seedClients(t, s, f.Owner.Token)
-	for _, accept := range []string{"application/json", "text/csv", "application/json", xlsxType, "text/csv"} {
+	cacheLines := func() string {
+		var lines []string
+		for _, l := range strings.Split(scrape(t, s.Srv.URL), "\n") {
+			if strings.HasPrefix(l, "consultantpro_response_cache_total{") {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	// A JSON list goes through the cache (a miss, then a hit) ...
+	testkit.WantStatus(t, download(t, s, f.Owner.Token, "/api/v1/crm/clients/", ""), http.StatusOK)
+	testkit.WantStatus(t, download(t, s, f.Owner.Token, "/api/v1/crm/clients/", ""), http.StatusOK)
+	before := cacheLines()
+	if !strings.Contains(before, `result="hit"`) {
+		t.Fatalf("the JSON list was not cached:\n%s", before)
+	}
+	// ... an export never does: it is neither looked up nor stored.
+	for _, accept := range []string{"text/csv", xlsxType, "text/csv"} {
 		for _, path := range []string{"/api/v1/crm/clients/", "/api/crm/clients"} {
 			r := download(t, s, f.Owner.Token, path, accept)
 			testkit.WantStatus(t, r, http.StatusOK)
-			want := map[string]string{"application/json": "application/json; charset=utf-8", "text/csv": csvType, xlsxType: xlsxType}[accept]
+			want := map[string]string{"text/csv": csvType, xlsxType: xlsxType}[accept]
 			if ct := r.Header.Get("Content-Type"); ct != want {
 				t.Errorf("%s Accept %s: Content-Type %q, want %q", path, accept, ct, want)
 			}
 		}
+	}
+	if after := cacheLines(); after != before {
+		t.Errorf("exports went through the response cache:\nbefore\n%s\nafter\n%s", before, after)
+	}
+	r := download(t, s, f.Owner.Token, "/api/v1/crm/clients/", "")
+	if ct := r.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Errorf("the JSON list after exports answered %q", ct)
 	}
 }
 
@@ -560,4 +586,83 @@ func TestExportChildList(t *testing.T) {
 	s, f := exportServer(t, nil)
 	r := download(t, s, f.Owner.Token, "/api/v1/finance/invoices/0193a3b0-0000-7000-8000-000000000000/payments/?format=csv", "")
 	testkit.WantNotFound(t, r)
+}
+
+func TestExportOtherLists(t *testing.T) {
+	t.Parallel()
+	s, f := exportServer(t, nil)
+	f.AddUser(t, "consultant")
+	for _, path := range []string{"/api/v1/firm/users/", "/api/v1/finance/ledger/accounts/"} {
+		keys, rows := jsonList(t, s, f.Owner.Token, path, "")
+		r := download(t, s, f.Owner.Token, path+"?format=csv", "")
+		testkit.WantStatus(t, r, http.StatusOK)
+		checkCSV(t, r.Body, keys, rows, auckland(t))
+	}
+	keys, rows := jsonList(t, s, f.Owner.Token, "/api/v1/finance/ledger/accounts/", "as_of=2026-01-01")
+	r := download(t, s, f.Owner.Token, "/api/v1/finance/ledger/accounts/?format=xlsx&as_of=2026-01-01", "")
+	testkit.WantStatus(t, r, http.StatusOK)
+	checkXLSX(t, r.Body, keys, rows, auckland(t), nil, nil)
+	manager := f.AddUser(t, "manager")
+	testkit.WantForbidden(t, download(t, s, manager.Token, "/api/v1/firm/users/?format=csv", ""))
+}
+
+// TestOpenAPIDeclaresExports checks that every list (and only a list) documents the format
+// parameter and the CSV and XLSX bodies of its 200 answer.
+func TestOpenAPIDeclaresExports(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{})
+	r := s.Do(t, http.MethodGet, "/api/schema/", "", nil)
+	testkit.WantStatus(t, r, http.StatusOK)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+			Parameters  []struct {
+				Name   string `json:"name"`
+				In     string `json:"in"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+			Responses map[string]struct {
+				Content map[string]json.RawMessage `json:"content"`
+				Headers map[string]json.RawMessage `json:"headers"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	testkit.Decode(t, r, &doc)
+	lists := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			isList := strings.HasPrefix(op.OperationID, "list-")
+			var format []string
+			declared := false
+			for _, p := range op.Parameters {
+				if p.Name == "format" && p.In == "query" {
+					declared, format = true, p.Schema.Enum
+				}
+			}
+			if !isList {
+				if declared {
+					t.Errorf("%s %s (%s) declares format but is not a list", method, path, op.OperationID)
+				}
+				continue
+			}
+			lists++
+			if fmt.Sprint(format) != "[json csv xlsx]" {
+				t.Errorf("%s: format enum %v, want [json csv xlsx]", op.OperationID, format)
+			}
+			ok := op.Responses["200"]
+			for _, ct := range []string{"application/json", "text/csv", xlsxType} {
+				if ok.Content[ct] == nil {
+					t.Errorf("%s: 200 does not declare %s", op.OperationID, ct)
+				}
+			}
+			if ok.Headers["Content-Disposition"] == nil {
+				t.Errorf("%s: 200 does not declare Content-Disposition", op.OperationID)
+			}
+		}
+	}
+	if lists < 15 {
+		t.Errorf("found %d list operations, want every list (15 or more)", lists)
+	}
 }

@@ -9,9 +9,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 )
 
-// exportPage is how many rows an export reads per List call when the resource has no Stream.
-const exportPage = 1000
-
 // export makes the resource's list answer ?format=csv|xlsx (api.ExportList) with the rows its
 // List would page through: the same policy, firm scope and role rules, filters, search and
 // ordering. The file is named after the collection ("time-entries-2026-12-04.csv").
@@ -45,14 +42,11 @@ func exportChildren[T, O any](a *api.API, op *huma.Operation, spec *db.ListSpec,
 }
 
 // exportRows counts the rows of q through list (which also checks the caller may list) and
-// reads them through stream, or else through list in pages of exportPage rows. Pages are read
-// one after the other, not in one snapshot: a row written meanwhile may shift a page.
+// reads them through stream, or else through list page by page (api.PageThrough).
 func exportRows[T any](ctx context.Context, actor auth.Actor, q db.ListQuery,
 	list func(ctx context.Context, q db.ListQuery) ([]T, int64, error),
 	stream func(ctx context.Context, q db.ListQuery, each func(*T) error) error, streams bool) (*api.ExportRows[T], error) {
-	first := q
-	first.Page, first.PageSize = 1, 1
-	_, count, err := list(ctx, first)
+	count, err := api.CountRows(ctx, q, list)
 	if err != nil {
 		return nil, err
 	}
@@ -60,27 +54,7 @@ func exportRows[T any](ctx context.Context, actor auth.Actor, q db.ListQuery,
 		if streams {
 			return stream(ctx, q, each)
 		}
-		return pages(ctx, q, list, each)
+		return api.PageThrough(ctx, q, list, each)
 	}
 	return &api.ExportRows[T]{Count: count, Zone: actor.Location(), Each: each}, nil
-}
-
-// pages calls each with every row of q, reading it through list exportPage rows at a time.
-func pages[T any](ctx context.Context, q db.ListQuery, list func(ctx context.Context, q db.ListQuery) ([]T, int64, error),
-	each func(*T) error) error {
-	q.PageSize = exportPage
-	for q.Page = 1; ; q.Page++ {
-		rows, _, err := list(ctx, q)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			if err := each(&rows[i]); err != nil {
-				return err
-			}
-		}
-		if len(rows) < exportPage {
-			return nil
-		}
-	}
 }
