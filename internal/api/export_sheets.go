@@ -2,7 +2,7 @@ package api
 
 import (
 	"archive/zip"
-	"encoding/csv"
+	"bufio"
 	"fmt"
 	"io"
 	"reflect"
@@ -23,22 +23,23 @@ type sheet interface {
 	close() error
 }
 
-// csvSheet writes RFC 4180 CSV: UTF-8, CRLF line ends, a header row, fields quoted when they
-// hold a comma, a quote or a line break.
+// csvSheet writes RFC 4180 CSV: UTF-8, CRLF after each record, a header row, and a field
+// quoted (its quotes doubled) when it holds a comma, a quote, a CR or LF, or starts with a
+// space. Line breaks inside a field are kept as they are (encoding/csv's CRLF mode would drop
+// a lone CR).
 type csvSheet struct {
-	w    *csv.Writer
+	w    *bufio.Writer
 	cols *columns
 	zone *time.Location
 	rec  []string
 }
 
 func newCSVSheet(w io.Writer, cols *columns, zone *time.Location) (*csvSheet, error) {
-	s := &csvSheet{w: csv.NewWriter(w), cols: cols, zone: zone, rec: make([]string, len(cols.list))}
-	s.w.UseCRLF = true
+	s := &csvSheet{w: bufio.NewWriterSize(w, 64<<10), cols: cols, zone: zone, rec: make([]string, len(cols.list))}
 	for i, c := range cols.list {
 		s.rec[i] = c.header
 	}
-	return s, s.w.Write(s.rec)
+	return s, s.write()
 }
 
 func (s *csvSheet) row(v reflect.Value) error {
@@ -56,13 +57,28 @@ func (s *csvSheet) row(v reflect.Value) error {
 			s.rec[i] = text(c, f)
 		}
 	}
-	return s.w.Write(s.rec)
+	return s.write()
 }
 
-func (s *csvSheet) flush() error {
-	s.w.Flush()
-	return s.w.Error()
+// write writes the record in s.rec.
+func (s *csvSheet) write() error {
+	for i, field := range s.rec {
+		if i > 0 {
+			_ = s.w.WriteByte(',')
+		}
+		if field == "" || (!strings.ContainsAny(field, ",\"\r\n") && field[0] != ' ') {
+			_, _ = s.w.WriteString(field)
+			continue
+		}
+		_ = s.w.WriteByte('"')
+		_, _ = s.w.WriteString(strings.ReplaceAll(field, `"`, `""`))
+		_ = s.w.WriteByte('"')
+	}
+	_, err := s.w.WriteString("\r\n")
+	return err
 }
+
+func (s *csvSheet) flush() error { return s.w.Flush() }
 
 func (s *csvSheet) close() error { return s.flush() }
 
