@@ -29,7 +29,6 @@ type exportRow struct {
 	Lines    []string  `json:"lines"`
 	At       time.Time `json:"created_at"`
 	Secret   string    `json:"-"`
-	hidden   string
 }
 
 func TestExportColumns(t *testing.T) {

@@ -153,7 +153,7 @@ func header(name string) string {
 }
 
 var (
-	dateText = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	dateText  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	stampText = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
 )
 

@@ -19,7 +19,9 @@ func (h *Handlers) exportUsers(a *api.API, op *huma.Operation, query *db.ListSpe
 		if err := (userPolicy{}).allow(actor); err != nil {
 			return nil, err
 		}
-		list := func(ctx context.Context, q db.ListQuery) ([]User, int64, error) { return h.svc.ListUsers(ctx, actor, q) }
+		list := func(ctx context.Context, q db.ListQuery) ([]User, int64, error) {
+			return h.svc.ListUsers(ctx, actor, q)
+		}
 		count, err := api.CountRows(ctx.Context(), q, list)
 		if err != nil {
 			return nil, err
