@@ -29,6 +29,8 @@ type Options struct {
 	// Idempotency stores and replays the responses of authenticated POSTs sent with an
 	// Idempotency-Key; nil ignores the header.
 	Idempotency *Idempotency
+	// Export limits and dates the CSV and XLSX exports of lists (see ExportList).
+	Export ExportOptions
 }
 
 // API is the platform: the huma API that modules register operations on, the router that also

@@ -98,6 +98,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		TrustedProxies: cfg.TrustedProxies,
 		Production:     cfg.Production(),
 		Debug:          cfg.Debug,
+		Export:         api.ExportOptions{MaxRows: cfg.ExportMaxRows, Now: o.now},
 	})
 	if err := a.routes(o); err != nil {
 		a.Close()

@@ -133,6 +133,7 @@ func (h *Handlers) registerUsers(a *api.API, tags []string) {
 		Summary: "List firm users", Tags: tags, Description: "Owners and admins."}
 	query := userQuery()
 	api.DocumentList(&list, query)
+	h.exportUsers(a, &list, query)
 	api.Cacheable(&list)
 	api.SetPolicy(&list, "users.list")
 	api.Register(a, list, Handle(func(ctx context.Context, actor Actor, in *listIn) (*api.ListOutput[UserOut], error) {

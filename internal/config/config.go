@@ -50,6 +50,8 @@ type Config struct {
 	ResponseCacheMB int
 	// MetricsToken, when set, is the bearer token /metrics requires wherever it is served.
 	MetricsToken string
+	// ExportMaxRows is the most rows a CSV or XLSX export of a list may hold (EXPORT_MAX_ROWS).
+	ExportMaxRows int64
 	// Rates of the rate-limit scopes ("100/min"), parsed by the ratelimit package at start-up.
 	RateBurst, RateSustained, RateAnon, RatePayment, RateUpload, RateLoginFailures string
 
@@ -59,6 +61,9 @@ type Config struct {
 	// SPEC §7), and tests shorten it.
 	StripeTimeout time.Duration
 }
+
+// DefaultExportMaxRows is the default EXPORT_MAX_ROWS.
+const DefaultExportMaxRows = 1_000_000
 
 // DefaultRedisPrefix is the default REDIS_PREFIX.
 const DefaultRedisPrefix = "consultantpro:"
@@ -162,6 +167,14 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("RESPONSE_CACHE_MB must be a whole number of megabytes, 0 to turn the cache off, got %q", v))
 		}
 		cfg.ResponseCacheMB = n
+	}
+	cfg.ExportMaxRows = DefaultExportMaxRows
+	if v := get("EXPORT_MAX_ROWS"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("EXPORT_MAX_ROWS must be a positive whole number of rows, got %q", v))
+		}
+		cfg.ExportMaxRows = n
 	}
 	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
 	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")

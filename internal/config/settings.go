@@ -17,6 +17,7 @@ var settings = []setting{
 	{"REDIS_URL", "redis-url", "Redis for shared rate limits and data version, e.g. redis://127.0.0.1:6379/0"},
 	{"REDIS_PREFIX", "redis-prefix", "start of every Redis key, to share one Redis database between deployments (default consultantpro:)"},
 	{"RESPONSE_CACHE_MB", "response-cache-mb", "memory for cached list responses (default 64; 0 turns it off; PostgreSQL needs REDIS_URL)"},
+	{"EXPORT_MAX_ROWS", "export-max-rows", "most rows of one CSV or XLSX export of a list (default 1000000)"},
 	{"LOG_DIR", "log-dir", "directory for app.log, errors.log and security.log (default logs)"},
 	{"SECRET_KEY", "secret-key", "token signing key; production requires 50+ characters"},
 	{"ALLOWED_HOSTS", "allowed-hosts", "comma-separated Host values served; .example.com allows subdomains"},

@@ -33,7 +33,7 @@ type ClientOut struct {
 	Country             string       `json:"country"`
 	Website             string       `json:"website"`
 	EmployeeCount       *int64       `json:"employee_count" nullable:"true"`
-	AnnualRevenue       *string      `json:"annual_revenue" nullable:"true" example:"1250000.00" doc:"Money string in currency"`
+	AnnualRevenue       *string      `json:"annual_revenue" export:"money" nullable:"true" example:"1250000.00" doc:"Money string in currency"`
 	Currency            string       `json:"currency" doc:"Currency of annual_revenue (the firm's default when the client was created)"`
 	Source              string       `json:"source"`
 	Owner               *string      `json:"owner" nullable:"true" format:"uuid"`

@@ -34,7 +34,7 @@ type ContractOut struct {
 	Title           string         `json:"title"`
 	Description     string         `json:"description"`
 	Status          ContractStatus `json:"status"`
-	TotalValue      string         `json:"total_value" example:"48000.00" doc:"Money string in currency"`
+	TotalValue      string         `json:"total_value" export:"money" example:"48000.00" doc:"Money string in currency"`
 	Currency        string         `json:"currency" example:"USD"`
 	PaymentTerms    PaymentTerms   `json:"payment_terms"`
 	StartDate       string         `json:"start_date" format:"date"`

@@ -29,7 +29,7 @@ type ProposalOut struct {
 	Title              string         `json:"title"`
 	Description        string         `json:"description"`
 	Status             ProposalStatus `json:"status"`
-	TotalValue         string         `json:"total_value" example:"1600.00" doc:"Money string in currency"`
+	TotalValue         string         `json:"total_value" export:"money" example:"1600.00" doc:"Money string in currency"`
 	Currency           string         `json:"currency" example:"USD"`
 	ValidUntil         string         `json:"valid_until" format:"date"`
 	EstimatedStartDate *string        `json:"estimated_start_date" nullable:"true" format:"date"`

@@ -33,11 +33,11 @@ type BillOut struct {
 	ReferenceNumber string          `json:"reference_number" example:"BILL-2026-001"`
 	Status          BillStatus      `json:"status"`
 	LineItems       []LineItemOut   `json:"line_items"`
-	Subtotal        string          `json:"subtotal" example:"1000.00"`
-	TaxAmount       string          `json:"tax_amount" example:"0.00"`
-	TotalAmount     string          `json:"total_amount" example:"1000.00" doc:"subtotal + tax"`
-	AmountPaid      string          `json:"amount_paid" example:"0.00"`
-	BalanceDue      string          `json:"balance_due" example:"1000.00"`
+	Subtotal        string          `json:"subtotal" export:"money" example:"1000.00"`
+	TaxAmount       string          `json:"tax_amount" export:"money" example:"0.00"`
+	TotalAmount     string          `json:"total_amount" export:"money" example:"1000.00" doc:"subtotal + tax"`
+	AmountPaid      string          `json:"amount_paid" export:"money" example:"0.00"`
+	BalanceDue      string          `json:"balance_due" export:"money" example:"1000.00"`
 	Currency        string          `json:"currency" example:"USD"`
 	BillDate        string          `json:"bill_date" format:"date"`
 	DueDate         string          `json:"due_date" format:"date"`

@@ -65,13 +65,13 @@ type InvoiceOut struct {
 	ProjectName    *string           `json:"project_name" nullable:"true"`
 	Status         InvoiceStatus     `json:"status"`
 	LineItems      []LineItemOut     `json:"line_items"`
-	Subtotal       string            `json:"subtotal" example:"1875.00" doc:"Σ line amounts"`
-	TaxRate        *string           `json:"tax_rate" nullable:"true" example:"8.25" doc:"Percent"`
-	TaxAmount      string            `json:"tax_amount" example:"154.69" doc:"tax_rate × subtotal, rounded half-up"`
-	DiscountAmount string            `json:"discount_amount" example:"0.00"`
-	TotalAmount    string            `json:"total_amount" example:"2029.69" doc:"subtotal + tax − discount"`
-	AmountPaid     string            `json:"amount_paid" example:"0.00" doc:"Σ payments − Σ refunds"`
-	BalanceDue     string            `json:"balance_due" example:"2029.69" doc:"What the client still owes (0 once paid, refunded or cancelled)"`
+	Subtotal       string            `json:"subtotal" export:"money" example:"1875.00" doc:"Σ line amounts"`
+	TaxRate        *string           `json:"tax_rate" export:"decimal" nullable:"true" example:"8.25" doc:"Percent"`
+	TaxAmount      string            `json:"tax_amount" export:"money" example:"154.69" doc:"tax_rate × subtotal, rounded half-up"`
+	DiscountAmount string            `json:"discount_amount" export:"money" example:"0.00"`
+	TotalAmount    string            `json:"total_amount" export:"money" example:"2029.69" doc:"subtotal + tax − discount"`
+	AmountPaid     string            `json:"amount_paid" export:"money" example:"0.00" doc:"Σ payments − Σ refunds"`
+	BalanceDue     string            `json:"balance_due" export:"money" example:"2029.69" doc:"What the client still owes (0 once paid, refunded or cancelled)"`
 	IsOverdue      bool              `json:"is_overdue" doc:"Owed (sent, partial, overdue) and due before the firm's today"`
 	Currency       string            `json:"currency" example:"USD"`
 	IssueDate      string            `json:"issue_date" format:"date"`

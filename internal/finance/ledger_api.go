@@ -144,6 +144,7 @@ func registerLedger(a *api.API, s *Service) {
 		Summary: "List the chart of accounts with balances", Tags: []string{"Finance: ledger"}}
 	spec := accountQuery()
 	api.DocumentList(&op, spec)
+	exportAccounts(a, &op, spec, s)
 	resource.Operation(a, resource.Named(op, "ledger accounts"), ledgerPolicy[Account]{}, resource.List, nil,
 		func(ctx context.Context, actor auth.Actor, in *accountsIn) (*api.ListOutput[AccountOut], error) {
 			q, err := in.Parse(spec)

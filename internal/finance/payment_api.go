@@ -28,7 +28,7 @@ type PaymentOut struct {
 	Bill                  *string       `json:"bill" nullable:"true" format:"uuid"`
 	BillReference         *string       `json:"bill_reference" nullable:"true"`
 	Kind                  PaymentKind   `json:"kind"`
-	Amount                string        `json:"amount" example:"500.00"`
+	Amount                string        `json:"amount" export:"money" example:"500.00"`
 	Currency              string        `json:"currency" example:"USD"`
 	Method                PaymentMethod `json:"method"`
 	ReceivedOn            string        `json:"received_on" format:"date"`

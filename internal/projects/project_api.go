@@ -36,8 +36,8 @@ type ProjectOut struct {
 	Description          string        `json:"description"`
 	Status               ProjectStatus `json:"status"`
 	BillingType          BillingType   `json:"billing_type"`
-	Budget               *string       `json:"budget" nullable:"true" example:"50000.00" doc:"Money string in currency"`
-	HourlyRate           *string       `json:"hourly_rate" nullable:"true" example:"150.00" doc:"Money string in currency"`
+	Budget               *string       `json:"budget" export:"money" nullable:"true" example:"50000.00" doc:"Money string in currency"`
+	HourlyRate           *string       `json:"hourly_rate" export:"money" nullable:"true" example:"150.00" doc:"Money string in currency"`
 	Currency             string        `json:"currency" example:"USD"`
 	StartDate            string        `json:"start_date" format:"date"`
 	EndDate              string        `json:"end_date" format:"date"`
@@ -46,11 +46,11 @@ type ProjectOut struct {
 	CreatedBy            *string       `json:"created_by" nullable:"true" format:"uuid"`
 	CreatedAt            time.Time     `json:"created_at"`
 	UpdatedAt            time.Time     `json:"updated_at"`
-	TotalHoursLogged     string        `json:"total_hours_logged" example:"12.50" doc:"Hours of every time entry"`
-	BillableHours        string        `json:"billable_hours" example:"10.00" doc:"Hours of billable time entries"`
-	TotalBilledAmount    string        `json:"total_billed_amount" example:"1500.00" doc:"Billed amount of billable time entries"`
-	UnbilledAmount       string        `json:"unbilled_amount" example:"300.00" doc:"Billed amount of billable time entries not yet invoiced"`
-	BudgetUsedPercent    *string       `json:"budget_used_percent" nullable:"true" example:"3.00" doc:"total_billed_amount / budget × 100, two decimals; null without a budget"`
+	TotalHoursLogged     string        `json:"total_hours_logged" export:"decimal" example:"12.50" doc:"Hours of every time entry"`
+	BillableHours        string        `json:"billable_hours" export:"decimal" example:"10.00" doc:"Hours of billable time entries"`
+	TotalBilledAmount    string        `json:"total_billed_amount" export:"money" example:"1500.00" doc:"Billed amount of billable time entries"`
+	UnbilledAmount       string        `json:"unbilled_amount" export:"money" example:"300.00" doc:"Billed amount of billable time entries not yet invoiced"`
+	BudgetUsedPercent    *string       `json:"budget_used_percent" export:"decimal" nullable:"true" example:"3.00" doc:"total_billed_amount / budget × 100, two decimals; null without a budget"`
 }
 
 func projectOut(p *Project) ProjectOut {

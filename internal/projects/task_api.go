@@ -32,13 +32,13 @@ type TaskOut struct {
 	Status         TaskStatus   `json:"status"`
 	Priority       TaskPriority `json:"priority"`
 	Position       int64        `json:"position" doc:"Order on the Kanban board"`
-	EstimatedHours *string      `json:"estimated_hours" nullable:"true" example:"8.00" doc:"Hours, two decimals"`
+	EstimatedHours *string      `json:"estimated_hours" export:"decimal" nullable:"true" example:"8.00" doc:"Hours, two decimals"`
 	DueDate        *string      `json:"due_date" nullable:"true" format:"date"`
 	CompletedAt    *time.Time   `json:"completed_at" nullable:"true" doc:"When the task last became done; null unless done"`
 	CreatedBy      *string      `json:"created_by" nullable:"true" format:"uuid"`
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
-	HoursLogged    string       `json:"hours_logged" example:"3.50" doc:"Hours of the task's time entries"`
+	HoursLogged    string       `json:"hours_logged" export:"decimal" example:"3.50" doc:"Hours of the task's time entries"`
 }
 
 func taskOut(t *Task) TaskOut {

@@ -26,12 +26,12 @@ type TimeEntryOut struct {
 	User         string    `json:"user" format:"uuid"`
 	UserName     *string   `json:"user_name" nullable:"true"`
 	Date         string    `json:"date" format:"date"`
-	Hours        string    `json:"hours" example:"8.00" doc:"Hours with two decimals"`
+	Hours        string    `json:"hours" export:"decimal" example:"8.00" doc:"Hours with two decimals"`
 	Description  string    `json:"description"`
 	IsBillable   bool      `json:"is_billable"`
-	HourlyRate   string    `json:"hourly_rate" example:"150.00" doc:"Money string in currency"`
+	HourlyRate   string    `json:"hourly_rate" export:"money" example:"150.00" doc:"Money string in currency"`
 	Currency     string    `json:"currency" example:"USD" doc:"The project's currency"`
-	BilledAmount string    `json:"billed_amount" example:"1200.00" doc:"hours × hourly_rate rounded half-up to the currency's minor unit; 0 when not billable"`
+	BilledAmount string    `json:"billed_amount" export:"money" example:"1200.00" doc:"hours × hourly_rate rounded half-up to the currency's minor unit; 0 when not billable"`
 	Invoiced     bool      `json:"invoiced" doc:"Set when an invoice bills the entry; an invoiced entry cannot be changed or deleted"`
 	Invoice      *string   `json:"invoice" nullable:"true" format:"uuid"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -163,6 +163,7 @@ func registerTimeEntries(a *api.API, s *Service) {
 		Policy: timeEntryPolicy{}, Load: s.loadTimeEntry, Query: timeEntryQuery(), Cache: true,
 		Out: timeEntryOut, ID: func(te *TimeEntry) string { return te.ID },
 		List:      s.ListTimeEntries,
+		Stream:    s.EachTimeEntry,
 		Get:       s.GetTimeEntry,
 		Create:    resource.Creating(s.CreateTimeEntry, (*TimeEntryWrite).apply),
 		Replace:   resource.Updating(s.UpdateTimeEntry, (*TimeEntryWrite).apply),

@@ -93,6 +93,15 @@ func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, q db.ListQu
 	return rows, int64(count), nil
 }
 
+// EachTimeEntry reads every time entry the list query selects (no page window), one at a time,
+// in the list's order, from the reader pool: the CSV and XLSX exports of the list.
+func (s *Service) EachTimeEntry(ctx context.Context, a auth.Actor, q db.ListQuery, each func(*TimeEntry) error) error {
+	if err := resource.Check(timeEntryPolicy{}, a, resource.List, nil); err != nil {
+		return err
+	}
+	return db.Each(ctx, q.Apply(selectTimeEntries(s.db.R, a.Firm(), (*TimeEntry)(nil))), each)
+}
+
 // GetTimeEntry returns one time entry of the firm.
 func (s *Service) GetTimeEntry(ctx context.Context, a auth.Actor, id string) (*TimeEntry, error) {
 	te, err := s.timeEntryView(ctx, s.db.R, a.Firm(), id)

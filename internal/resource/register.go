@@ -36,6 +36,10 @@ type Resource[T, O, W, P any] struct {
 	Update  func(ctx context.Context, a auth.Actor, id string, body *P) (*T, error)
 	Delete  func(ctx context.Context, a auth.Actor, id string) error
 
+	// Stream, when set, reads every row of a list query (no page window) for the CSV and XLSX
+	// exports, one at a time; without it an export pages through List (see export.go).
+	Stream func(ctx context.Context, a auth.Actor, q db.ListQuery, each func(*T) error) error
+
 	// Summaries override an operation's default summary ("Create a client").
 	Summaries map[Action]string
 	// Errors adds documented statuses to an action's operations (beyond every route's).
@@ -52,6 +56,7 @@ func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 	if r.List != nil {
 		op := r.op(List, "list-"+plural, http.MethodGet, r.Path, "List "+r.Plural)
 		api.DocumentList(&op, r.Query)
+		r.export(a, &op)
 		if r.Cache {
 			api.Cacheable(&op)
 		}
@@ -195,6 +200,7 @@ func Named(op huma.Operation, plural string) huma.Operation {
 func ChildList[P, T, O any](a *api.API, op huma.Operation, p Policy[P], act Action, spec *db.ListSpec,
 	list func(ctx context.Context, actor auth.Actor, id string, q db.ListQuery) ([]T, int64, error), out func(*T) O) {
 	api.DocumentList(&op, spec)
+	exportChildren(a, &op, spec, list, out)
 	Operation(a, op, p, act, nil, func(ctx context.Context, actor auth.Actor, in *childListIn) (*api.ListOutput[O], error) {
 		q, err := in.Parse(spec)
 		if err != nil {
