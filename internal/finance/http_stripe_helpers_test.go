@@ -196,7 +196,7 @@ func chargeObject(id, pi string, amount, amountRefunded int64, refunds ...refund
 		data[i] = map[string]any{"id": r.id, "object": "refund", "amount": r.amount, "currency": "usd", "charge": id,
 			"payment_intent": pi, "status": "succeeded", "created": stripeNow.Add(time.Duration(i-len(refunds)) * time.Minute).Unix()}
 	}
-	return map[string]any{"id": id, "object": "charge", "amount": amount, "amount_refunded": amountRefunded,
+	return map[string]any{"id": id, "object": "charge", "amount": amount, "amount_captured": amount, "amount_refunded": amountRefunded,
 		"currency": "usd", "payment_intent": pi, "refunded": amountRefunded == amount, "metadata": map[string]any{},
 		"refunds": map[string]any{"object": "list", "data": data, "has_more": false}}
 }

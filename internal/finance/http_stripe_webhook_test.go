@@ -318,3 +318,31 @@ func TestWebhookUnmatched(t *testing.T) {
 	}
 	s.wantSecurityLog(t, `"event":"stripe_unmatched"`, "evt_x1")
 }
+
+// A refund delivered before its payment intent's success (Stripe does not promise order) still
+// counts: the charge names the invoice through the metadata Stripe copies from the payment
+// intent, its payment is recorded first, and the success arriving later adds nothing.
+func TestWebhookRefundBeforeSuccess(t *testing.T) {
+	t.Parallel()
+	s := startStripe(t, nil)
+	b := s.newBooks(t)
+	inv := s.usdInvoice(t, b, "10.00", nil)
+	ch := chargeObject("ch_early", "pi_early", 1000, 400, refund{"re_early", 400})
+	ch["metadata"] = meta(b.firm.ID, inv.ID)
+	s.delivered(t, event("evt_early_refund", "charge.refunded", ch))
+	got := s.getInvoice(t, b.owner, inv.ID)
+	if got.Status != "partial" || got.AmountPaid != "6.00" || got.BalanceDue != "4.00" {
+		t.Fatalf("after the refund of a payment not yet reported: %s paid %s due %s", got.Status, got.AmountPaid, got.BalanceDue)
+	}
+	s.delivered(t, event("evt_late_success", "payment_intent.succeeded", piObject("pi_early", 1000, "USD", meta(b.firm.ID, inv.ID), nil)))
+	got = s.getInvoice(t, b.owner, inv.ID)
+	rows := s.paymentsOf(t, b.owner, inv.ID)
+	if got.Status != "partial" || got.AmountPaid != "6.00" || len(rows) != 2 ||
+		rows[0].Kind != "payment" || rows[0].Amount != "10.00" || rows[1].Kind != "refund" || rows[1].Amount != "4.00" {
+		t.Fatalf("after the late success: %s paid %s; payments %s", got.Status, got.AmountPaid, describe(rows))
+	}
+	bal := s.accountBalances(t, b.owner)
+	if bal["stripe_clearing"] != "6.00" || bal["receivable"] != "4.00" {
+		t.Fatalf("ledger: stripe clearing %s, receivable %s", bal["stripe_clearing"], bal["receivable"])
+	}
+}

@@ -312,6 +312,9 @@ func (o *Online) refunds(ctx context.Context, tx bun.Tx, ev stripe.Event, a auth
 	if ch.Currency != inv.Currency {
 		return o.reject(ev, inv, "currency does not fit the invoice", "currency", ch.Currency)
 	}
+	if err := o.paymentBeforeRefund(ctx, tx, ev, a, inv); err != nil {
+		return "", err
+	}
 	var recorded int64
 	q := a.Firm().Select(tx, (*Payment)(nil)).ColumnExpr("COALESCE(SUM(pay.amount), 0)").
 		Where("pay.invoice_id = ?", inv.ID).Where("pay.kind = ?", KindRefund)
@@ -360,6 +363,23 @@ func (o *Online) refunds(ctx context.Context, tx bun.Tx, ev stripe.Event, a auth
 		}
 	}
 	return result, nil
+}
+
+// paymentBeforeRefund records the payment a refunded charge made when its payment intent's
+// success has not arrived yet (Stripe does not promise order, and a failed delivery of the
+// success is retried later). The charge names the invoice through the metadata Stripe copies
+// from the payment intent; the payment is recorded once per payment intent, so the success
+// that arrives later changes nothing. Without this, the refund would exceed what was paid and
+// be lost.
+func (o *Online) paymentBeforeRefund(ctx context.Context, tx bun.Tx, ev stripe.Event, a auth.Actor, inv *Invoice) error {
+	ch := ev.Charge
+	if ch.PaymentIntent == "" || ch.AmountCaptured <= 0 {
+		return nil
+	}
+	p := o.stripePayment(a, inv, KindPayment, date.Today(ev.Created, a.Location()), ch.PaymentIntent)
+	p.StripePaymentIntentID, p.StripeChargeID = &ch.PaymentIntent, &ch.ID
+	_, err := o.pay(ctx, tx, ev, a, inv, p, ch.AmountCaptured, ch.Currency, "stripe_payment_intent_id", ch.PaymentIntent)
+	return err
 }
 
 // stripePayment starts a Stripe payment or refund of the invoice, by the system (no user).

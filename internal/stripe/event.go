@@ -78,6 +78,7 @@ type ChargeObject struct {
 	ID             string
 	PaymentIntent  string
 	Amount         int64
+	AmountCaptured int64 // what the charge took from the card
 	AmountRefunded int64 // cumulative: every refund of the charge so far
 	Currency       string
 	Refunded       bool // refunded in full
@@ -177,7 +178,7 @@ func parseCharge(obj []byte) (*ChargeObject, error) {
 	if ch.ID == "" {
 		return nil, errors.New("charge without id")
 	}
-	out := &ChargeObject{ID: ch.ID, Amount: ch.Amount, AmountRefunded: ch.AmountRefunded,
+	out := &ChargeObject{ID: ch.ID, Amount: ch.Amount, AmountCaptured: ch.AmountCaptured, AmountRefunded: ch.AmountRefunded,
 		Currency: strings.ToUpper(string(ch.Currency)), Refunded: ch.Refunded, Metadata: ch.Metadata}
 	if ch.PaymentIntent != nil {
 		out.PaymentIntent = ch.PaymentIntent.ID
