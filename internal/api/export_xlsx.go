@@ -38,6 +38,9 @@ type xlsxSheet struct {
 	num     []byte // scratch for numbers
 }
 
+// newXLSXSheet writes the workbook's parts up to the worksheet's header row to out. Entries are
+// compressed by a flate writer of our own (registered on this ZIP writer only) so that flush
+// can push a half-written entry through it.
 func newXLSXSheet(out io.Writer, title string, cols *columns, zone *time.Location) (*xlsxSheet, error) {
 	s := &xlsxSheet{zip: zip.NewWriter(out), cols: cols, zone: zone, refs: make([]string, len(cols.list))}
 	s.zip.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
@@ -124,13 +127,13 @@ func (s *xlsxSheet) cell(ref string, c *column, f reflect.Value, v reflect.Value
 			_, _ = s.w.WriteString(`<v>0</v></c>`)
 		}
 	case cellInt:
-		s.value(ref, "", 0, strconv.AppendInt(s.num[:0], f.Int(), 10))
+		s.value(ref, 0, strconv.AppendInt(s.num[:0], f.Int(), 10))
 	case cellUint:
-		s.value(ref, "", 0, strconv.AppendUint(s.num[:0], f.Uint(), 10))
+		s.value(ref, 0, strconv.AppendUint(s.num[:0], f.Uint(), 10))
 	case cellTime:
 		t := f.Interface().(time.Time).In(s.zone)
 		if serial, ok := excelSerial(t); ok {
-			s.value(ref, "", s.styles.id("yyyy-mm-dd hh:mm:ss"), strconv.AppendFloat(s.num[:0], serial, 'f', -1, 64))
+			s.value(ref, s.styles.id("yyyy-mm-dd hh:mm:ss"), strconv.AppendFloat(s.num[:0], serial, 'f', -1, 64))
 		} else {
 			s.text(ref, t.Format(time.RFC3339), 0)
 		}
@@ -141,7 +144,7 @@ func (s *xlsxSheet) cell(ref string, c *column, f reflect.Value, v reflect.Value
 			s.text(ref, f.String(), 0)
 			return
 		}
-		s.value(ref, "", s.styles.id("yyyy-mm-dd"), strconv.AppendFloat(s.num[:0], serial, 'f', -1, 64))
+		s.value(ref, s.styles.id("yyyy-mm-dd"), strconv.AppendFloat(s.num[:0], serial, 'f', -1, 64))
 	case cellMoney, cellDecimal:
 		s.number(ref, c, f.String(), v)
 	default:
@@ -164,12 +167,12 @@ func (s *xlsxSheet) number(ref string, c *column, str string, v reflect.Value) {
 			numFmt = decimalFormat(cur.Digits) + ` "` + cur.Code + `"`
 		}
 	}
-	s.value(ref, "", s.styles.id(numFmt), strconv.AppendFloat(s.num[:0], n, 'f', -1, 64))
+	s.value(ref, s.styles.id(numFmt), strconv.AppendFloat(s.num[:0], n, 'f', -1, 64))
 }
 
 // value writes a number cell; v is s.num, kept for the next number.
-func (s *xlsxSheet) value(ref, typ string, style int, v []byte) {
-	s.open(ref, typ, style)
+func (s *xlsxSheet) value(ref string, style int, v []byte) {
+	s.open(ref, "", style)
 	_, _ = s.w.WriteString(`<v>`)
 	_, _ = s.w.Write(v)
 	_, _ = s.w.WriteString(`</v></c>`)
@@ -189,6 +192,7 @@ func (s *xlsxSheet) text(ref, str string, style int) {
 	_, _ = s.w.WriteString(`</t></is></c>`)
 }
 
+// open writes a cell's start tag: its reference, style (0 is the default) and type.
 func (s *xlsxSheet) open(ref, typ string, style int) {
 	_, _ = s.w.WriteString(`<c r="` + ref + `"`)
 	if style != 0 {
