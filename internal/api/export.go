@@ -219,9 +219,6 @@ func (a *API) writeExport(ctx context.Context, f Format, w io.Writer, name strin
 		return nil
 	})
 	if err != nil {
-		if x, ok := s.(*xlsxSheet); ok {
-			_ = x.fail(err)
-		}
 		return err
 	}
 	return s.close()

@@ -268,10 +268,9 @@ func checkXLSX(t *testing.T, body []byte, keys []string, rows []map[string]any, 
 					if !ok || gotN.Cmp(want) != 0 {
 						t.Errorf("XLSX %s %s = %q, want the number %s", ref, k, raw, v)
 					}
-					style, _ := f.GetCellStyle(sheet, ref)
-					st, _ := f.GetStyle(style)
-					if st == nil || st.CustomNumFmt == nil || (is(money, k) && !strings.Contains(*st.CustomNumFmt, row["currency"].(string))) {
-						t.Errorf("XLSX %s %s has no number format with its currency: %+v", ref, k, st)
+					nf := numFmt(t, f, sheet, ref)
+					if nf == "" || (is(money, k) && !strings.HasSuffix(nf, ` "`+row["currency"].(string)+`"`)) {
+						t.Errorf("XLSX %s %s has no number format with its currency: %q", ref, k, nf)
 					}
 				case stampText.MatchString(v):
 					tm, err := excelize.ExcelDateToTime(mustFloat(t, raw), false)
@@ -279,10 +278,16 @@ func checkXLSX(t *testing.T, body []byte, keys []string, rows []map[string]any, 
 					if err != nil || tm.Format(time.DateTime) != want.Format(time.DateTime) {
 						t.Errorf("XLSX %s %s = %v, want %s (the firm's time)", ref, k, tm, want.Format(time.DateTime))
 					}
+					if nf := numFmt(t, f, sheet, ref); nf != "yyyy-mm-dd hh:mm:ss" {
+						t.Errorf("XLSX %s %s has the number format %q, want a date and time", ref, k, nf)
+					}
 				case dateText.MatchString(v):
 					tm, err := excelize.ExcelDateToTime(mustFloat(t, raw), false)
 					if err != nil || tm.Format(time.DateOnly) != v {
 						t.Errorf("XLSX %s %s = %q, want the date %s", ref, k, raw, v)
+					}
+					if nf := numFmt(t, f, sheet, ref); nf != "yyyy-mm-dd" {
+						t.Errorf("XLSX %s %s has the number format %q, want a date", ref, k, nf)
 					}
 				default:
 					if raw != v {
@@ -292,6 +297,20 @@ func checkXLSX(t *testing.T, body []byte, keys []string, rows []map[string]any, 
 			}
 		}
 	}
+}
+
+// numFmt is the custom number format of cell ref ("" when it has none).
+func numFmt(t *testing.T, f *excelize.File, sheet, ref string) string {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, ref)
+	if err != nil {
+		t.Fatalf("XLSX %s style: %v", ref, err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil || st == nil || st.CustomNumFmt == nil {
+		return ""
+	}
+	return *st.CustomNumFmt
 }
 
 func cell(rows [][]string, r, c int) string {
