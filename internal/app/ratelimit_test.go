@@ -290,7 +290,7 @@ func TestUnreachableRedisFallsBackToMemory(t *testing.T) {
 	}
 	cfg.RedisURL = "redis://" + ln.Addr().String() + "/0"
 	ln.Close() // nothing listens there now
-	var buf safeBuffer
+	var buf testkit.SyncBuffer
 	logs, err := logging.New(logging.Options{Console: &buf})
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +323,7 @@ func TestRedisClientLogsAreJSON(t *testing.T) {
 	}
 	cfg.RedisURL = "redis://" + ln.Addr().String() + "/0"
 	ln.Close() // nothing listens there now
-	var buf safeBuffer
+	var buf testkit.SyncBuffer
 	logs, err := logging.New(logging.Options{Console: &buf})
 	if err != nil {
 		t.Fatal(err)
@@ -448,22 +448,4 @@ func TestSlowClientIsCutOff(t *testing.T) {
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatal("the server kept a slow client's connection open")
 	}
-}
-
-// safeBuffer collects log output from the server's goroutines.
-type safeBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *safeBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *safeBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

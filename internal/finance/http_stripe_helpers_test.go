@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,30 +30,12 @@ const (
 
 var stripeNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
-// lockedBuffer collects log lines from concurrent requests.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // stripeServer is a server whose Stripe is fake (or stripe-mock), with its logs kept.
 type stripeServer struct {
 	*apiServer
 	fake     *testkit.FakeStripe
-	security *lockedBuffer
-	app      *lockedBuffer
+	security *testkit.SyncBuffer
+	app      *testkit.SyncBuffer
 }
 
 // startStripe starts a server on the frozen clock whose Stripe API is a fake, changed by
@@ -62,7 +43,7 @@ type stripeServer struct {
 func startStripe(t testing.TB, configure func(*config.Config), opts ...app.Option) *stripeServer {
 	t.Helper()
 	fake := testkit.NewFakeStripe(t)
-	s := &stripeServer{fake: fake, security: &lockedBuffer{}, app: &lockedBuffer{}}
+	s := &stripeServer{fake: fake, security: &testkit.SyncBuffer{}, app: &testkit.SyncBuffer{}}
 	logs := &logging.Logs{App: slog.New(slog.NewJSONHandler(s.app, nil)), Security: slog.New(slog.NewJSONHandler(s.security, nil))}
 	s.apiServer = &apiServer{testkit.StartAPI(t, testkit.APIOptions{FrozenAt: stripeNow, Logs: logs, Options: opts,
 		Configure: func(c *config.Config) {
