@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/danielgtaylor/huma/v2"
@@ -41,6 +42,9 @@ type API struct {
 	opts    Options
 	metrics *Metrics
 	proxies proxies
+	// uploads maps the mux pattern of each Uploading operation to its largest file; written
+	// while operations are registered, before the server takes requests.
+	uploads map[string]int64
 }
 
 // SchemaPath is where the OpenAPI document is served.
@@ -78,6 +82,7 @@ func New(opts Options) *API {
 		opts:    opts,
 		metrics: opts.Metrics,
 		proxies: proxies(opts.TrustedProxies),
+		uploads: map[string]int64{},
 	}
 	a.Huma.UseMiddleware(a.authenticate, a.throttle, a.screen)
 	a.routeDocs()
@@ -133,7 +138,11 @@ func Register[I, O any](a *API, op huma.Operation, handler func(context.Context,
 	}
 	// Every authenticated POST takes an Idempotency-Key; the middleware runs last, after the
 	// operation's policy, like the cache.
-	idempotent := op.Method == http.MethodPost && needsAuth(&op) && a.opts.Idempotency != nil
+	maxFile, upload := uploadLimit(&op)
+	if upload {
+		a.uploads[strings.ToUpper(op.Method)+" "+routePattern(op.Path)] = maxFile
+	}
+	idempotent := op.Method == http.MethodPost && needsAuth(&op) && a.opts.Idempotency != nil && !upload
 	if idempotent {
 		errs = append(errs, http.StatusConflict)
 		documentIdempotency(&op)

@@ -191,9 +191,13 @@ func (a *API) httpsOnly(next http.Handler) http.Handler {
 }
 
 // bodyLimits answers 413 for bodies over MaxBodyBytes and 415 for a body that is not JSON on an
-// API route. A body whose length is not announced is cut off at the limit while it is read.
+// API route (uploads have their own limit, see upload.go). A body whose length is not announced is cut off at the limit while it is read.
 func (a *API) bodyLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if maxFile, ok := a.uploadRoute(r); ok {
+			a.limitUpload(w, r, maxFile, next)
+			return
+		}
 		if r.ContentLength > MaxBodyBytes {
 			WriteError(w, r, fault.New(fault.TooLarge, msgTooLarge))
 			return
