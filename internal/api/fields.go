@@ -169,6 +169,18 @@ func SetText(dst *string, v *string) {
 	}
 }
 
+// SetID stores a sent optional id without its surrounding spaces: nil (not sent) leaves dst
+// alone, "" clears it.
+func SetID(dst **string, v *string) {
+	if v == nil {
+		return
+	}
+	*dst = nil
+	if id := strings.TrimSpace(*v); id != "" {
+		*dst = &id
+	}
+}
+
 // Or is the field's new value for an optional nullable field stored as a pointer: cur when not
 // sent, nil when sent as null, else the value.
 func (n Nullable[T]) Or(cur *T) *T {

@@ -117,6 +117,9 @@ func (a *App) routes(o options) error {
 	projects.Register(a.API, a.projects)
 	a.finance = finance.NewService(a.DB, a.crm, a.projects, a.Auth, a.now)
 	finance.Register(a.API, a.finance)
+	if err := a.registerDocuments(o); err != nil {
+		return err
+	}
 	if err := a.registerStripe(o); err != nil {
 		return err
 	}

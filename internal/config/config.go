@@ -39,6 +39,8 @@ type Config struct {
 	StripeWebhookSecret string
 	StripeAPIBase       string
 	StorageURL          string
+	// UploadMaxMB is the largest uploaded file, in MiB (UPLOAD_MAX_MB).
+	UploadMaxMB int64
 	SMTPURL             string
 	ShutdownTimeout     time.Duration
 	AccessTokenTTL      time.Duration
@@ -64,6 +66,9 @@ type Config struct {
 
 // DefaultExportMaxRows is the default EXPORT_MAX_ROWS.
 const DefaultExportMaxRows = 1_000_000
+
+// DefaultUploadMaxMB is the default UPLOAD_MAX_MB (SPEC §8).
+const DefaultUploadMaxMB = 25
 
 // DefaultRedisPrefix is the default REDIS_PREFIX.
 const DefaultRedisPrefix = "consultantpro:"
@@ -175,6 +180,14 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("EXPORT_MAX_ROWS must be a positive whole number of rows, got %q", v))
 		}
 		cfg.ExportMaxRows = n
+	}
+	cfg.UploadMaxMB = DefaultUploadMaxMB
+	if v := get("UPLOAD_MAX_MB"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > 1<<20 {
+			errs = append(errs, fmt.Errorf("UPLOAD_MAX_MB must be a positive whole number of MiB, got %q", v))
+		}
+		cfg.UploadMaxMB = n
 	}
 	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
 	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")

@@ -23,5 +23,8 @@ func ValidID(id string) bool {
 	return err == nil && len(id) == 36
 }
 
+// BadID reports whether an optional id is set to text that cannot name a row (ValidID).
+func BadID(id *string) bool { return id != nil && !ValidID(*id) }
+
 // NotFound is the error of an unknown id, or of another firm's object (404, never 403).
 func NotFound() error { return fault.New(fault.NotFound, MsgNotFound) }
