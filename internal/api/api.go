@@ -155,5 +155,14 @@ func Register[I, O any](a *API, op huma.Operation, handler func(context.Context,
 	if idempotent {
 		op.Middlewares = append(slices.Clone(op.Middlewares), a.idempotent)
 	}
+	// huma reads (and buffers) any body its operation declares a schema for: an upload's form
+	// is declared only in the document, once huma has registered the operation without it.
+	form := op.RequestBody
+	if upload {
+		op.RequestBody = nil
+	}
 	huma.Register(a.Huma, op, handler)
+	if upload {
+		a.Huma.OpenAPI().Paths[op.Path].Post.RequestBody = form
+	}
 }

@@ -41,8 +41,8 @@ type DocumentOut struct {
 	Name           string      `json:"name"`
 	Description    string      `json:"description"`
 	Visibility     Visibility  `json:"visibility"`
-	VersionCount   int64       `json:"version_count" export:"-"`
-	CurrentVersion *VersionOut `json:"current_version" nullable:"true" export:"-"`
+	VersionCount   int64       `json:"version_count"`
+	CurrentVersion *VersionOut `json:"current_version" doc:"null before the first version"`
 	UploadedBy     *string     `json:"uploaded_by" nullable:"true" format:"uuid"`
 	UploadedByName *string     `json:"uploaded_by_name" nullable:"true"`
 	CreatedAt      time.Time   `json:"created_at"`

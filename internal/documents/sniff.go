@@ -3,6 +3,7 @@ package documents
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -39,7 +40,7 @@ var errTypeNotAllowed = errors.New("file type not allowed")
 
 // sniff names the type of a spooled file from its content: its first bytes (the standard
 // library's sniffing), the structure of a zip (Office documents), and for text, every byte
-// (valid UTF-8, no NUL), so that a text header cannot smuggle a binary file. A CSV is text
+// (valid UTF-8, no NUL, not markup), so that a text header cannot smuggle a binary file. A CSV is text
 // whose name ends in .csv.
 func sniff(f io.ReaderAt, size int64, head []byte, name string) (string, error) {
 	switch t := http.DetectContentType(head); t {
@@ -48,7 +49,8 @@ func sniff(f io.ReaderAt, size int64, head []byte, name string) (string, error) 
 	case "application/zip":
 		return officeType(f, size)
 	case typeText:
-		if !isText(io.NewSectionReader(f, 0, size)) {
+		// Markup the standard library does not name (SVG, XML) is not plain text.
+		if bytes.HasPrefix(bytes.TrimSpace(head), []byte("<")) || !isText(io.NewSectionReader(f, 0, size)) {
 			return "", errTypeNotAllowed
 		}
 		if strings.EqualFold(path.Ext(name), ".csv") {

@@ -47,6 +47,9 @@ func (s *Service) CreateDocument(ctx context.Context, a auth.Actor, in NewDocume
 	if in.Visibility == nil {
 		delete(bad, "visibility") // the folder's, once it is read
 	}
+	if file == nil && in.Name == nil {
+		delete(bad, "name") // the file's, which is missing: one message is enough
+	}
 	if err := file.check(); err != nil {
 		bad.Merge(fault.As(err).Details)
 	}
