@@ -25,14 +25,24 @@ type downloadIn struct {
 
 // Resolve keeps the scheme and host the caller reached this server at, for local links.
 func (in *downloadIn) Resolve(ctx huma.Context) []error {
-	in.base = api.Info(ctx.Context()).Scheme + "://" + ctx.Host()
+	in.base = serverBase(ctx)
 	return nil
 }
 
 type versionDownloadIn struct {
+	ID      string `path:"id"`
 	Version string `path:"version" doc:"Version id"`
-	downloadIn
+	base    string
 }
+
+// Resolve keeps the scheme and host the caller reached this server at, for local links.
+func (in *versionDownloadIn) Resolve(ctx huma.Context) []error {
+	in.base = serverBase(ctx)
+	return nil
+}
+
+// serverBase is the scheme and host a request reached this server at.
+func serverBase(ctx huma.Context) string { return api.Info(ctx.Context()).Scheme + "://" + ctx.Host() }
 
 func registerDownloads(a *api.API, s *Service) {
 	tag := []string{"Documents: documents"}
