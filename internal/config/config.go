@@ -40,11 +40,11 @@ type Config struct {
 	StripeAPIBase       string
 	StorageURL          string
 	// UploadMaxMB is the largest uploaded file, in MiB (UPLOAD_MAX_MB).
-	UploadMaxMB int64
-	SMTPURL             string
-	ShutdownTimeout     time.Duration
-	AccessTokenTTL      time.Duration
-	RefreshTokenTTL     time.Duration
+	UploadMaxMB     int64
+	SMTPURL         string
+	ShutdownTimeout time.Duration
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
 	// RefreshReuseInterval is how long a rotated refresh token presented again gets the same new
 	// pair instead of revoking its session; 0 turns it off.
 	RefreshReuseInterval time.Duration

@@ -151,4 +151,3 @@ func (s *Service) storeThen(ctx context.Context, v *Version, file *Spooled, writ
 	}
 	return nil
 }
-
