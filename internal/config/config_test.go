@@ -22,7 +22,7 @@ func TestLoadLocalDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Env != ModeLocal || cfg.Addr != "127.0.0.1:8000" || cfg.DataDir != "data" ||
-		cfg.DatabaseURL != "sqlite:data/consultantpro.db" || cfg.LogDir != "logs" {
+		cfg.DatabaseURL != "sqlite:data/consultantpro.db" || cfg.LogDir != "logs" || cfg.UploadMaxMB != 25 {
 		t.Fatalf("unexpected local defaults: %+v", cfg)
 	}
 	if !slices.Equal(cfg.AllowedHosts, []string{"localhost", "127.0.0.1", "[::1]"}) {
@@ -98,6 +98,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad refresh ttl", map[string]string{"REFRESH_TOKEN_TTL": "0s"}, "REFRESH_TOKEN_TTL"},
 		{"negative refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "-1s"}, "REFRESH_REUSE_INTERVAL"},
 		{"bad refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "ten"}, "REFRESH_REUSE_INTERVAL"},
+		{"zero upload limit", map[string]string{"UPLOAD_MAX_MB": "0"}, "UPLOAD_MAX_MB"},
+		{"bad upload limit", map[string]string{"UPLOAD_MAX_MB": "25MB"}, "UPLOAD_MAX_MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
