@@ -9,6 +9,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -90,6 +92,20 @@ func (s *server) wantNoBlobs(t testing.TB, after string) {
 	t.Helper()
 	if keys := s.blobs(t); len(keys) != 0 {
 		t.Fatalf("after %s the storage holds %q, want nothing", after, keys)
+	}
+	s.wantNoSpool(t, after)
+}
+
+// wantNoSpool fails unless the directory uploads wait in is empty: a finished upload, refused
+// or not, leaves no temporary file.
+func (s *server) wantNoSpool(t testing.TB, after string) {
+	t.Helper()
+	left, err := os.ReadDir(filepath.Join(s.Srv.App.Config.DataDir, "tmp"))
+	if err != nil {
+		t.Fatalf("read upload directory: %v", err)
+	}
+	if len(left) != 0 {
+		t.Fatalf("after %s the upload directory holds %d files, want none", after, len(left))
 	}
 }
 

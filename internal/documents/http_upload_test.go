@@ -50,6 +50,7 @@ func TestUploadAcceptsTheAllowedTypesByContent(t *testing.T) {
 			if n := len(s.blobs(t)); n != 11 {
 				t.Errorf("storage holds %d blobs, want 11", n)
 			}
+			s.wantNoSpool(t, "the uploads")
 		})
 	}
 }
