@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -38,11 +39,14 @@ type Config struct {
 	StripeSecretKey     string
 	StripeWebhookSecret string
 	StripeAPIBase       string
-	StorageURL          string
-	SMTPURL             string
-	ShutdownTimeout     time.Duration
-	AccessTokenTTL      time.Duration
-	RefreshTokenTTL     time.Duration
+	// PayURL is the page where a client pays an invoice online, "{invoice}" standing for the
+	// invoice's id; printed on invoices when Stripe is configured.
+	PayURL          string
+	StorageURL      string
+	SMTPURL         string
+	ShutdownTimeout time.Duration
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
 	// RefreshReuseInterval is how long a rotated refresh token presented again gets the same new
 	// pair instead of revoking its session; 0 turns it off.
 	RefreshReuseInterval time.Duration
@@ -111,6 +115,7 @@ func build(get func(string) string) (Config, error) {
 		StripeSecretKey:     get("STRIPE_SECRET_KEY"),
 		StripeWebhookSecret: get("STRIPE_WEBHOOK_SECRET"),
 		StripeAPIBase:       get("STRIPE_API_BASE"),
+		PayURL:              get("PAY_URL"),
 		StorageURL:          get("STORAGE_URL"),
 		SMTPURL:             get("SMTP_URL"),
 	}
@@ -136,6 +141,9 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a positive duration such as 20s, got %q", v))
 		}
 		cfg.ShutdownTimeout = d
+	}
+	if cfg.PayURL != "" && !validPayURL(cfg.PayURL) {
+		errs = append(errs, fmt.Errorf("PAY_URL must be an http(s) URL containing {invoice}, got %q", cfg.PayURL))
 	}
 	cfg.AccessTokenTTL = 15 * time.Minute
 	cfg.RefreshTokenTTL = 7 * 24 * time.Hour
@@ -246,4 +254,12 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// validPayURL accepts an absolute http(s) URL naming the invoice: a link that would open the
+// same page for every invoice is a mistake worth refusing at start.
+func validPayURL(v string) bool {
+	u, err := url.Parse(strings.ReplaceAll(v, "{invoice}", "x"))
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+		strings.Contains(v, "{invoice}")
 }

@@ -98,6 +98,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad refresh ttl", map[string]string{"REFRESH_TOKEN_TTL": "0s"}, "REFRESH_TOKEN_TTL"},
 		{"negative refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "-1s"}, "REFRESH_REUSE_INTERVAL"},
 		{"bad refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "ten"}, "REFRESH_REUSE_INTERVAL"},
+		{"pay url without invoice", map[string]string{"PAY_URL": "https://pay.example.com/"}, "PAY_URL"},
+		{"pay url not http", map[string]string{"PAY_URL": "ftp://pay.example.com/{invoice}"}, "PAY_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
