@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/consultantpro/consultantpro/internal/config"
@@ -37,6 +38,11 @@ func (a *App) registerStripe(o options) error {
 		Help: "Stripe webhook deliveries by event type and result (applied, duplicate, refused, failed, ...).",
 	}, []string{"provider", "type", "result"})
 	a.Metrics.Registry.MustRegister(events)
+	if gateway != nil && a.Config.PayURL != "" {
+		a.finance.OfferPayLinks(func(invoiceID string) string {
+			return strings.ReplaceAll(a.Config.PayURL, "{invoice}", url.PathEscape(invoiceID))
+		})
+	}
 	online := finance.NewOnline(a.finance, gateway, a.crm, a.Logs.App, a.Logs.Security)
 	finance.RegisterStripe(a.API, online, finance.Webhook{
 		Secrets: webhookSecrets(a.Config),

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"github.com/consultantpro/consultantpro/internal/locale"
 	"regexp"
 	"time"
 
@@ -29,7 +30,16 @@ func PaymentTermsValues() []PaymentTerms {
 const (
 	msgFirmName = "Enter a name of 1 to 255 characters."
 	msgCountry  = "Enter at most 100 characters."
+	msgAddress  = "Enter at most 1000 characters."
+	// MsgLocale refuses a locale whose region has no known conventions.
+	MsgLocale = "Enter a locale such as en-US, en-GB, de-DE, fr-FR or ja-JP."
 )
+
+// validAddress bounds the firm's postal address (a few lines on a letterhead).
+func validAddress(v string) bool { return validate.MaxLength(v, 1000) }
+
+// validLocale accepts a language-REGION tag whose region's conventions are known.
+func validLocale(v string) bool { _, ok := locale.Parse(v); return ok }
 
 // validFirmName: a firm needs a name, short enough for documents' letterheads.
 func validFirmName(v string) bool { return v != "" && validate.MaxLength(v, 255) }

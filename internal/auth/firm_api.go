@@ -27,6 +27,8 @@ type FirmOut struct {
 	ProposalPrefix      string       `json:"proposal_prefix" example:"PROP"`
 	ContractPrefix      string       `json:"contract_prefix" example:"CTR"`
 	Country             string       `json:"country" doc:"Default country of new clients"`
+	Address             string       `json:"address" doc:"Postal address printed on invoices (lines separated by newlines)"`
+	Locale              string       `json:"locale" example:"en-US" doc:"How invoices and emails write money and dates (language-REGION)"`
 	CreatedAt           time.Time    `json:"created_at"`
 	UpdatedAt           time.Time    `json:"updated_at"`
 }
@@ -34,7 +36,7 @@ type FirmOut struct {
 func firmOut(f *Firm) FirmOut {
 	return FirmOut{ID: f.ID, Name: f.Name, Timezone: f.Timezone, DefaultCurrency: f.DefaultCurrency,
 		DefaultPaymentTerms: f.DefaultPaymentTerms, InvoicePrefix: f.InvoicePrefix, ProposalPrefix: f.ProposalPrefix,
-		ContractPrefix: f.ContractPrefix, Country: f.Country, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
+		ContractPrefix: f.ContractPrefix, Country: f.Country, Address: f.Address, Locale: f.Locale, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 }
 
 // FirmPatch is the body of PATCH /firm/: every setting optional, nil ones left alone. The
@@ -48,6 +50,8 @@ type FirmPatch struct {
 	ProposalPrefix      *string       `json:"proposal_prefix,omitempty"`
 	ContractPrefix      *string       `json:"contract_prefix,omitempty"`
 	Country             *string       `json:"country,omitempty" maxLength:"100"`
+	Address             *string       `json:"address,omitempty" maxLength:"1000"`
+	Locale              *string       `json:"locale,omitempty" example:"de-DE" doc:"language-REGION, e.g. en-US, en-GB, de-DE, fr-FR, ja-JP"`
 	ID                  any           `json:"id,omitempty" readOnly:"true"`
 	CreatedAt           any           `json:"created_at,omitempty" readOnly:"true"`
 	UpdatedAt           any           `json:"updated_at,omitempty" readOnly:"true"`
@@ -81,6 +85,8 @@ func (p *FirmPatch) apply(f *Firm, knownCurrency func(string) bool) (cols []stri
 	set("proposal_prefix", &f.ProposalPrefix, p.ProposalPrefix, validPrefix, MsgPrefix)
 	set("contract_prefix", &f.ContractPrefix, p.ContractPrefix, validPrefix, MsgPrefix)
 	set("country", &f.Country, p.Country, validCountry, msgCountry)
+	set("address", &f.Address, p.Address, validAddress, msgAddress)
+	set("locale", &f.Locale, p.Locale, validLocale, MsgLocale)
 	return cols, bad
 }
 

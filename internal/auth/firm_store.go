@@ -21,6 +21,8 @@ type Firm struct {
 	ProposalPrefix      string       `bun:"proposal_prefix"`
 	ContractPrefix      string       `bun:"contract_prefix"`
 	Country             string       `bun:"country"`
+	Address             string       `bun:"address"`
+	Locale              string       `bun:"locale"`
 	CreatedAt           time.Time    `bun:"created_at"`
 	UpdatedAt           time.Time    `bun:"updated_at"`
 }

@@ -121,6 +121,8 @@ func TestFirmSettingsUpdate(t *testing.T) {
 			{"empty prefix", map[string]any{"contract_prefix": ""}, "contract_prefix", msgPrefix},
 			{"blank name", map[string]any{"name": "   "}, "name", ""},
 			{"unknown field", map[string]any{"plan": "enterprise"}, "plan", msgUnknownField},
+			{"locale without region", map[string]any{"locale": "en"}, "locale", msgLocale},
+			{"locale of an unknown region", map[string]any{"locale": "en-ZZ"}, "locale", msgLocale},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -42,6 +42,7 @@ const (
 	msgNotFound       = "Not found."
 	msgMalformed      = "Malformed JSON request body."
 	msgTimezone       = "Unknown time zone."
+	msgLocale         = "Enter a locale such as en-US, en-GB, de-DE, fr-FR or ja-JP."
 	msgCurrency       = "Unknown currency code."
 	msgChoice         = `"net_90" is not a valid choice.`
 	msgPrefix         = "Use 1 to 10 letters, digits or hyphens."

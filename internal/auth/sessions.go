@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"github.com/consultantpro/consultantpro/internal/locale"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 	}
 	now := s.stamp()
 	firm := &Firm{ID: db.NewID(), Name: strings.TrimSpace(r.FirmName), Timezone: "UTC", DefaultCurrency: "USD",
-		DefaultPaymentTerms: PaymentNet30, InvoicePrefix: "INV", ProposalPrefix: "PROP", ContractPrefix: "CTR",
+		DefaultPaymentTerms: PaymentNet30, InvoicePrefix: "INV", ProposalPrefix: "PROP", ContractPrefix: "CTR", Locale: locale.Default,
 		CreatedAt: now, UpdatedAt: now}
 	user := &User{ID: db.NewID(), FirmID: firm.ID, Username: strings.TrimSpace(r.Username),
 		Email: validate.NormalizeEmail(r.Email), FirstName: strings.TrimSpace(r.FirstName),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -38,7 +39,10 @@ type Config struct {
 	StripeSecretKey     string
 	StripeWebhookSecret string
 	StripeAPIBase       string
-	StorageURL          string
+	// PayURL is the page where a client pays an invoice online, "{invoice}" standing for the
+	// invoice's id; printed on invoices when Stripe is configured.
+	PayURL     string
+	StorageURL string
 	// UploadMaxMB is the largest uploaded file, in MiB (UPLOAD_MAX_MB).
 	UploadMaxMB     int64
 	SMTPURL         string
@@ -116,6 +120,7 @@ func build(get func(string) string) (Config, error) {
 		StripeSecretKey:     get("STRIPE_SECRET_KEY"),
 		StripeWebhookSecret: get("STRIPE_WEBHOOK_SECRET"),
 		StripeAPIBase:       get("STRIPE_API_BASE"),
+		PayURL:              get("PAY_URL"),
 		StorageURL:          get("STORAGE_URL"),
 		SMTPURL:             get("SMTP_URL"),
 	}
@@ -141,6 +146,9 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a positive duration such as 20s, got %q", v))
 		}
 		cfg.ShutdownTimeout = d
+	}
+	if cfg.PayURL != "" && !validPayURL(cfg.PayURL) {
+		errs = append(errs, fmt.Errorf("PAY_URL must be an http(s) URL containing {invoice}, got %q", cfg.PayURL))
 	}
 	cfg.AccessTokenTTL = 15 * time.Minute
 	cfg.RefreshTokenTTL = 7 * 24 * time.Hour
@@ -259,4 +267,12 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// validPayURL accepts an absolute http(s) URL naming the invoice: a link that would open the
+// same page for every invoice is a mistake worth refusing at start.
+func validPayURL(v string) bool {
+	u, err := url.Parse(strings.ReplaceAll(v, "{invoice}", "x"))
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+		strings.Contains(v, "{invoice}")
 }

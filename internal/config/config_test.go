@@ -100,6 +100,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "ten"}, "REFRESH_REUSE_INTERVAL"},
 		{"zero upload limit", map[string]string{"UPLOAD_MAX_MB": "0"}, "UPLOAD_MAX_MB"},
 		{"bad upload limit", map[string]string{"UPLOAD_MAX_MB": "25MB"}, "UPLOAD_MAX_MB"},
+		{"pay url without invoice", map[string]string{"PAY_URL": "https://pay.example.com/"}, "PAY_URL"},
+		{"pay url not http", map[string]string{"PAY_URL": "ftp://pay.example.com/{invoice}"}, "PAY_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

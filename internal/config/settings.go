@@ -26,6 +26,7 @@ var settings = []setting{
 	{"STRIPE_SECRET_KEY", "stripe-secret-key", "Stripe API key"},
 	{"STRIPE_WEBHOOK_SECRET", "stripe-webhook-secret", "Stripe webhook signing secret (comma-separated while rotating)"},
 	{"STRIPE_API_BASE", "stripe-api-base", "Stripe API base URL (tests point it at stripe-mock)"},
+	{"PAY_URL", "pay-url", "page where clients pay an invoice online, {invoice} standing for its id; printed on invoices when Stripe is configured"},
 	{"STORAGE_URL", "storage-url", "document storage: file:///path or s3://bucket?endpoint=host:port&region=... (default DATA_DIR/files)"},
 	{"UPLOAD_MAX_MB", "upload-max-mb", "largest uploaded file in MiB (default 25)"},
 	{"SMTP_URL", "smtp-url", "SMTP server for email notifications"},

@@ -51,3 +51,27 @@ func (s *Service) SetStripeCustomer(ctx context.Context, firm db.Firm, id, custo
 	})
 	return stored, err
 }
+
+// BillTo is who an invoice is addressed to: the client's company, its primary contact and its
+// postal address, as the invoice document prints them.
+type BillTo struct {
+	bun.BaseModel       `bun:"table:clients,alias:c"`
+	CompanyName         string `bun:"company_name"`
+	PrimaryContactName  string `bun:"primary_contact_name"`
+	PrimaryContactEmail string `bun:"primary_contact_email"`
+	StreetAddress       string `bun:"street_address"`
+	City                string `bun:"city"`
+	State               string `bun:"state"`
+	PostalCode          string `bun:"postal_code"`
+	Country             string `bun:"country"`
+}
+
+// BillTo returns the addressee of a client of the firm; NotFound when it is not the firm's.
+func (s *Service) BillTo(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*BillTo, error) {
+	if !db.ValidID(id) {
+		return nil, db.NotFound()
+	}
+	b := new(BillTo)
+	err := firm.Select(idb, b).Where("c.id = ?", id).Scan(ctx)
+	return b, db.Translate(err)
+}

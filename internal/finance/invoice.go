@@ -82,7 +82,7 @@ type invoicePolicy struct{}
 
 func (invoicePolicy) Allow(a auth.Actor, act resource.Action) error {
 	switch act {
-	case resource.List, resource.Read:
+	case resource.List, resource.Read, Print:
 		return auth.CanRead(a, auth.Finance)
 	case resource.Create, Generate, Send, Pay:
 		if auth.CanWrite(a, auth.Finance) == nil || a.Role == auth.Manager {
@@ -98,7 +98,7 @@ func (invoicePolicy) Allow(a auth.Actor, act resource.Action) error {
 }
 
 func (invoicePolicy) AllowOn(a auth.Actor, act resource.Action, inv *Invoice) error {
-	if act == resource.Read || auth.CanWrite(a, auth.Finance) == nil {
+	if act == resource.Read || act == Print || auth.CanWrite(a, auth.Finance) == nil {
 		return nil
 	}
 	if a.Role != auth.Manager {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/projects"
@@ -15,6 +16,7 @@ import (
 // Clients answers questions about the CRM's clients (the crm module).
 type Clients interface {
 	ClientExists(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (bool, error)
+	BillTo(ctx context.Context, idb bun.IDB, firm db.Firm, id string) (*crm.BillTo, error)
 }
 
 // Projects is what finance asks of the projects module: an invoice's project and the time it
@@ -38,6 +40,7 @@ type Service struct {
 	clients  Clients
 	projects Projects
 	firms    Firms
+	payLink  func(invoiceID string) string // nil: no online payment page to link to
 }
 
 // NewService assembles the finance module; now defaults to time.Now.
@@ -51,6 +54,7 @@ func NewService(d *db.DB, clients Clients, projects Projects, firms Firms, now f
 // Register adds the finance module's operations to the API.
 func Register(a *api.API, s *Service) {
 	registerInvoices(a, s)
+	registerInvoicePDF(a, s)
 	registerGenerate(a, s)
 	registerPayments(a, s)
 	registerBills(a, s)
