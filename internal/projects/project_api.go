@@ -3,7 +3,6 @@ package projects
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
@@ -140,18 +139,10 @@ func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	for _, field := range nulls {
 		bad.Add(field, validate.MsgNull)
 	}
-	old, _ := money.LookupCurrency(p.Currency)
-	cur := old
-	if b.Currency != nil {
-		if c, ok := money.LookupCurrency(strings.TrimSpace(*b.Currency)); ok {
-			cur = c
-		} else {
-			bad.Add("currency", money.ErrUnknownCurrency.Error())
-		}
-	}
+	old, cur := api.ChangeCurrency(&bad, p.Currency, b.Currency)
 	p.Currency = cur.Code
-	p.Budget = mergeAmount(&bad, "budget", b.Budget, p.Budget, old, cur)
-	p.HourlyRate = mergeAmount(&bad, "hourly_rate", b.HourlyRate, p.HourlyRate, old, cur)
+	p.Budget = api.MergeAmount(&bad, "budget", b.Budget, p.Budget, old, cur)
+	p.HourlyRate = api.MergeAmount(&bad, "hourly_rate", b.HourlyRate, p.HourlyRate, old, cur)
 	completion := b.ActualCompletionDate.Change()
 	date.Check(&bad, "start_date", start, true)
 	date.Check(&bad, "end_date", end, true)
@@ -160,24 +151,6 @@ func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	date.Set(&p.EndDate, end)
 	date.Set(&p.ActualCompletionDate, completion)
 	return bad
-}
-
-// mergeAmount merges a sent optional amount, read in cur (null or "" clears it), into a stored
-// one, which otherwise follows a change of currency (followCurrency).
-func mergeAmount(bad *fault.Fields, field string, sent api.Nullable[api.Decimal], stored *money.Amount, old, cur money.Currency) *money.Amount {
-	if !sent.Set {
-		return followCurrency(bad, field, stored, old, cur)
-	}
-	d := api.DecimalChange(sent)
-	if *d != "" && cur.Code == "" {
-		return stored
-	}
-	a, err := money.ParseOptional(d, cur)
-	if err != nil {
-		bad.Add(field, err.Error())
-		return stored
-	}
-	return a
 }
 
 // patch is the body as a PATCH that sends every required field.
