@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/assets"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/crm"
@@ -117,6 +118,7 @@ func (a *App) routes(o options) error {
 	projects.Register(a.API, a.projects)
 	a.finance = finance.NewService(a.DB, a.crm, a.projects, a.Auth, a.now)
 	finance.Register(a.API, a.finance)
+	assets.Register(a.API, assets.NewService(a.DB, a.Auth, a.now))
 	if err := a.registerStripe(o); err != nil {
 		return err
 	}
