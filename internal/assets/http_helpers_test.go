@@ -3,7 +3,6 @@ package assets_test
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,11 +58,6 @@ func nextSeq() int64 { return seq.Add(1) }
 
 // apiServer is a whole server (testkit.API) with this module's helpers as methods.
 type apiServer struct{ *testkit.API }
-
-type (
-	user = testkit.User
-	firm = testkit.Firm
-)
 
 // startServer starts a server on the wall clock; it stops at cleanup.
 func startServer(t testing.TB) *apiServer {
@@ -211,19 +205,6 @@ func (s *apiServer) listLogs(t testing.TB, token, path, query string) (testkit.P
 	t.Helper()
 	return testkit.ListOf[maintenanceLog](t, s.API, token, path, query)
 }
-
-// logIDs returns the ids of logs, sorted, for comparisons where order does not matter.
-func logIDs(ms []maintenanceLog) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.ID
-	}
-	slices.Sort(out)
-	return out
-}
-
-// sorted returns the ids, sorted.
-func sorted(ids ...string) []string { return slices.Sorted(slices.Values(ids)) }
 
 // withFields returns body changed by fields: a nil value removes the field.
 func withFields(body, fields map[string]any) map[string]any {
