@@ -51,9 +51,9 @@ func assetOut(x *Asset) AssetOut {
 	cur := money.CurrencyOf(x.Currency)
 	out := AssetOut{ID: x.ID, Name: x.Name, AssetTag: x.AssetTag, Category: x.Category, Status: x.Status,
 		AssignedTo: x.AssignedTo, AssignedToName: x.AssignedToName, PurchasePrice: money.FormatPtr(x.PurchasePrice, cur),
-		PurchaseDate: dateOut(x.PurchaseDate), Currency: x.Currency, Vendor: x.Vendor, UsefulLifeYears: x.UsefulLifeYears,
+		PurchaseDate: x.PurchaseDate.OrNull(), Currency: x.Currency, Vendor: x.Vendor, UsefulLifeYears: x.UsefulLifeYears,
 		SalvageValue: money.FormatPtr(x.SalvageValue, cur), SerialNumber: x.SerialNumber,
-		WarrantyExpiry: dateOut(x.WarrantyExpiry), Location: x.Location, Notes: x.Notes, CreatedBy: x.CreatedBy,
+		WarrantyExpiry: x.WarrantyExpiry.OrNull(), Location: x.Location, Notes: x.Notes, CreatedBy: x.CreatedBy,
 		CreatedAt: x.CreatedAt.UTC(), UpdatedAt: x.UpdatedAt.UTC(), BookValue: money.FormatPtr(x.BookValue, cur),
 		IsUnderWarranty: x.UnderWarranty}
 	if x.AssignedTo == nil {
@@ -105,7 +105,7 @@ func (b *AssetPatch) apply(x *Asset) fault.Fields {
 	var nulls []string
 	api.SetText(&x.Name, api.RequiredChange("name", b.Name, &nulls))
 	api.SetText(&x.AssetTag, api.RequiredChange("asset_tag", b.AssetTag, &nulls))
-	setID(&x.AssignedTo, b.AssignedTo.Change())
+	api.SetID(&x.AssignedTo, b.AssignedTo.Change())
 	if b.Category != nil {
 		x.Category = *b.Category
 	}
@@ -155,11 +155,7 @@ func (b *AssetWrite) Check(ctx context.Context, a auth.Actor, act resource.Actio
 func (b *AssetPatch) Check(_ context.Context, a auth.Actor, act resource.Action) error {
 	c := *b
 	c.Category, c.Status = nil, nil
-	for _, f := range []*api.Nullable[string]{&c.Name, &c.AssetTag} {
-		if f.Set && !f.Null && f.Value == "" {
-			*f = api.Nullable[string]{}
-		}
-	}
+	api.DropBlankValues(&c.Name, &c.AssetTag)
 	x := &Asset{Category: DefaultCategory, Status: DefaultStatus}
 	if act == resource.Create {
 		x.Currency = money.CurrencyOf(a.Currency).Code

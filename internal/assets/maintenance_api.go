@@ -46,7 +46,7 @@ type MaintenanceOut struct {
 func maintenanceOut(m *Maintenance) MaintenanceOut {
 	return MaintenanceOut{ID: m.ID, Asset: m.AssetID, AssetName: m.AssetName, AssetTag: m.AssetTag, Type: m.Type,
 		Description: m.Description, Status: m.Status, ScheduledDate: string(m.ScheduledDate),
-		CompletedDate: dateOut(m.CompletedDate), Cost: money.FormatPtr(m.Cost, money.CurrencyOf(m.Currency)),
+		CompletedDate: m.CompletedDate.OrNull(), Cost: money.FormatPtr(m.Cost, money.CurrencyOf(m.Currency)),
 		Currency: m.Currency, PerformedBy: m.PerformedBy, Notes: m.Notes, CreatedBy: m.CreatedBy,
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
 }
@@ -135,11 +135,7 @@ func (b *MaintenanceWrite) Check(ctx context.Context, a auth.Actor, act resource
 func (b *MaintenancePatch) Check(context.Context, auth.Actor, resource.Action) error {
 	c := *b
 	c.Type, c.Status = nil, nil
-	for _, f := range []*api.Nullable[string]{&c.Description, &c.ScheduledDate} {
-		if f.Set && !f.Null && f.Value == "" {
-			*f = api.Nullable[string]{}
-		}
-	}
+	api.DropBlankValues(&c.Description, &c.ScheduledDate)
 	return c.apply(&Maintenance{}).Err()
 }
 

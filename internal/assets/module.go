@@ -2,7 +2,6 @@ package assets
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
@@ -42,23 +41,3 @@ func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
 
 // today is the caller's today: the date in the firm's time zone.
 func (s *Service) today(a auth.Actor) date.Date { return date.Today(s.now(), a.Location()) }
-
-// setID stores a sent optional id: nil leaves dst alone, "" clears it.
-func setID(dst **string, v *string) {
-	if v == nil {
-		return
-	}
-	*dst = nil
-	if id := strings.TrimSpace(*v); id != "" {
-		*dst = &id
-	}
-}
-
-// dateOut renders an optional date: null when unset.
-func dateOut(d date.Date) *string {
-	if d.IsZero() {
-		return nil
-	}
-	s := string(d)
-	return &s
-}

@@ -59,7 +59,7 @@ func projectOut(p *Project) ProjectOut {
 		ProjectCode: p.ProjectCode, Name: p.Name, Description: p.Description, Status: p.Status,
 		BillingType: p.BillingType, Budget: money.FormatPtr(p.Budget, cur), HourlyRate: money.FormatPtr(p.HourlyRate, cur),
 		Currency: p.Currency, StartDate: string(p.StartDate), EndDate: string(p.EndDate),
-		ActualCompletionDate: dateOut(p.ActualCompletionDate), Notes: p.Notes, CreatedBy: p.CreatedBy,
+		ActualCompletionDate: p.ActualCompletionDate.OrNull(), Notes: p.Notes, CreatedBy: p.CreatedBy,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), TotalHoursLogged: p.TotalHoursLogged.String(),
 		BillableHours: p.BillableHours.String(), TotalBilledAmount: money.Format(p.TotalBilledAmount, cur),
 		UnbilledAmount: money.Format(p.UnbilledAmount, cur), BudgetUsedPercent: BudgetUsedPercent(p.TotalBilledAmount, p.Budget)}
@@ -124,8 +124,8 @@ func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	api.SetText(&p.Name, api.RequiredChange("name", b.Name, &nulls))
 	start := api.RequiredChange("start_date", b.StartDate, &nulls)
 	end := api.RequiredChange("end_date", b.EndDate, &nulls)
-	setID(&p.ContractID, b.Contract.Change())
-	setID(&p.ProjectManagerID, b.ProjectManager.Change())
+	api.SetID(&p.ContractID, b.Contract.Change())
+	api.SetID(&p.ProjectManagerID, b.ProjectManager.Change())
 	api.SetText(&p.ProjectCode, b.ProjectCode)
 	api.SetText(&p.Description, b.Description)
 	api.SetText(&p.Notes, b.Notes)
@@ -176,7 +176,7 @@ func (b *ProjectWrite) Check(ctx context.Context, a auth.Actor, act resource.Act
 func (b *ProjectPatch) Check(_ context.Context, a auth.Actor, act resource.Action) error {
 	c := *b
 	c.Status, c.BillingType = nil, nil
-	dropBlankValues(&c.Client, &c.Name, &c.StartDate, &c.EndDate)
+	api.DropBlankValues(&c.Client, &c.Name, &c.StartDate, &c.EndDate)
 	p := &Project{Status: ProjectPlanning, BillingType: DefaultBillingType}
 	if act == resource.Create {
 		p.Currency = money.CurrencyOf(a.Currency).Code
