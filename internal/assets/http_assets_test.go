@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -293,6 +294,75 @@ func TestAssetTagUniquePerFirm(t *testing.T) {
 	testkit.WantOnly(t, r, map[string][]string{"asset_tag": {msgTagTaken}})
 	if got := s.patchAsset(t, f.Owner.Token, x.ID, map[string]any{"asset_tag": "LAP-001"}); got.AssetTag != "LAP-001" {
 		t.Errorf("renaming an asset's own tag's case: %q", got.AssetTag)
+	}
+}
+
+// Concurrent creates of one tag in different cases: the unique index decides, and the losers get
+// the same 400 as the check before the write gives.
+func TestAssetTagUniqueUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	f := s.RegisterFirm(t)
+	tags := []string{"Race-1", "RACE-1", "race-1", "Race-1", "rAcE-1", "RaCe-1"}
+	results := make([]*testkit.Response, len(tags))
+	var wg sync.WaitGroup
+	for i, tag := range tags {
+		wg.Go(func() {
+			results[i] = s.Do(t, http.MethodPost, assetsPath, f.Owner.Token, assetBody(map[string]any{"asset_tag": tag}))
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, r := range results {
+		if r.Status == http.StatusCreated {
+			created++
+			continue
+		}
+		testkit.WantOnly(t, r, map[string][]string{"asset_tag": {msgTagTaken}})
+	}
+	if page, _ := s.listAssets(t, f.Owner.Token, ""); created != 1 || page.Count != 1 {
+		t.Errorf("%d of the concurrent creates succeeded and %d assets exist, want 1 and 1", created, page.Count)
+	}
+}
+
+// The assignee is checked when it is set or changed: an asset whose assignee has left (been
+// deactivated) can still be edited, but cannot be given to them again.
+func TestAssetAssigneeCheckedWhenChanged(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	f := s.RegisterFirm(t)
+	cons := f.AddUser(t, "consultant")
+	x := s.createAsset(t, f.Owner.Token, map[string]any{"assigned_to": cons.ID})
+	y := s.createAsset(t, f.Owner.Token, nil)
+	f.Deactivate(t, cons)
+	if got := s.patchAsset(t, f.Owner.Token, x.ID, map[string]any{"notes": "left", "assigned_to": cons.ID}); deref(got.AssignedTo) != cons.ID {
+		t.Errorf("assigned_to = %s, want the stored %s", deref(got.AssignedTo), cons.ID)
+	}
+	r := s.Do(t, http.MethodPatch, assetPath(y.ID), f.Owner.Token, map[string]any{"assigned_to": cons.ID})
+	testkit.WantOnly(t, r, map[string][]string{"assigned_to": {msgAssignee}})
+}
+
+// Assets and maintenance logs export like every list: the CSV has the fields as titled columns, money
+// as plain decimals.
+func TestAssetExport(t *testing.T) {
+	t.Parallel()
+	s := startServerAt(t, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	f := s.RegisterFirm(t)
+	x := s.createAsset(t, f.Owner.Token, map[string]any{"name": "Exported", "purchase_price": "1200.00",
+		"useful_life_years": 3, "purchase_date": "2025-03-10"})
+	s.createLog(t, f.Owner.Token, x.ID, map[string]any{"cost": "12.50"})
+	for path, want := range map[string][]string{
+		assetsPath + "?format=csv":                 {"Book value", "Exported", "800.00"},
+		maintenancePath + "?format=csv":            {"Cost", "12.50"},
+		assetMaintenancePath(x.ID) + "?format=csv": {"Asset name", "Exported"},
+	} {
+		r := s.Do(t, http.MethodGet, path, f.Owner.Token, nil)
+		testkit.WantStatus(t, r, http.StatusOK)
+		for _, w := range want {
+			if !strings.Contains(string(r.Body), w) {
+				t.Errorf("%s lacks %q:\n%s", path, w, r.Body)
+			}
+		}
 	}
 }
 
