@@ -47,6 +47,7 @@ func TestAssetList(t *testing.T) {
 		{"search=vitra", []string{"alpha chair"}},
 		{"search=berlin+apple", []string{"Gamma phone"}},
 		{"ordering=name&page_size=2&page=2", []string{"Gamma phone"}},
+		{"updated_since=2026-06-01T09:02:00Z", []string{"Gamma phone"}}, // delta sync
 	} {
 		page, xs := s.listAssets(t, tok, tt.query)
 		got := assetNames(xs)
