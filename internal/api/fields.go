@@ -137,6 +137,27 @@ func DropBlank(fields ...**string) {
 	}
 }
 
+// DropBlankValues is DropBlank for the required fields of a PATCH body: an empty value sent
+// is dropped before the format checks (huma reports it through minLength).
+func DropBlankValues(fields ...*Nullable[string]) {
+	for _, f := range fields {
+		if f.Set && !f.Null && f.Value == "" {
+			*f = Nullable[string]{}
+		}
+	}
+}
+
+// SetID stores a sent optional id: nil (not sent) leaves dst alone, "" or null clears it.
+func SetID(dst **string, v *string) {
+	if v == nil {
+		return
+	}
+	*dst = nil
+	if id := strings.TrimSpace(*v); id != "" {
+		*dst = &id
+	}
+}
+
 // FieldDetails turns collected field messages into huma's located details, so a resolver
 // reports them together with the schema's own errors in one response.
 func FieldDetails(f fault.Fields) []error {
@@ -166,18 +187,6 @@ func Value[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: v} }
 func SetText(dst *string, v *string) {
 	if v != nil {
 		*dst = strings.TrimSpace(*v)
-	}
-}
-
-// SetID stores a sent optional id without its surrounding spaces: nil (not sent) leaves dst
-// alone, "" clears it.
-func SetID(dst **string, v *string) {
-	if v == nil {
-		return
-	}
-	*dst = nil
-	if id := strings.TrimSpace(*v); id != "" {
-		*dst = &id
 	}
 }
 

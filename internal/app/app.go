@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/assets"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/crm"
@@ -120,6 +121,7 @@ func (a *App) routes(o options) error {
 	if err := a.registerDocuments(o); err != nil {
 		return err
 	}
+	assets.Register(a.API, assets.NewService(a.DB, a.Auth, a.now))
 	if err := a.registerStripe(o); err != nil {
 		return err
 	}

@@ -46,6 +46,15 @@ func (d Date) Time() time.Time {
 	return t
 }
 
+// OrNull renders an optional date for a response: nil (JSON null) when unset.
+func (d Date) OrNull() *string {
+	if d.IsZero() {
+		return nil
+	}
+	s := string(d)
+	return &s
+}
+
 // Year is the date's year.
 func (d Date) Year() int { return d.Time().Year() }
 

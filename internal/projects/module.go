@@ -2,11 +2,9 @@ package projects
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
-	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/uptrace/bun"
 )
@@ -49,17 +47,6 @@ func Register(a *api.API, s *Service) {
 
 func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
 
-// setID stores a sent optional id: nil leaves dst alone, "" clears it.
-func setID(dst **string, v *string) {
-	if v == nil {
-		return
-	}
-	*dst = nil
-	if id := strings.TrimSpace(*v); id != "" {
-		*dst = &id
-	}
-}
-
 // badID reports whether an optional id is set to text that cannot name a row. Such an id never
 // reaches the database (PostgreSQL's uuid columns would refuse it).
 func badID(id *string) bool { return id != nil && !db.ValidID(*id) }
@@ -72,15 +59,6 @@ func deref(p *string) string {
 	return *p
 }
 
-// dateOut renders an optional date: null when unset.
-func dateOut(d date.Date) *string {
-	if d.IsZero() {
-		return nil
-	}
-	s := string(d)
-	return &s
-}
-
 // stampOut renders an optional stamp in UTC.
 func stampOut(t *time.Time) *time.Time {
 	if t == nil {
@@ -88,14 +66,4 @@ func stampOut(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// dropBlankValues drops empty required values sent in a PATCH before the format checks: huma
-// already reports them (minLength), and one message per problem is enough.
-func dropBlankValues(fields ...*api.Nullable[string]) {
-	for _, f := range fields {
-		if f.Set && !f.Null && f.Value == "" {
-			*f = api.Nullable[string]{}
-		}
-	}
 }

@@ -160,18 +160,3 @@ func BudgetUsedPercent(billed money.Amount, budget *money.Amount) *string {
 	s := new(big.Rat).SetFrac(num, big.NewInt(int64(*budget))).FloatString(2)
 	return &s
 }
-
-// followCurrency is an amount of the project after an edit: sent, it was read in the project's
-// new currency (cur); kept while the currency changes, it keeps its figure ("1600.00" USD
-// becomes "1600.00" EUR), and a figure the new currency cannot hold is reported on field.
-func followCurrency(f *fault.Fields, field string, stored *money.Amount, old, cur money.Currency) *money.Amount {
-	if stored == nil || old.Code == "" || cur.Code == old.Code {
-		return stored
-	}
-	a, err := money.Reprice(*stored, old, cur)
-	if err != nil {
-		f.Add(field, err.Error())
-		return stored
-	}
-	return &a
-}

@@ -3,7 +3,6 @@ package projects
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
@@ -60,7 +59,7 @@ func projectOut(p *Project) ProjectOut {
 		ProjectCode: p.ProjectCode, Name: p.Name, Description: p.Description, Status: p.Status,
 		BillingType: p.BillingType, Budget: money.FormatPtr(p.Budget, cur), HourlyRate: money.FormatPtr(p.HourlyRate, cur),
 		Currency: p.Currency, StartDate: string(p.StartDate), EndDate: string(p.EndDate),
-		ActualCompletionDate: dateOut(p.ActualCompletionDate), Notes: p.Notes, CreatedBy: p.CreatedBy,
+		ActualCompletionDate: p.ActualCompletionDate.OrNull(), Notes: p.Notes, CreatedBy: p.CreatedBy,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), TotalHoursLogged: p.TotalHoursLogged.String(),
 		BillableHours: p.BillableHours.String(), TotalBilledAmount: money.Format(p.TotalBilledAmount, cur),
 		UnbilledAmount: money.Format(p.UnbilledAmount, cur), BudgetUsedPercent: BudgetUsedPercent(p.TotalBilledAmount, p.Budget)}
@@ -125,8 +124,8 @@ func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	api.SetText(&p.Name, api.RequiredChange("name", b.Name, &nulls))
 	start := api.RequiredChange("start_date", b.StartDate, &nulls)
 	end := api.RequiredChange("end_date", b.EndDate, &nulls)
-	setID(&p.ContractID, b.Contract.Change())
-	setID(&p.ProjectManagerID, b.ProjectManager.Change())
+	api.SetID(&p.ContractID, b.Contract.Change())
+	api.SetID(&p.ProjectManagerID, b.ProjectManager.Change())
 	api.SetText(&p.ProjectCode, b.ProjectCode)
 	api.SetText(&p.Description, b.Description)
 	api.SetText(&p.Notes, b.Notes)
@@ -140,18 +139,10 @@ func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	for _, field := range nulls {
 		bad.Add(field, validate.MsgNull)
 	}
-	old, _ := money.LookupCurrency(p.Currency)
-	cur := old
-	if b.Currency != nil {
-		if c, ok := money.LookupCurrency(strings.TrimSpace(*b.Currency)); ok {
-			cur = c
-		} else {
-			bad.Add("currency", money.ErrUnknownCurrency.Error())
-		}
-	}
+	old, cur := api.ChangeCurrency(&bad, p.Currency, b.Currency)
 	p.Currency = cur.Code
-	p.Budget = mergeAmount(&bad, "budget", b.Budget, p.Budget, old, cur)
-	p.HourlyRate = mergeAmount(&bad, "hourly_rate", b.HourlyRate, p.HourlyRate, old, cur)
+	p.Budget = api.MergeAmount(&bad, "budget", b.Budget, p.Budget, old, cur)
+	p.HourlyRate = api.MergeAmount(&bad, "hourly_rate", b.HourlyRate, p.HourlyRate, old, cur)
 	completion := b.ActualCompletionDate.Change()
 	date.Check(&bad, "start_date", start, true)
 	date.Check(&bad, "end_date", end, true)
@@ -160,24 +151,6 @@ func (b *ProjectPatch) apply(p *Project) fault.Fields {
 	date.Set(&p.EndDate, end)
 	date.Set(&p.ActualCompletionDate, completion)
 	return bad
-}
-
-// mergeAmount merges a sent optional amount, read in cur (null or "" clears it), into a stored
-// one, which otherwise follows a change of currency (followCurrency).
-func mergeAmount(bad *fault.Fields, field string, sent api.Nullable[api.Decimal], stored *money.Amount, old, cur money.Currency) *money.Amount {
-	if !sent.Set {
-		return followCurrency(bad, field, stored, old, cur)
-	}
-	d := api.DecimalChange(sent)
-	if *d != "" && cur.Code == "" {
-		return stored
-	}
-	a, err := money.ParseOptional(d, cur)
-	if err != nil {
-		bad.Add(field, err.Error())
-		return stored
-	}
-	return a
 }
 
 // patch is the body as a PATCH that sends every required field.
@@ -203,7 +176,7 @@ func (b *ProjectWrite) Check(ctx context.Context, a auth.Actor, act resource.Act
 func (b *ProjectPatch) Check(_ context.Context, a auth.Actor, act resource.Action) error {
 	c := *b
 	c.Status, c.BillingType = nil, nil
-	dropBlankValues(&c.Client, &c.Name, &c.StartDate, &c.EndDate)
+	api.DropBlankValues(&c.Client, &c.Name, &c.StartDate, &c.EndDate)
 	p := &Project{Status: ProjectPlanning, BillingType: DefaultBillingType}
 	if act == resource.Create {
 		p.Currency = money.CurrencyOf(a.Currency).Code

@@ -44,7 +44,7 @@ type TaskOut struct {
 func taskOut(t *Task) TaskOut {
 	out := TaskOut{ID: t.ID, Project: t.ProjectID, ProjectName: t.ProjectName, AssignedTo: t.AssignedTo,
 		AssignedToName: t.AssignedToName, Title: t.Title, Description: t.Description, Status: t.Status,
-		Priority: t.Priority, Position: t.Position, DueDate: dateOut(t.DueDate), CompletedAt: stampOut(t.CompletedAt),
+		Priority: t.Priority, Position: t.Position, DueDate: t.DueDate.OrNull(), CompletedAt: stampOut(t.CompletedAt),
 		CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 		HoursLogged: t.HoursLogged.String()}
 	if t.EstimatedHours != nil {
@@ -93,7 +93,7 @@ func (b *TaskPatch) apply(t *Task) fault.Fields {
 	var nulls []string
 	api.SetText(&t.ProjectID, api.RequiredChange("project", b.Project, &nulls))
 	api.SetText(&t.Title, api.RequiredChange("title", b.Title, &nulls))
-	setID(&t.AssignedTo, b.AssignedTo.Change())
+	api.SetID(&t.AssignedTo, b.AssignedTo.Change())
 	api.SetText(&t.Description, b.Description)
 	if b.Status != nil {
 		t.Status = *b.Status
@@ -144,7 +144,7 @@ func (b *TaskWrite) Check(_ context.Context, _ auth.Actor, act resource.Action) 
 	}
 	c := b.patch()
 	c.Status, c.Priority = nil, nil
-	dropBlankValues(&c.Project, &c.Title)
+	api.DropBlankValues(&c.Project, &c.Title)
 	t := &Task{Status: TaskTodo, Priority: DefaultTaskPriority}
 	bad := c.apply(t)
 	bad.Merge(t.formatProblems())

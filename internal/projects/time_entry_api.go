@@ -92,7 +92,7 @@ var decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 func (b *TimeEntryPatch) apply(te *TimeEntry) fault.Fields {
 	var bad fault.Fields
 	api.SetText(&te.ProjectID, b.Project)
-	setID(&te.TaskID, b.Task.Change()) // "" when null: no task
+	api.SetID(&te.TaskID, b.Task.Change()) // "" when null: no task
 	api.SetText(&te.UserID, b.User)
 	date.Check(&bad, "date", b.Date, true)
 	date.Set(&te.Date, b.Date)
