@@ -14,6 +14,8 @@ type options struct {
 	now      func() time.Time
 	password auth.Argon2Params
 	gateway  finance.Gateway
+	// The job runner's timings (see jobs.Options); zero is production's.
+	jobPoll, jobTimeout, jobRescue time.Duration
 }
 
 // WithClock replaces the wall clock, so tests can freeze "today".
@@ -25,3 +27,9 @@ func WithFastPasswords() Option { return func(o *options) { o.password = auth.Fa
 
 // WithStripeGateway replaces the Stripe client, so tests can inject faults in-process.
 func WithStripeGateway(g finance.Gateway) Option { return func(o *options) { o.gateway = g } }
+
+// WithJobTimings shortens the job runner's poll interval, attempt timeout and the time after
+// which a running job is taken for dead, so tests see jobs run and recover in milliseconds.
+func WithJobTimings(poll, timeout, rescue time.Duration) Option {
+	return func(o *options) { o.jobPoll, o.jobTimeout, o.jobRescue = poll, timeout, rescue }
+}
