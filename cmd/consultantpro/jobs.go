@@ -144,4 +144,3 @@ func withApp(ctx context.Context, name string, args []string, getenv func(string
 	defer a.Close()
 	return fn(a)
 }
-
