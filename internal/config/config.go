@@ -40,9 +40,13 @@ type Config struct {
 	StripeAPIBase       string
 	StorageURL          string
 	SMTPURL             string
-	ShutdownTimeout     time.Duration
-	AccessTokenTTL      time.Duration
-	RefreshTokenTTL     time.Duration
+	// MailFrom is the sender address of every email (MAIL_FROM); the display name is the firm's.
+	MailFrom string
+	// PublicURL is where clients reach the server (PUBLIC_URL), for links in emails.
+	PublicURL       string
+	ShutdownTimeout time.Duration
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
 	// RefreshReuseInterval is how long a rotated refresh token presented again gets the same new
 	// pair instead of revoking its session; 0 turns it off.
 	RefreshReuseInterval time.Duration
@@ -201,6 +205,7 @@ func build(get func(string) string) (Config, error) {
 	if len(cfg.AllowedHosts) == 0 && !cfg.Production() {
 		cfg.AllowedHosts = append([]string(nil), localHosts...)
 	}
+	errs = append(errs, mailSettings(&cfg, get)...)
 	for _, o := range cfg.CORSAllowedOrigins {
 		if o == "*" || strings.EqualFold(o, "null") {
 			errs = append(errs, fmt.Errorf("CORS_ALLOWED_ORIGINS may not contain %q: list each origin", o))
