@@ -15,8 +15,10 @@ import (
 	"github.com/consultantpro/consultantpro/internal/jobs"
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/notify"
 	"github.com/consultantpro/consultantpro/internal/projects"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 )
 
 // App is one assembled server.
@@ -28,6 +30,7 @@ type App struct {
 	Metrics *api.Metrics
 	Auth    *auth.Service
 	Jobs    *jobs.Runner
+	Notify  *notify.Service
 	Version string
 	// The business modules, which the demo seeding writes through.
 	crm      *crm.Service
@@ -35,6 +38,8 @@ type App struct {
 	finance  *finance.Service
 	now      func() time.Time
 	limits   *limits
+	// workers works every job kind; the modules' workers join it as they are assembled.
+	workers *river.Workers
 }
 
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
@@ -129,6 +134,9 @@ func (a *App) routes(o options) error {
 	projects.Register(a.API, a.projects)
 	a.finance = finance.NewService(a.DB, a.crm, a.projects, a.Auth, a.now)
 	finance.Register(a.API, a.finance)
+	if err := a.wireNotify(o); err != nil {
+		return err
+	}
 	if err := a.registerStripe(o); err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ const cleanupInterval = time.Hour
 // Serve.
 func (a *App) newJobs(ctx context.Context, o options) error {
 	workers := river.NewWorkers()
+	a.workers = workers
 	river.AddWorker(workers, river.WorkFunc(a.sweepJob))
 	river.AddWorker(workers, river.WorkFunc(a.cleanupJob))
 	periodic := []*river.PeriodicJob{

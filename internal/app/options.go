@@ -5,6 +5,7 @@ import (
 
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/finance"
+	"github.com/consultantpro/consultantpro/internal/notify"
 )
 
 // Option adjusts how New assembles the app; the defaults are production's.
@@ -14,6 +15,8 @@ type options struct {
 	now      func() time.Time
 	password auth.Argon2Params
 	gateway  finance.Gateway
+	// invoicePDF renders invoice attachments (nil: none).
+	invoicePDF notify.InvoicePDF
 	// The job runner's timings (see jobs.Options); zero is production's.
 	jobPoll, jobTimeout, jobRescue time.Duration
 }
@@ -33,3 +36,6 @@ func WithStripeGateway(g finance.Gateway) Option { return func(o *options) { o.g
 func WithJobTimings(poll, timeout, rescue time.Duration) Option {
 	return func(o *options) { o.jobPoll, o.jobTimeout, o.jobRescue = poll, timeout, rescue }
 }
+
+// WithInvoicePDF attaches invoices rendered by r to the invoice emails.
+func WithInvoicePDF(r notify.InvoicePDF) Option { return func(o *options) { o.invoicePDF = r } }

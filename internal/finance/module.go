@@ -38,6 +38,7 @@ type Service struct {
 	clients  Clients
 	projects Projects
 	firms    Firms
+	notifier Notifier
 }
 
 // NewService assembles the finance module; now defaults to time.Now.
