@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/consultantpro/consultantpro/internal/finance"
 	"github.com/consultantpro/consultantpro/internal/mail"
 	"github.com/consultantpro/consultantpro/internal/notify"
 )
@@ -30,7 +31,11 @@ func (a *App) wireNotify(o options) error {
 		return err
 	}
 	n.Register(a.workers)
-	a.finance.Notify(n)
+	var told finance.Notifier = n
+	if o.wrapNotifier != nil {
+		told = o.wrapNotifier(told)
+	}
+	a.finance.Notify(told)
 	a.Notify = n
 	return nil
 }

@@ -15,6 +15,8 @@ type options struct {
 	now      func() time.Time
 	password auth.Argon2Params
 	gateway  finance.Gateway
+	// wrapNotifier decorates what finance tells of its events (nil: as is).
+	wrapNotifier func(finance.Notifier) finance.Notifier
 	// invoicePDF renders invoice attachments (nil: none).
 	invoicePDF notify.InvoicePDF
 	// The job runner's timings (see jobs.Options); zero is production's.
@@ -39,3 +41,9 @@ func WithJobTimings(poll, timeout, rescue time.Duration) Option {
 
 // WithInvoicePDF attaches invoices rendered by r to the invoice emails.
 func WithInvoicePDF(r notify.InvoicePDF) Option { return func(o *options) { o.invoicePDF = r } }
+
+// WithFinanceNotifier decorates the notifier finance tells of its events, so tests can inject a
+// failure after an email is queued.
+func WithFinanceNotifier(wrap func(finance.Notifier) finance.Notifier) Option {
+	return func(o *options) { o.wrapNotifier = wrap }
+}

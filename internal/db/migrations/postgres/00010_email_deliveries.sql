@@ -6,7 +6,7 @@
 -- internal/jobs).
 CREATE TABLE email_deliveries (
     event_key  TEXT PRIMARY KEY,
-    firm_id    TEXT NOT NULL REFERENCES firms (id),
+    firm_id    UUID NOT NULL REFERENCES firms (id),
     kind       TEXT NOT NULL,
     recipient  TEXT NOT NULL,
     status     TEXT NOT NULL CHECK (status IN ('sending', 'sent')),
