@@ -144,6 +144,10 @@ func (f failingAfter) InvoiceSent(ctx context.Context, tx bun.Tx, firmID, invoic
 	return nil
 }
 
+func (f failingAfter) PaymentReceived(ctx context.Context, tx bun.Tx, firmID, paymentID string) error {
+	return f.next.PaymentReceived(ctx, tx, firmID, paymentID)
+}
+
 // TestInvoiceSendAndEmailCommitTogether: a failure after the email job is queued leaves the
 // invoice a draft and no job; the next send queues exactly one.
 func TestInvoiceSendAndEmailCommitTogether(t *testing.T) {

@@ -73,6 +73,7 @@ func New(d Deps) (*Service, error) {
 // Register adds the email workers to workers.
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, river.WorkFunc(s.workInvoiceSent))
+	river.AddWorker(workers, river.WorkFunc(s.workPaymentReceipt))
 }
 
 // oncePerArgs makes a job unique by its arguments while it exists: enqueuing an event's email
