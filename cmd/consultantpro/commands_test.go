@@ -59,7 +59,8 @@ func TestCheckDeploy(t *testing.T) {
 	t.Parallel()
 	production := func(extra map[string]string) map[string]string {
 		env := map[string]string{"ENV": "production", "SECRET_KEY": goodSecretKey, "ALLOWED_HOSTS": "api.example.com",
-			"METRICS_ADDR": "10.0.0.5:9100"}
+			"METRICS_ADDR": "10.0.0.5:9100", "SMTP_URL": "smtp://mailer:pw@smtp.example.com:587",
+			"MAIL_FROM": "billing@example.com", "PUBLIC_URL": "https://api.example.com"}
 		for k, v := range extra {
 			env[k] = v
 		}
@@ -71,7 +72,12 @@ func TestCheckDeploy(t *testing.T) {
 		want []string // the findings, in order, by a fragment of each; none means success
 	}{
 		{"production-ready configuration", production(nil), nil},
-		{"nothing set", nil, []string{"ENV is not production", "SECRET_KEY is not set", "ALLOWED_HOSTS is not set", "METRICS_ADDR is not set"}},
+		{"nothing set", nil, []string{"ENV is not production", "SECRET_KEY is not set", "ALLOWED_HOSTS is not set", "METRICS_ADDR is not set",
+			"SMTP_URL is not set: emails"}},
+		{"email not configured", production(map[string]string{"SMTP_URL": "", "MAIL_FROM": "", "PUBLIC_URL": ""}),
+			[]string{"SMTP_URL is not set: emails", "PUBLIC_URL is not set"}},
+		{"email from the default address", production(map[string]string{"MAIL_FROM": ""}),
+			[]string{"MAIL_FROM is not set"}},
 		{"metrics public on the API address", production(map[string]string{"METRICS_ADDR": ""}),
 			[]string{"METRICS_ADDR is not set: /metrics is public on the API address"}},
 		{"metrics on the API address behind a token",
@@ -106,7 +112,7 @@ func TestCheckDeploy(t *testing.T) {
 				}
 			}
 			// Findings never print the secret values themselves.
-			for _, secret := range []string{goodSecretKey, "sk_test_123", "k2Jq9vX4mR7tW1zB8nL5cH3fP6sD0gY2"} {
+			for _, secret := range []string{goodSecretKey, "sk_test_123", "k2Jq9vX4mR7tW1zB8nL5cH3fP6sD0gY2", "mailer:pw"} {
 				if strings.Contains(stdout, secret) {
 					t.Errorf("check --deploy printed a secret value:\n%s", stdout)
 				}

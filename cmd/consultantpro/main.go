@@ -36,7 +36,11 @@ Commands:
                     consultantpro createuser -firm "Acme" -username ada -email ada@acme.example
   demo            serve with a seeded demo firm and print its sign-in credentials
   finance sweep-overdue
-                  move past-due invoices and bills to overdue once (the server does it hourly)
+                  move past-due invoices and bills to overdue once (the server does it
+                  soon after each firm's midnight)
+  jobs list [--state discarded,retryable] [--limit N]
+                  list background jobs, newest first
+  jobs retry ID   run a job again now (a discarded one gets a fresh round of attempts)
   version         print the version
 
 Every setting is an environment variable and the matching flag; run
@@ -63,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = demo(ctx, args, getenv, stdout, stderr)
 	case "finance":
 		err = financeCmd(ctx, args, getenv, stdout, stderr)
+	case "jobs":
+		err = jobsCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "consultantpro", version)
 		return nil

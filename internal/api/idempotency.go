@@ -7,11 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -38,9 +36,6 @@ const MaxIdempotencyKey = 255
 
 // IdempotencyTTL is how long a response is replayed for its key.
 const IdempotencyTTL = 24 * time.Hour
-
-// sweepEvery spaces the removals of expired keys that requests make on the side.
-const sweepEvery = time.Minute
 
 // storeTimeout bounds the writes that finish a keyed request. They run even when the client
 // has gone: the effect may have happened, and a retry must find its response.
@@ -70,8 +65,6 @@ const storeTimeout = 10 * time.Second
 type Idempotency struct {
 	store *db.IdempotencyStore
 	now   func() time.Time
-	// nextSweep is when (Unix nanoseconds) a request may next remove expired keys.
-	nextSweep atomic.Int64
 }
 
 // NewIdempotency keeps keys in store, timed by now.
@@ -173,7 +166,6 @@ func (a *API) idempotent(ctx huma.Context, next func(huma.Context)) {
 		a.writeErr(ctx, classify(http.StatusBadRequest, "Could not read the request body.", []error{err}))
 		return
 	}
-	idem.sweep(ctx.Context(), a.opts.Logs.App)
 	now := idem.now()
 	k := db.IdempotencyKey{FirmID: firm, UserID: user, Key: key}
 	fp := fingerprint(ctx, body)
@@ -284,19 +276,6 @@ func fingerprint(ctx huma.Context, body []byte) string {
 	}
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// sweep removes expired keys at most once per sweepEvery, on the request that finds it due; a
-// durable job may take this over. A failure is logged and the request goes on.
-func (i *Idempotency) sweep(ctx context.Context, log *slog.Logger) {
-	now := i.now()
-	due := i.nextSweep.Load()
-	if now.UnixNano() < due || !i.nextSweep.CompareAndSwap(due, now.Add(sweepEvery).UnixNano()) {
-		return
-	}
-	if _, err := i.store.DeleteExpired(ctx, now); err != nil {
-		log.Warn("remove expired idempotency keys", "error", err.Error())
-	}
 }
 
 // writeErr answers with err in the envelope.

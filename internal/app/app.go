@@ -13,10 +13,13 @@ import (
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/finance"
+	"github.com/consultantpro/consultantpro/internal/jobs"
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/consultantpro/consultantpro/internal/money"
+	"github.com/consultantpro/consultantpro/internal/notify"
 	"github.com/consultantpro/consultantpro/internal/projects"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 )
 
 // App is one assembled server.
@@ -27,6 +30,8 @@ type App struct {
 	API     *api.API
 	Metrics *api.Metrics
 	Auth    *auth.Service
+	Jobs    *jobs.Runner
+	Notify  *notify.Service
 	Version string
 	// The business modules, which the demo seeding writes through.
 	crm      *crm.Service
@@ -34,6 +39,8 @@ type App struct {
 	finance  *finance.Service
 	now      func() time.Time
 	limits   *limits
+	// workers works every job kind; the modules' workers join it as they are assembled.
+	workers *river.Workers
 }
 
 // New opens the database, applies pending migrations and assembles the HTTP surface. The caller
@@ -64,8 +71,14 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		lim.close()
 		return nil, err
 	}
-	if applied > 0 {
-		logs.App.Info("migrations applied", "count", applied, "engine", string(d.Dialect))
+	riverApplied, err := jobs.Migrate(ctx, d)
+	if err != nil {
+		d.Close()
+		lim.close()
+		return nil, err
+	}
+	if applied+riverApplied > 0 {
+		logs.App.Info("migrations applied", "count", applied, "jobs", riverApplied, "engine", string(d.Dialect))
 	}
 	metrics := api.NewMetrics()
 	metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.W.DB, "writer"))
@@ -101,6 +114,10 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		Debug:          cfg.Debug,
 		Export:         api.ExportOptions{MaxRows: cfg.ExportMaxRows, Now: o.now},
 	})
+	if err := a.newJobs(ctx, o); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if err := a.routes(o); err != nil {
 		a.Close()
 		return nil, err
@@ -122,6 +139,9 @@ func (a *App) routes(o options) error {
 		return err
 	}
 	assets.Register(a.API, assets.NewService(a.DB, a.Auth, a.now))
+	if err := a.wireNotify(o); err != nil {
+		return err
+	}
 	if err := a.registerStripe(o); err != nil {
 		return err
 	}
@@ -155,8 +175,17 @@ func (a *App) metricsHandler() http.Handler {
 	return api.RequireToken(a.Config.MetricsToken, a.Metrics.Handler())
 }
 
-// Close releases the database and the Redis connection.
+// Close stops the job workers (when Serve did not) and releases the database and the Redis
+// connection.
 func (a *App) Close() error {
+	if a.Jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := a.StopJobs(ctx); err != nil {
+			a.Logs.App.Warn("stopping jobs", "err", err.Error())
+		}
+		cancel()
+		a.Jobs.Close()
+	}
 	a.limits.close()
 	if err := a.DB.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)

@@ -46,9 +46,9 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		servers = append(servers, NewServer(a.MetricsHandler()))
 		listeners = append(listeners, metricsLn)
 	}
-	sweepCtx, stopSweeps := context.WithCancel(ctx)
-	defer stopSweeps()
-	go a.sweepPeriodically(sweepCtx, sweepInterval)
+	if err := a.StartJobs(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, len(servers))
 	for i, s := range servers {
 		go func() {
@@ -82,6 +82,11 @@ func (a *App) shutdown(servers []*http.Server) error {
 			a.Logs.App.Warn("shutdown timeout reached: closing remaining connections", "timeout", timeout.String())
 			errs = append(errs, fmt.Errorf("shutdown: in-flight requests abandoned after %s: %w", timeout, err), s.Close())
 		}
+	}
+	// Then the jobs, within what is left of the timeout: requests may have enqueued some.
+	if err := a.StopJobs(ctx); err != nil {
+		a.Logs.App.Warn("shutdown timeout reached: running jobs cancelled, they run again at the next start")
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

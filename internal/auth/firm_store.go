@@ -79,3 +79,8 @@ func (store) updateFirm(ctx context.Context, idb bun.IDB, f *Firm, columns ...st
 	_, err := idb.NewUpdate().Model(f).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
 	return db.Translate(err)
 }
+
+// FirmByID reads a firm outside any request (the jobs that write its emails).
+func (s *Service) FirmByID(ctx context.Context, id string) (*Firm, error) {
+	return s.store.firm(ctx, s.db.R, id)
+}

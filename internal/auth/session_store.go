@@ -127,3 +127,14 @@ func (store) sessionUser(ctx context.Context, idb bun.IDB, sessionID, userID, fi
 		Scan(ctx, su)
 	return su, db.Translate(err)
 }
+
+// deleteExpiredSessions removes the sessions (and, by cascade, their refresh tokens) whose
+// refresh lifetime ended before now.
+func (store) deleteExpiredSessions(ctx context.Context, idb bun.IDB, now time.Time) (int64, error) {
+	res, err := idb.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", now).Exec(ctx)
+	if err != nil {
+		return 0, db.Translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n, db.Translate(err)
+}

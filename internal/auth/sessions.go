@@ -339,3 +339,10 @@ type ClientMeta struct {
 	UserAgent string
 	IP        string
 }
+
+// DeleteExpiredSessions removes the sessions whose refresh tokens have all expired at now: none
+// of their tokens can be used again, so they only fill the table. Revoked sessions that have
+// not expired yet are kept, since a stolen refresh token of theirs must still be recognised.
+func (s *Service) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	return s.store.deleteExpiredSessions(ctx, s.db.W, db.Stamp(now))
+}

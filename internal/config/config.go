@@ -44,8 +44,12 @@ type Config struct {
 	PayURL     string
 	StorageURL string
 	// UploadMaxMB is the largest uploaded file, in MiB (UPLOAD_MAX_MB).
-	UploadMaxMB     int64
-	SMTPURL         string
+	UploadMaxMB int64
+	SMTPURL     string
+	// MailFrom is the sender address of every email (MAIL_FROM); the display name is the firm's.
+	MailFrom string
+	// PublicURL is where clients reach the server (PUBLIC_URL), for links in emails.
+	PublicURL       string
 	ShutdownTimeout time.Duration
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
@@ -222,6 +226,7 @@ func build(get func(string) string) (Config, error) {
 	if len(cfg.AllowedHosts) == 0 && !cfg.Production() {
 		cfg.AllowedHosts = append([]string(nil), localHosts...)
 	}
+	errs = append(errs, mailSettings(&cfg, get)...)
 	for _, o := range cfg.CORSAllowedOrigins {
 		if o == "*" || strings.EqualFold(o, "null") {
 			errs = append(errs, fmt.Errorf("CORS_ALLOWED_ORIGINS may not contain %q: list each origin", o))

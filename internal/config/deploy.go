@@ -48,7 +48,7 @@ func DeployWarnings(cfg Config) []string {
 		out = append(out, "METRICS_ADDR is not set: /metrics is public on the API address; "+
 			"serve it on a private address with METRICS_ADDR or require a token with METRICS_TOKEN")
 	}
-	return out
+	return append(out, mailWarnings(cfg)...)
 }
 
 // secretKeyFindings judges SECRET_KEY for production.

@@ -23,7 +23,8 @@ func TestDeployWarnings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := Config{Env: ModeProduction, SecretKey: good, AllowedHosts: []string{"api.firm.example"},
-				MetricsAddr: tt.addr, MetricsToken: tt.token}
+				MetricsAddr: tt.addr, MetricsToken: tt.token,
+				SMTPURL: "smtp://smtp.firm.example", MailFrom: "billing@firm.example", PublicURL: "https://api.firm.example"}
 			if f := DeployFindings(cfg); len(f) != 0 {
 				t.Errorf("DeployFindings = %q, want none (metrics never refuse start-up)", f)
 			}

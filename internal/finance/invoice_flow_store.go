@@ -198,7 +198,7 @@ func (s *Service) CancelInvoice(ctx context.Context, a auth.Actor, id string) (*
 	return s.invoiceView(ctx, s.db.R, a, id)
 }
 
-// send numbers a draft, stamps it and posts it.
+// send numbers a draft, stamps it, posts it and has its email queued.
 func (s *Service) send(ctx context.Context, tx bun.Tx, a auth.Actor, inv *Invoice) error {
 	now := s.stamp()
 	today := date.Today(now, a.Location())
@@ -222,10 +222,14 @@ func (s *Service) send(ctx context.Context, tx bun.Tx, a auth.Actor, inv *Invoic
 		return err
 	}
 	e := &JournalEntry{Date: today, Memo: "Invoice " + number, Source: SourceInvoice, InvoiceID: &inv.ID, CreatedBy: actorID(a)}
-	return s.post(ctx, tx, a.Firm(), e, inv.Currency,
+	err = s.post(ctx, tx, a.Firm(), e, inv.Currency,
 		posting{Key: AcctReceivable, Debit: inv.TotalAmount},
 		posting{Key: AcctRevenue, Credit: revenue},
 		posting{Key: AcctSalesTax, Credit: inv.TaxAmount})
+	if err != nil {
+		return err
+	}
+	return s.invoiceSent(ctx, tx, a.FirmID, inv)
 }
 
 // cancel marks an invoice cancelled, releases its time entries and reverses its posting.

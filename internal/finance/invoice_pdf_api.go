@@ -7,6 +7,7 @@ import (
 
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -57,16 +58,44 @@ func (s *Service) InvoicePDF(ctx context.Context, a auth.Actor, id string) (Invo
 	if err != nil {
 		return InvoiceSheet{}, nil, err
 	}
-	bill, err := s.clients.BillTo(ctx, s.db.R, a.Firm(), inv.ClientID)
+	return s.renderSheet(ctx, firm, inv)
+}
+
+// RenderInvoicePDF renders one of a firm's invoices outside any request: the attachment of the
+// email that sends it.
+func (s *Service) RenderInvoicePDF(ctx context.Context, firmID, invoiceID string) ([]byte, error) {
+	inv, err := s.InvoiceFor(ctx, firmID, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.loadLines(ctx, s.db.R, db.ForFirm(firmID), inv); err != nil {
+		return nil, err
+	}
+	firm, err := s.firms.FirmByID(ctx, firmID)
+	if err != nil {
+		return nil, err
+	}
+	_, body, err := s.renderSheet(ctx, firm, inv)
+	return body, err
+}
+
+// renderSheet gathers the addressee and the pay link of an invoice and renders it.
+func (s *Service) renderSheet(ctx context.Context, firm *auth.Firm, inv *Invoice) (InvoiceSheet, []byte, error) {
+	bill, err := s.clients.BillTo(ctx, s.db.R, db.ForFirm(firm.ID), inv.ClientID)
 	if err != nil {
 		return InvoiceSheet{}, nil, err
 	}
-	sheet := InvoiceSheet{Invoice: inv, Firm: firm, BillTo: bill}
-	if s.payLink != nil {
-		sheet.PayURL = s.payLink(inv.ID)
-	}
+	sheet := InvoiceSheet{Invoice: inv, Firm: firm, BillTo: bill, PayURL: s.PayLink(inv.ID)}
 	body, err := RenderInvoice(sheet)
 	return sheet, body, err
+}
+
+// PayLink is the page where the client pays invoiceID online, "" when none is offered.
+func (s *Service) PayLink(invoiceID string) string {
+	if s.payLink == nil {
+		return ""
+	}
+	return s.payLink(invoiceID)
 }
 
 // OfferPayLinks makes invoice documents carry link(invoice id), the page where a client pays

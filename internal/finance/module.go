@@ -31,6 +31,7 @@ type Projects interface {
 // Firms reads a firm's settings (the auth module): default payment terms of new invoices.
 type Firms interface {
 	Firm(ctx context.Context, a auth.Actor) (*auth.Firm, error)
+	FirmByID(ctx context.Context, id string) (*auth.Firm, error)
 }
 
 // Service is the finance module: invoices, payments, bills and the ledger.
@@ -41,6 +42,7 @@ type Service struct {
 	projects Projects
 	firms    Firms
 	payLink  func(invoiceID string) string // nil: no online payment page to link to
+	notifier Notifier
 }
 
 // NewService assembles the finance module; now defaults to time.Now.

@@ -176,7 +176,8 @@ func (s *Service) RecordInvoicePayment(ctx context.Context, a auth.Actor, invoic
 
 // applyInvoicePayment records a payment or refund p of an invoice whose row the transaction
 // holds: it checks p against the invoice, changes the invoice's amount paid and status, inserts
-// p and posts the ledger. Recording by hand and Stripe's webhook both go through it.
+// p, posts the ledger and has a payment's receipt queued. Recording by hand and Stripe's webhook
+// both go through it.
 func (s *Service) applyInvoicePayment(ctx context.Context, tx bun.Tx, a auth.Actor, inv *Invoice, p *Payment) error {
 	p.InvoiceID, p.InvoiceNumber = &inv.ID, inv.InvoiceNumber
 	if err := checkInvoicePayment(inv, p.Kind, p.Amount).Err(); err != nil {
@@ -192,7 +193,10 @@ func (s *Service) applyInvoicePayment(ctx context.Context, tx bun.Tx, a auth.Act
 	if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
 		return db.Translate(err)
 	}
-	return s.postInvoicePayment(ctx, tx, a, inv, p, owed)
+	if err := s.postInvoicePayment(ctx, tx, a, inv, p, owed); err != nil {
+		return err
+	}
+	return s.paymentReceived(ctx, tx, a.FirmID, p)
 }
 
 // postInvoicePayment posts a payment (Dr cash / Cr receivable) or refund (the reverse) and,

@@ -1,0 +1,69 @@
+package notify
+
+import (
+	"context"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/uptrace/bun"
+)
+
+// delivery is one email event's row.
+type delivery struct {
+	bun.BaseModel `bun:"table:email_deliveries,alias:ed"`
+	EventKey      string     `bun:"event_key,pk"`
+	FirmID        string     `bun:"firm_id"`
+	Kind          string     `bun:"kind"`
+	Recipient     string     `bun:"recipient"`
+	Status        string     `bun:"status"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	SentAt        *time.Time `bun:"sent_at"`
+}
+
+// Delivery statuses.
+const (
+	statusSending = "sending"
+	statusSent    = "sent"
+)
+
+type store struct{ db *db.DB }
+
+// claim takes the event's key for a send. When the key is already taken it returns false and
+// the status it has.
+func (s store) claim(ctx context.Context, d *delivery) (bool, string, error) {
+	res, err := s.db.W.NewInsert().Model(d).On("CONFLICT (event_key) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, "", db.Translate(err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, "", nil
+	}
+	held := new(delivery)
+	if err := s.db.W.NewSelect().Model(held).Where("ed.event_key = ?", d.EventKey).Scan(ctx); err != nil {
+		return false, "", db.Translate(err)
+	}
+	return false, held.Status, nil
+}
+
+// sent marks the event's email delivered.
+func (s store) sent(ctx context.Context, key string, at time.Time) error {
+	_, err := s.db.W.NewUpdate().Model((*delivery)(nil)).Set("status = ?", statusSent).Set("sent_at = ?", at).
+		Where("event_key = ?", key).Exec(ctx)
+	return db.Translate(err)
+}
+
+// release frees the key of a send that failed, so that the retry sends.
+func (s store) release(ctx context.Context, key string) error {
+	_, err := s.db.W.NewDelete().Model((*delivery)(nil)).Where("event_key = ? AND status = ?", key, statusSending).Exec(ctx)
+	return db.Translate(err)
+}
+
+// status returns an event's delivery status ("" when it has none), for tests and operators.
+func (s store) status(ctx context.Context, key string) (string, error) {
+	var out []string
+	err := s.db.R.NewSelect().Model((*delivery)(nil)).Column("status").Where("event_key = ?", key).Scan(ctx, &out)
+	if err != nil || len(out) == 0 {
+		return "", db.Translate(err)
+	}
+	return out[0], nil
+}

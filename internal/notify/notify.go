@@ -1,0 +1,119 @@
+package notify
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/crm"
+	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/finance"
+	"github.com/consultantpro/consultantpro/internal/mail"
+	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
+)
+
+//go:embed templates/*
+var templateFiles embed.FS
+
+// Queue enqueues a job inside a transaction (jobs.Runner).
+type Queue interface {
+	Enqueue(ctx context.Context, tx bun.Tx, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// InvoicePDF renders an invoice as a PDF document (the finance module's renderer). Without one
+// the invoice email goes without its attachment.
+type InvoicePDF interface {
+	InvoicePDF(ctx context.Context, firmID, invoiceID string) ([]byte, error)
+}
+
+// Deps are what the notifications need.
+type Deps struct {
+	DB      *db.DB
+	Queue   Queue
+	Sender  mail.Sender
+	Finance *finance.Service
+	CRM     *crm.Service
+	Auth    *auth.Service
+	PDF     InvoicePDF // nil: no attachment
+	Now     func() time.Time
+	Log     *slog.Logger
+	// PublicURL starts every link to this server (PUBLIC_URL). PayLink names the page where a
+	// client pays an invoice online (finance's, from PAY_URL when Stripe is configured); nil or
+	// "" leaves the invoice email without one.
+	PublicURL string
+	PayLink   func(invoiceID string) string
+}
+
+// Service queues and sends the emails.
+type Service struct {
+	d         Deps
+	store     store
+	templates *mail.Templates
+}
+
+// New assembles the notifications.
+func New(d Deps) (*Service, error) {
+	t, err := mail.ParseTemplates(mustSub(templateFiles, "templates"))
+	if err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{d: d, store: store{db: d.DB}, templates: t}, nil
+}
+
+// Register adds the email workers to workers.
+func (s *Service) Register(workers *river.Workers) {
+	river.AddWorker(workers, river.WorkFunc(s.workInvoiceSent))
+	river.AddWorker(workers, river.WorkFunc(s.workPaymentReceipt))
+}
+
+// oncePerArgs makes a job unique by its arguments while it exists: enqueuing an event's email
+// twice (a retried request) queues one job.
+var oncePerArgs = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+
+// deliver sends m once for the event key: see the package doc.
+func (s *Service) deliver(ctx context.Context, key, firmID, kind string, m mail.Message) error {
+	claimed, status, err := s.store.claim(ctx, &delivery{EventKey: key, FirmID: firmID, Kind: kind,
+		Recipient: m.To.Email, Status: statusSending, CreatedAt: db.Stamp(s.d.Now())})
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		if status == statusSending {
+			s.d.Log.Warn("email not sent again: an earlier attempt stopped in mid-send and may have delivered it",
+				"event", key, "to", m.To.Email)
+		}
+		return nil
+	}
+	m.ID = key
+	if err := s.d.Sender.Send(ctx, m); err != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return errors.Join(err, s.store.release(rctx, key))
+	}
+	return s.store.sent(ctx, key, db.Stamp(s.d.Now()))
+}
+
+// DeliveryStatus is the status of an event's email: "", "sending" or "sent".
+func (s *Service) DeliveryStatus(ctx context.Context, key string) (string, error) {
+	return s.store.status(ctx, key)
+}
+
+// render fills the email called name.
+func (s *Service) render(name string, data any) (mail.Message, error) {
+	subject, text, html, err := s.templates.Render(name, data)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("notify: %w", err)
+	}
+	return mail.Message{Subject: subject, Text: text, HTML: html}, nil
+}
