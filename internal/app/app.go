@@ -98,6 +98,8 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		RefreshReuse: cfg.RefreshReuseInterval,
 		// Every new firm starts with the finance module's chart of accounts.
 		FirmCreated: finance.SeedChart,
+		// Sessions are checked in memory while nothing they depend on has changed.
+		AuthVersions: authVersions(cfg, lim.redis, logs),
 	})
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,

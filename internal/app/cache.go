@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/cache"
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -45,4 +46,18 @@ func responseCache(cfg config.Config, v versions, now func() time.Time) *api.Res
 		return nil
 	}
 	return api.NewResponseCache(v, cfg.ResponseCacheMB<<20, responseMaxAge, now)
+}
+
+// authVersions chooses where the firms' auth versions live (see auth.Versions): in memory on
+// SQLite, whose one server makes every write; in Redis when servers share PostgreSQL; nowhere
+// on PostgreSQL without Redis, where another server's logout could not be seen, so every
+// request reads its session from the database.
+func authVersions(cfg config.Config, rdb *redis.Client, logs *logging.Logs) auth.Versions {
+	switch {
+	case rdb != nil:
+		return cache.NewRedis(rdb, redisPrefix(cfg)+"auth-version:", logs.App)
+	case db.DialectOf(cfg.DatabaseURL) == db.SQLite:
+		return new(cache.Local)
+	}
+	return nil
 }

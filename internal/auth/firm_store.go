@@ -75,8 +75,9 @@ func (store) firm(ctx context.Context, idb bun.IDB, id string) (*Firm, error) {
 	return f, db.Translate(err)
 }
 
-func (store) updateFirm(ctx context.Context, idb bun.IDB, f *Firm, columns ...string) error {
+func (st store) updateFirm(ctx context.Context, idb bun.IDB, f *Firm, columns ...string) error {
 	_, err := idb.NewUpdate().Model(f).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
+	st.sessions.markAuthChanged(ctx, f.ID)
 	return db.Translate(err)
 }
 

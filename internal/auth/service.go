@@ -28,7 +28,9 @@ type Service struct {
 // store is the auth package's SQL, in the *_store.go files. Firm-owned rows go through db.Firm
 // scopes; the only unscoped lookups are the ones that happen before a firm is known: login and
 // refresh.
-type store struct{}
+type store struct {
+	sessions *sessionCache // told of every change to what authentication reads
+}
 
 // Deps are what the service needs; Now defaults to time.Now.
 type Deps struct {
@@ -47,6 +49,9 @@ type Deps struct {
 	// FirmCreated runs in the transaction that creates a firm, for what later modules give
 	// every firm (the finance module's chart of accounts). Nil: nothing.
 	FirmCreated func(ctx context.Context, tx bun.IDB, firmID string, now time.Time) error
+	// AuthVersions lets a request skip the session query while nothing it reads has changed
+	// (see sessionCache); nil reads the database on every request.
+	AuthVersions Versions
 }
 
 // NewService assembles the auth module.
@@ -58,7 +63,8 @@ func NewService(d Deps) *Service {
 		d.Security = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security,
-		logins: d.Logins, loginMax: d.LoginMax, reuse: max(d.RefreshReuse, 0), created: d.FirmCreated}
+		logins: d.Logins, loginMax: d.LoginMax, reuse: max(d.RefreshReuse, 0), created: d.FirmCreated,
+		store: store{sessions: newSessionCache(d.AuthVersions)}}
 }
 
 func (s *Service) stamp() time.Time { return db.Stamp(s.now()) }
@@ -70,7 +76,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 	if err != nil {
 		return Actor{}, fault.Wrap(fault.AuthFailed, MsgBadToken, err)
 	}
-	su, err := s.store.sessionUser(ctx, s.db.R, sessionID, userID, firmID)
+	su, err := s.sessionUser(ctx, sessionID, userID, firmID)
 	if fault.KindOf(err) == fault.NotFound {
 		return Actor{}, fault.New(fault.AuthFailed, MsgBadToken)
 	}
@@ -88,6 +94,24 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 	return Actor{UserID: su.UserID, FirmID: su.FirmID, Role: su.Role, SessionID: sessionID, Username: su.Username, Name: su.Name,
 		Timezone: su.Timezone, Currency: su.Currency, Country: su.Country,
 		ProposalPrefix: su.PropPfx, ContractPrefix: su.CtrPfx, InvoicePrefix: su.InvPfx}, nil
+}
+
+// sessionUser reads what authentication needs of a session, from the session cache while the
+// firm's auth version has not moved since it was read, else from the database.
+func (s *Service) sessionUser(ctx context.Context, sessionID, userID, firmID string) (*sessionUser, error) {
+	cache := s.store.sessions
+	now := s.now()
+	version, cached := cache.version(ctx, firmID)
+	if cached {
+		if su, ok := cache.get(sessionID, userID, firmID, version, now); ok {
+			return su, nil
+		}
+	}
+	su, err := s.store.sessionUser(ctx, s.db.R, sessionID, userID, firmID)
+	if err == nil && cached {
+		cache.put(sessionID, su, version, now)
+	}
+	return su, err
 }
 
 // startSession opens a session for the user and issues its first token pair (inside tx).

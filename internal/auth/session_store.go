@@ -79,20 +79,22 @@ func (store) touchSession(ctx context.Context, idb bun.IDB, id string, now time.
 	return db.Translate(err)
 }
 
-func (store) revokeSession(ctx context.Context, idb bun.IDB, id, reason string, now time.Time) error {
+func (st store) revokeSession(ctx context.Context, idb bun.IDB, firmID, id, reason string, now time.Time) error {
 	_, err := idb.NewUpdate().Model((*Session)(nil)).Set("revoked_at = ?", now).Set("revoke_reason = ?", reason).
-		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
+		Where("id = ? AND firm_id = ? AND revoked_at IS NULL", id, firmID).Exec(ctx)
+	st.sessions.markAuthChanged(ctx, firmID)
 	return db.Translate(err)
 }
 
 // revokeUserSessions ends every live session of a user except keep ("" keeps none).
-func (store) revokeUserSessions(ctx context.Context, idb bun.IDB, userID, keep, reason string, now time.Time) error {
+func (st store) revokeUserSessions(ctx context.Context, idb bun.IDB, firm db.Firm, userID, keep, reason string, now time.Time) error {
 	q := idb.NewUpdate().Model((*Session)(nil)).Set("revoked_at = ?", now).Set("revoke_reason = ?", reason).
-		Where("user_id = ? AND revoked_at IS NULL", userID)
+		Where("user_id = ? AND firm_id = ? AND revoked_at IS NULL", userID, firm.ID())
 	if keep != "" {
 		q = q.Where("id <> ?", keep)
 	}
 	_, err := q.Exec(ctx)
+	st.sessions.markAuthChanged(ctx, firm.ID())
 	return db.Translate(err)
 }
 

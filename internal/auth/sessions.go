@@ -188,7 +188,7 @@ func (s *Service) Refresh(ctx context.Context, refresh string, meta ClientMeta) 
 			// before derived successors, or under another secret key). Treat it as reused.
 		}
 		reused = true
-		return s.store.revokeSession(ctx, tx, sess.ID, "refresh token reused", now)
+		return s.store.revokeSession(ctx, tx, sess.FirmID, sess.ID, "refresh token reused", now)
 	})
 	if err != nil {
 		return TokenPair{}, err
@@ -243,14 +243,14 @@ func (s *Service) rotate(ctx context.Context, tx bun.IDB, sess *Session, refresh
 // token sent along ends its own session too when it is one of the caller's.
 func (s *Service) Logout(ctx context.Context, a Actor, refresh string) error {
 	now := s.stamp()
-	if err := s.store.revokeSession(ctx, s.db.W, a.SessionID, "logout", now); err != nil {
+	if err := s.store.revokeSession(ctx, s.db.W, a.FirmID, a.SessionID, "logout", now); err != nil {
 		return err
 	}
 	if refresh != "" {
 		_, sess, err := s.store.refreshWithSession(ctx, s.db.R, HashRefresh(refresh))
 		switch {
 		case err == nil && sess.UserID == a.UserID && sess.ID != a.SessionID:
-			if err := s.store.revokeSession(ctx, s.db.W, sess.ID, "logout", now); err != nil {
+			if err := s.store.revokeSession(ctx, s.db.W, sess.FirmID, sess.ID, "logout", now); err != nil {
 				return err
 			}
 		case err != nil && fault.KindOf(err) != fault.NotFound:
@@ -274,7 +274,7 @@ func (s *Service) LogoutRefresh(ctx context.Context, refresh string, meta Client
 	if err != nil {
 		return err
 	}
-	if err := s.store.revokeSession(ctx, s.db.W, sess.ID, "logout", s.stamp()); err != nil {
+	if err := s.store.revokeSession(ctx, s.db.W, sess.FirmID, sess.ID, "logout", s.stamp()); err != nil {
 		return err
 	}
 	s.security.Info("logout", "event", "logout", "user", sess.UserID, "firm", sess.FirmID, "credential", "refresh",
@@ -320,7 +320,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, oldPassword, newP
 		if err := s.store.updateUser(ctx, tx, a.Firm(), u, "password_hash"); err != nil {
 			return err
 		}
-		return s.store.revokeUserSessions(ctx, tx, u.ID, a.SessionID, "password changed", s.stamp())
+		return s.store.revokeUserSessions(ctx, tx, a.Firm(), u.ID, a.SessionID, "password changed", s.stamp())
 	})
 	if err == nil {
 		s.security.Info("password changed: other sessions revoked", "event", "password_changed", "user", u.ID, "firm", u.FirmID)

@@ -184,7 +184,7 @@ func (s *Service) updateUser(ctx context.Context, a Actor, id string, p UserPatc
 			return uniqueRace(err)
 		}
 		if wasActive && !u.IsActive {
-			return s.store.revokeUserSessions(ctx, tx, u.ID, "", "user deactivated", u.UpdatedAt)
+			return s.store.revokeUserSessions(ctx, tx, a.Firm(), u.ID, "", "user deactivated", u.UpdatedAt)
 		}
 		return nil
 	})
@@ -316,8 +316,9 @@ func (store) emailTaken(ctx context.Context, idb bun.IDB, email, exceptID string
 	return ok, db.Translate(err)
 }
 
-func (store) updateUser(ctx context.Context, idb bun.IDB, firm db.Firm, u *User, columns ...string) error {
+func (st store) updateUser(ctx context.Context, idb bun.IDB, firm db.Firm, u *User, columns ...string) error {
 	_, err := firm.Update(idb, u).Column(append(columns, "updated_at")...).WherePK().Exec(ctx)
+	st.sessions.markAuthChanged(ctx, firm.ID())
 	return db.Translate(err)
 }
 

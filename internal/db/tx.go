@@ -25,9 +25,32 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) err
 			return Translate(ctx.Err())
 		}
 	}
-	err := d.W.RunInTx(context.WithValue(ctx, inTxKey{}, true), &sql.TxOptions{}, fn)
+	hooks := new(commitHooks)
+	err := d.W.RunInTx(context.WithValue(context.WithValue(ctx, inTxKey{}, true), commitHooksKey{}, hooks), &sql.TxOptions{}, fn)
 	d.notifyChange(ctx)
+	if err == nil {
+		for _, h := range *hooks {
+			h()
+		}
+	}
 	return Translate(err)
+}
+
+type commitHooksKey struct{}
+
+// commitHooks are the functions AfterCommit deferred in one transaction.
+type commitHooks []func()
+
+// AfterCommit runs fn once the transaction of ctx has committed, and not at all if it rolls
+// back; outside a transaction (a single statement that has already run) it runs fn at once.
+// Caches of what a write changed use it: told before the commit, a reader could still load
+// the old rows and keep them under the new version.
+func AfterCommit(ctx context.Context, fn func()) {
+	if hooks, ok := ctx.Value(commitHooksKey{}).(*commitHooks); ok {
+		*hooks = append(*hooks, fn)
+		return
+	}
+	fn()
 }
 
 // SerialWrites reports whether write transactions run one at a time (SQLite's single writer,

@@ -2,79 +2,60 @@ package db_test
 
 import (
 	"context"
-	"path/filepath"
-	"slices"
-	"sync"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
-	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/testkit"
 	"github.com/uptrace/bun"
 )
 
-// On SQLite, write transactions that queue behind a busy writer run in the order they arrived.
-// database/sql alone hands the connection to a random waiter, so eight waiters would come out in
-// order by chance once in 40,320 runs.
-func TestSQLiteWritersRunInArrivalOrder(t *testing.T) {
+// AfterCommit defers its function past a transaction's commit, where a reader already sees
+// the write; a rolled-back transaction never runs it; outside a transaction it runs at once.
+func TestAfterCommitRunsOnceTheWriteIsVisible(t *testing.T) {
 	t.Parallel()
-	d := testkit.OpenDB(t, "sqlite:"+filepath.Join(t.TempDir(), "fifo.db"), false)
-	ctx := context.Background()
-	release, holding := make(chan struct{}), make(chan struct{})
-	go func() {
-		_ = d.Tx(ctx, func(context.Context, bun.Tx) error {
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
-	var (
-		mu    sync.Mutex
-		order []int
-		wg    sync.WaitGroup
-	)
-	for i := range 8 {
-		wg.Go(func() {
-			_ = d.Tx(ctx, func(context.Context, bun.Tx) error {
-				mu.Lock()
-				order = append(order, i)
-				mu.Unlock()
-				return nil
-			})
-		})
-		time.Sleep(30 * time.Millisecond) // lets waiter i queue before waiter i+1 starts
-	}
-	close(release)
-	wg.Wait()
-	if want := []int{0, 1, 2, 3, 4, 5, 6, 7}; !slices.Equal(order, want) {
-		t.Fatalf("writers ran in order %v, want %v", order, want)
-	}
-}
-
-// A transaction waiting for the writer gives up when its request does, with the busy error.
-func TestSQLiteWriterWaitEndsWithTheContext(t *testing.T) {
-	t.Parallel()
-	d := testkit.OpenDB(t, "sqlite:"+filepath.Join(t.TempDir(), "wait.db"), false)
-	release, holding := make(chan struct{}), make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = d.Tx(context.Background(), func(context.Context, bun.Tx) error {
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	d, err := db.Open(ctx, testkit.DatabaseURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.W.ExecContext(ctx, "CREATE TABLE marks (id TEXT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		n, err := d.R.NewSelect().Table("marks").Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	seen := -1
+	err = d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO marks (id) VALUES ('a')"); err != nil {
+			return err
+		}
+		db.AfterCommit(ctx, func() { seen = count() })
+		if seen != -1 {
+			t.Error("AfterCommit ran inside the transaction")
+		}
+		return nil
+	})
+	if err != nil || seen != 1 {
+		t.Fatalf("after commit: err %v, a reader saw %d rows, want 1", err, seen)
+	}
 	ran := false
-	err := d.Tx(ctx, func(context.Context, bun.Tx) error { ran = true; return nil })
-	close(release)
-	<-done
-	if fe := fault.As(err); ran || fe == nil || fe.Kind != fault.Unavailable || fe.Message != db.MsgBusy {
-		t.Fatalf("ran=%v err=%v, want the busy error without running", ran, err)
+	err = d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		db.AfterCommit(ctx, func() { ran = true })
+		return errors.New("give up")
+	})
+	if err == nil || ran {
+		t.Fatalf("rolled back: err %v, ran %v; want an error and no run", err, ran)
+	}
+	db.AfterCommit(ctx, func() { ran = true })
+	if !ran {
+		t.Fatal("outside a transaction AfterCommit did not run at once")
 	}
 }
