@@ -94,13 +94,14 @@ func TestInvoiceSentEmail(t *testing.T) {
 		t.Errorf("attachment = %q", b)
 	}
 
-	// The job run again (an operator's retry, a second worker) sends nothing more.
+	// The message reaches mailpit before the job records it as sent: wait for the job to finish.
 	ctx := context.Background()
+	retried := waitJob(t, s, "email.invoice_sent", id, rivertype.JobStateCompleted)
 	st, err := s.Srv.App.Notify.DeliveryStatus(ctx, notify.InvoiceSentKey(id))
 	if err != nil || st != "sent" {
 		t.Fatalf("delivery status %q, %v; want sent", st, err)
 	}
-	retried := waitJob(t, s, "email.invoice_sent", id, rivertype.JobStateCompleted)
+	// The job run again (an operator's retry, a second worker) sends nothing more.
 	if _, err := s.Srv.App.Jobs.Retry(ctx, retried); err != nil {
 		t.Fatal(err)
 	}
