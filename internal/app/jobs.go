@@ -6,6 +6,7 @@ import (
 
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/jobs"
+	"github.com/consultantpro/consultantpro/internal/notify"
 	"github.com/riverqueue/river"
 )
 
@@ -29,6 +30,9 @@ func (a *App) newJobs(ctx context.Context, o options) error {
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(jobs.QuarterHours{}, func() (river.JobArgs, *river.InsertOpts) { return sweepArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "overdue-sweep", RunOnStart: true}),
+		// Payment reminders fall due at each firm's midnight, like invoices fall overdue.
+		river.NewPeriodicJob(jobs.QuarterHours{}, func() (river.JobArgs, *river.InsertOpts) { return notify.ReminderSweepArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "invoice-reminders", RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(cleanupInterval), func() (river.JobArgs, *river.InsertOpts) { return cleanupArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "delete-expired", RunOnStart: true}),
 	}

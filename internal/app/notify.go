@@ -37,6 +37,7 @@ func (a *App) wireNotify(o options) error {
 		told = o.wrapNotifier(told)
 	}
 	a.finance.Notify(told)
+	a.Auth.Mail(n)
 	a.Notify = n
 	return nil
 }

@@ -1,9 +1,11 @@
 package auth
 
 import (
-	"github.com/consultantpro/consultantpro/internal/locale"
 	"regexp"
+	"slices"
 	"time"
+
+	"github.com/consultantpro/consultantpro/internal/locale"
 
 	"github.com/consultantpro/consultantpro/internal/validate"
 )
@@ -59,4 +61,31 @@ func validTimezone(v string) bool {
 	}
 	_, err := time.LoadLocation(v)
 	return err == nil
+}
+
+// ReminderDays are the days before (or after) an invoice's due date on which its client is
+// reminded to pay; empty: no reminders.
+type ReminderDays []int
+
+// Reminder settings' bounds.
+const (
+	maxReminders   = 5
+	maxReminderDay = 365
+	// MsgReminderDays refuses a reminder list out of bounds.
+	MsgReminderDays = "Enter at most 5 whole numbers of days from 0 to 365."
+)
+
+// normalReminderDays checks a reminder list and returns it sorted without repeats.
+func normalReminderDays(days []int) (ReminderDays, bool) {
+	out := ReminderDays{}
+	for _, d := range days {
+		if d < 0 || d > maxReminderDay {
+			return nil, false
+		}
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out, len(out) <= maxReminders
 }

@@ -29,6 +29,8 @@ type FirmOut struct {
 	Country             string       `json:"country" doc:"Default country of new clients"`
 	Address             string       `json:"address" doc:"Postal address printed on invoices (lines separated by newlines)"`
 	Locale              string       `json:"locale" example:"en-US" doc:"How invoices and emails write money and dates (language-REGION)"`
+	ReminderDaysBefore  []int        `json:"reminder_days_before_due" doc:"Days before an owed invoice's due date on which its client is reminded by email (empty: none)"`
+	ReminderDaysAfter   []int        `json:"reminder_days_after_due" doc:"Days after an owed invoice's due date on which its client is reminded by email (empty: none)"`
 	CreatedAt           time.Time    `json:"created_at"`
 	UpdatedAt           time.Time    `json:"updated_at"`
 }
@@ -36,7 +38,8 @@ type FirmOut struct {
 func firmOut(f *Firm) FirmOut {
 	return FirmOut{ID: f.ID, Name: f.Name, Timezone: f.Timezone, DefaultCurrency: f.DefaultCurrency,
 		DefaultPaymentTerms: f.DefaultPaymentTerms, InvoicePrefix: f.InvoicePrefix, ProposalPrefix: f.ProposalPrefix,
-		ContractPrefix: f.ContractPrefix, Country: f.Country, Address: f.Address, Locale: f.Locale, CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
+		ContractPrefix: f.ContractPrefix, Country: f.Country, Address: f.Address, Locale: f.Locale,
+		ReminderDaysBefore: reminderDays(f.ReminderDaysBefore), ReminderDaysAfter: reminderDays(f.ReminderDaysAfter), CreatedAt: f.CreatedAt.UTC(), UpdatedAt: f.UpdatedAt.UTC()}
 }
 
 // FirmPatch is the body of PATCH /firm/: every setting optional, nil ones left alone. The
@@ -52,6 +55,8 @@ type FirmPatch struct {
 	Country             *string       `json:"country,omitempty" maxLength:"100"`
 	Address             *string       `json:"address,omitempty" maxLength:"1000"`
 	Locale              *string       `json:"locale,omitempty" example:"de-DE" doc:"language-REGION, e.g. en-US, en-GB, de-DE, fr-FR, ja-JP"`
+	ReminderDaysBefore  *[]int        `json:"reminder_days_before_due,omitempty" example:"[3]" doc:"At most 5 days, each 0 to 365; [] turns them off"`
+	ReminderDaysAfter   *[]int        `json:"reminder_days_after_due,omitempty" example:"[1,7,14]" doc:"At most 5 days, each 0 to 365; [] turns them off"`
 	ID                  any           `json:"id,omitempty" readOnly:"true"`
 	CreatedAt           any           `json:"created_at,omitempty" readOnly:"true"`
 	UpdatedAt           any           `json:"updated_at,omitempty" readOnly:"true"`
@@ -87,7 +92,27 @@ func (p *FirmPatch) apply(f *Firm, knownCurrency func(string) bool) (cols []stri
 	set("country", &f.Country, p.Country, validCountry, msgCountry)
 	set("address", &f.Address, p.Address, validAddress, msgAddress)
 	set("locale", &f.Locale, p.Locale, validLocale, MsgLocale)
+	days := func(col string, dst *ReminderDays, v *[]int) {
+		if v == nil {
+			return
+		}
+		if d, ok := normalReminderDays(*v); ok {
+			*dst, cols = d, append(cols, col)
+		} else {
+			bad.Add(col, MsgReminderDays)
+		}
+	}
+	days("reminder_days_before_due", &f.ReminderDaysBefore, p.ReminderDaysBefore)
+	days("reminder_days_after_due", &f.ReminderDaysAfter, p.ReminderDaysAfter)
 	return cols, bad
+}
+
+// reminderDays shows an empty list as [], never null.
+func reminderDays(d ReminderDays) []int {
+	if d == nil {
+		return []int{}
+	}
+	return d
 }
 
 // firmPatchIn carries the body in an unnamed struct so its schema keeps its published name,

@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -23,6 +26,8 @@ type Firm struct {
 	Country             string       `bun:"country"`
 	Address             string       `bun:"address"`
 	Locale              string       `bun:"locale"`
+	ReminderDaysBefore  ReminderDays `bun:"reminder_days_before_due"`
+	ReminderDaysAfter   ReminderDays `bun:"reminder_days_after_due"`
 	CreatedAt           time.Time    `bun:"created_at"`
 	UpdatedAt           time.Time    `bun:"updated_at"`
 }
@@ -84,4 +89,43 @@ func (st store) updateFirm(ctx context.Context, idb bun.IDB, f *Firm, columns ..
 // FirmByID reads a firm outside any request (the jobs that write its emails).
 func (s *Service) FirmByID(ctx context.Context, id string) (*Firm, error) {
 	return s.store.firm(ctx, s.db.R, id)
+}
+
+// Value stores the days as a JSON array ("[]" when empty).
+func (d ReminderDays) Value() (driver.Value, error) {
+	if d == nil {
+		d = ReminderDays{}
+	}
+	b, err := json.Marshal([]int(d))
+	return string(b), err
+}
+
+// Scan reads the JSON array Value stored.
+func (d *ReminderDays) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*d = ReminderDays{}
+		return nil
+	default:
+		return fmt.Errorf("reminder days: cannot scan %T", src)
+	}
+	var days []int
+	if err := json.Unmarshal(b, &days); err != nil {
+		return fmt.Errorf("reminder days: %w", err)
+	}
+	*d = days
+	return nil
+}
+
+// FirmsWithReminders returns the firms that have payment reminders set (the reminder job).
+func (s *Service) FirmsWithReminders(ctx context.Context) ([]Firm, error) {
+	var firms []Firm
+	err := s.db.R.NewSelect().Model(&firms).
+		Where("f.reminder_days_before_due <> '[]' OR f.reminder_days_after_due <> '[]'").Scan(ctx)
+	return firms, db.Translate(err)
 }

@@ -131,7 +131,9 @@ func Register(a *api.API, svc *Service, knownCurrency func(string) bool) {
 	api.Register(a, self(huma.Operation{OperationID: "change-password", Method: http.MethodPost, Path: "/auth/change-password/",
 		Summary: "Change my password", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Description: "Checks the old password, sets the new one and ends every other session of the user."}), Handle(h.changePassword))
+	h.registerPasswordReset(a)
 	h.registerFirm(a)
+	h.registerInvitations(a)
 }
 
 func (h *Handlers) register(ctx context.Context, in *registerIn) (*sessionOut, error) {

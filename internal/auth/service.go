@@ -23,6 +23,8 @@ type Service struct {
 	security *slog.Logger
 	store    store
 	created  func(ctx context.Context, tx bun.IDB, firmID string, now time.Time) error
+	mailer   Mailer
+	resetMax ratelimit.Rate
 }
 
 // store is the auth package's SQL, in the *_store.go files. Firm-owned rows go through db.Firm
@@ -49,6 +51,9 @@ type Deps struct {
 	// FirmCreated runs in the transaction that creates a firm, for what later modules give
 	// every firm (the finance module's chart of accounts). Nil: nothing.
 	FirmCreated func(ctx context.Context, tx bun.IDB, firmID string, now time.Time) error
+	// ResetMax is the allowance of password reset requests per email address, counted on
+	// Logins (zero: 5 an hour).
+	ResetMax ratelimit.Rate
 	// AuthVersions lets a request skip the session query while nothing it reads has changed
 	// (see sessionCache); nil reads the database on every request.
 	AuthVersions Versions
@@ -63,7 +68,7 @@ func NewService(d Deps) *Service {
 		d.Security = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: d.DB, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, security: d.Security,
-		logins: d.Logins, loginMax: d.LoginMax, reuse: max(d.RefreshReuse, 0), created: d.FirmCreated,
+		logins: d.Logins, loginMax: d.LoginMax, resetMax: resetRate(d.ResetMax), reuse: max(d.RefreshReuse, 0), created: d.FirmCreated,
 		store: store{sessions: newSessionCache(d.AuthVersions)}}
 }
 

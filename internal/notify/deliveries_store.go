@@ -24,6 +24,7 @@ type delivery struct {
 const (
 	statusSending = "sending"
 	statusSent    = "sent"
+	statusSkipped = "skipped" // superseded before it was sent (a missed reminder): never sent
 )
 
 type store struct{ db *db.DB }
@@ -55,6 +56,13 @@ func (s store) sent(ctx context.Context, key string, at time.Time) error {
 // release frees the key of a send that failed, so that the retry sends.
 func (s store) release(ctx context.Context, key string) error {
 	_, err := s.db.W.NewDelete().Model((*delivery)(nil)).Where("event_key = ? AND status = ?", key, statusSending).Exec(ctx)
+	return db.Translate(err)
+}
+
+// skip records the event's email as never to be sent, unless the event already has a row.
+func (s store) skip(ctx context.Context, d *delivery) error {
+	d.Status = statusSkipped
+	_, err := s.db.W.NewInsert().Model(d).On("CONFLICT (event_key) DO NOTHING").Exec(ctx)
 	return db.Translate(err)
 }
 

@@ -183,3 +183,28 @@ func TestInvoiceSendAndEmailCommitTogether(t *testing.T) {
 		t.Fatalf("%d emails, want 1", len(got))
 	}
 }
+
+// mailConfig points a test server's email at mailpit, with the links of emailServer.
+func mailConfig(mp *testkit.Mailpit) func(*config.Config) {
+	return func(c *config.Config) {
+		c.SMTPURL, c.MailFrom, c.PublicURL = mp.SMTPURL, "billing@consultantpro.example", "https://app.firm.example"
+		c.StripeSecretKey, c.PayURL = "sk_test_123", "https://app.firm.example/pay/invoices/{invoice}/"
+	}
+}
+
+// startJobs starts a test server's job workers.
+func startJobs(t *testing.T, s *testkit.API) {
+	t.Helper()
+	if err := s.Srv.App.StartJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// clockServer is emailServer on a clock frozen at start.
+func clockServer(t *testing.T, mp *testkit.Mailpit, start time.Time) *testkit.API {
+	t.Helper()
+	s := testkit.StartAPI(t, testkit.APIOptions{FrozenAt: start, Configure: mailConfig(mp),
+		Options: []app.Option{app.WithInvoicePDF(fakePDF{}), app.WithJobTimings(10*time.Millisecond, 0, 0)}})
+	startJobs(t, s)
+	return s
+}

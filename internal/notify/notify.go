@@ -23,6 +23,7 @@ var templateFiles embed.FS
 // Queue enqueues a job inside a transaction (jobs.Runner).
 type Queue interface {
 	Enqueue(ctx context.Context, tx bun.Tx, args river.JobArgs, opts *river.InsertOpts) error
+	EnqueueNow(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
 // InvoicePDF renders an invoice as a PDF document (the finance module's renderer). Without one
@@ -75,6 +76,10 @@ func New(d Deps) (*Service, error) {
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, river.WorkFunc(s.workInvoiceSent))
 	river.AddWorker(workers, river.WorkFunc(s.workPaymentReceipt))
+	river.AddWorker(workers, river.WorkFunc(s.workInvitation))
+	river.AddWorker(workers, river.WorkFunc(s.workPasswordReset))
+	river.AddWorker(workers, river.WorkFunc(s.workReminders))
+	river.AddWorker(workers, river.WorkFunc(s.workInvoiceReminder))
 }
 
 // oncePerArgs makes a job unique by its arguments while it exists: enqueuing an event's email
@@ -83,20 +88,31 @@ var oncePerArgs = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 
 // deliver sends m once for the event key: see the package doc.
 func (s *Service) deliver(ctx context.Context, key, firmID, kind string, m mail.Message) error {
+	return s.deliverBuilt(ctx, key, firmID, kind, m.To.Email, func() (mail.Message, error) { return m, nil })
+}
+
+// deliverBuilt is deliver for a message that may only be built once the key is claimed: one
+// that carries a token drawn for it (an invitation, a password reset), which must not replace
+// the token of an email already sent.
+func (s *Service) deliverBuilt(ctx context.Context, key, firmID, kind, recipient string, build func() (mail.Message, error)) error {
 	claimed, status, err := s.store.claim(ctx, &delivery{EventKey: key, FirmID: firmID, Kind: kind,
-		Recipient: m.To.Email, Status: statusSending, CreatedAt: db.Stamp(s.d.Now())})
+		Recipient: recipient, Status: statusSending, CreatedAt: db.Stamp(s.d.Now())})
 	if err != nil {
 		return err
 	}
 	if !claimed {
 		if status == statusSending {
 			s.d.Log.Warn("email not sent again: an earlier attempt stopped in mid-send and may have delivered it",
-				"event", key, "to", m.To.Email)
+				"event", key, "to", recipient)
 		}
 		return nil
 	}
-	m.ID = key
-	if err := s.d.Sender.Send(ctx, m); err != nil {
+	m, err := build()
+	if err == nil {
+		m.ID = key
+		err = s.d.Sender.Send(ctx, m)
+	}
+	if err != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		return errors.Join(err, s.store.release(rctx, key))
@@ -104,7 +120,7 @@ func (s *Service) deliver(ctx context.Context, key, firmID, kind string, m mail.
 	return s.store.sent(ctx, key, db.Stamp(s.d.Now()))
 }
 
-// DeliveryStatus is the status of an event's email: "", "sending" or "sent".
+// DeliveryStatus is the status of an event's email: "", "sending", "sent" or "skipped".
 func (s *Service) DeliveryStatus(ctx context.Context, key string) (string, error) {
 	return s.store.status(ctx, key)
 }
