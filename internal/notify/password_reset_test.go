@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestPasswordReset(t *testing.T) {
 	start := time.Now().UTC().Truncate(time.Second)
 	s := clockServer(t, mp, start)
 	f := s.RegisterFirm(t)
-	u := f.AddUser(t, "consultant")
+	u := addUser(t, s, f, "consultant")
 	other := s.Login(t, u.Username, testkit.Password) // a second session
 
 	// An unknown address gets the same answer and no email.
@@ -120,4 +121,17 @@ func waitJobs(t *testing.T, s *testkit.API, kind, arg string, n int) {
 		}
 	}
 	t.Fatalf("fewer than %d %s jobs for %s completed", n, kind, arg)
+}
+
+// addUser adds a signed-in user with an address no earlier run used (mailpit keeps old mail).
+func addUser(t *testing.T, s *testkit.API, f *testkit.Firm, role string) testkit.User {
+	t.Helper()
+	u := testkit.User{Username: fmt.Sprintf("%s%d%d", role, time.Now().UnixNano(), seq.Add(1)), Role: role, Name: "Reese Etter"}
+	u.Email = u.Username + "@firm.example"
+	r := s.Do(t, http.MethodPost, "/api/firm/users/", f.Owner.Token, map[string]string{"username": u.Username,
+		"email": u.Email, "password": testkit.Password, "first_name": "Reese", "last_name": "Etter", "role": role})
+	testkit.WantStatus(t, r, http.StatusCreated)
+	u.ID = testkit.Object(t, r)["id"].(string)
+	u.Token = s.Login(t, u.Username, testkit.Password)
+	return u
 }
