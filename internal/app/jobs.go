@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -42,7 +43,7 @@ func (a *App) newJobs(ctx context.Context, o options) error {
 		Logger:       a.Logs.App,
 		PollInterval: o.jobPoll,
 		JobTimeout:   o.jobTimeout,
-		RescueAfter:  o.jobRescue,
+		RescueAfter:  cmp.Or(o.jobRescue, a.Config.JobRescueAfter),
 	})
 	if err != nil {
 		return err

@@ -51,6 +51,9 @@ type Config struct {
 	// PublicURL is where clients reach the server (PUBLIC_URL), for links in emails.
 	PublicURL       string
 	ShutdownTimeout time.Duration
+	// JobRescueAfter is how long a job may stay running before it is taken for dead and run
+	// again (JOBS_RESCUE_AFTER; 0: the jobs' default, 5 minutes).
+	JobRescueAfter  time.Duration
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
 	// RefreshReuseInterval is how long a rotated refresh token presented again gets the same new
@@ -150,6 +153,13 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT must be a positive duration such as 20s, got %q", v))
 		}
 		cfg.ShutdownTimeout = d
+	}
+	if v := get("JOBS_RESCUE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("JOBS_RESCUE_AFTER must be a positive duration such as 5m, got %q", v))
+		}
+		cfg.JobRescueAfter = d
 	}
 	if cfg.PayURL != "" && !validPayURL(cfg.PayURL) {
 		errs = append(errs, fmt.Errorf("PAY_URL must be an http(s) URL containing {invoice}, got %q", cfg.PayURL))

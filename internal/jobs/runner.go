@@ -98,6 +98,11 @@ func (o Options) config() *river.Config {
 	if rescue <= 0 {
 		rescue = defaultRescueAfter
 	}
+	timeout := o.JobTimeout
+	if timeout <= 0 && rescue <= time.Minute {
+		// An attempt must end before it could be taken for dead (River's own default is 1 min).
+		timeout = rescue / 2
+	}
 	return &river.Config{
 		Logger:            slog.New(warnings{logger.Handler()}),
 		Workers:           o.Workers,
@@ -105,7 +110,7 @@ func (o Options) config() *river.Config {
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.concurrency()}},
 		FetchPollInterval: o.PollInterval,
 		FetchCooldown:     min(o.PollInterval, 100*time.Millisecond),
-		JobTimeout:        o.JobTimeout,
+		JobTimeout:        timeout,
 		// A job that failed every attempt is kept for the operator to see and retry.
 		DiscardedJobRetentionPeriod: -1,
 		RescueStuckJobsAfter:        rescue,

@@ -29,21 +29,35 @@ const (
 
 type store struct{ db *db.DB }
 
-// claim takes the event's key for a send. When the key is already taken it returns false and
-// the status it has.
-func (s store) claim(ctx context.Context, d *delivery) (bool, string, error) {
+// claim takes the event's key for a send and reports whether it did. A key already held is
+// taken over (took) only when it was left "sending" by an attempt that started before the
+// current one (abandoned, non-zero): jobs of one event are unique and River runs a job again
+// only after its earlier attempt has ended or its process died, so that claim's attempt is
+// over, and its message may or may not have gone out. Sending again then risks a duplicate
+// instead of losing the email.
+func (s store) claim(ctx context.Context, d *delivery, abandoned time.Time) (claimed, took bool, err error) {
 	res, err := s.db.W.NewInsert().Model(d).On("CONFLICT (event_key) DO NOTHING").Exec(ctx)
 	if err != nil {
-		return false, "", db.Translate(err)
+		return false, false, db.Translate(err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return true, "", nil
+		return true, false, nil
 	}
 	held := new(delivery)
 	if err := s.db.W.NewSelect().Model(held).Where("ed.event_key = ?", d.EventKey).Scan(ctx); err != nil {
-		return false, "", db.Translate(err)
+		return false, false, db.Translate(err)
 	}
-	return false, held.Status, nil
+	if held.Status != statusSending || abandoned.IsZero() || !held.CreatedAt.Before(abandoned) {
+		return false, false, nil
+	}
+	// Compare and set: of two takers, one wins.
+	res, err = s.db.W.NewUpdate().Model((*delivery)(nil)).Set("created_at = ?", d.CreatedAt).
+		Where("event_key = ? AND status = ? AND created_at = ?", d.EventKey, statusSending, held.CreatedAt).Exec(ctx)
+	if err != nil {
+		return false, false, db.Translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, n == 1, nil
 }
 
 // sent marks the event's email delivered.

@@ -35,6 +35,7 @@ type invitationEmail struct {
 }
 
 func (s *Service) workInvitation(ctx context.Context, job *river.Job[InvitationArgs]) error {
+	ctx = withAttempt(ctx, job)
 	a := job.Args
 	inv, err := s.d.Auth.Invitation(ctx, a.FirmID, a.InvitationID)
 	if fault.KindOf(err) == fault.NotFound {

@@ -39,6 +39,7 @@ type invoiceEmail struct {
 }
 
 func (s *Service) workInvoiceSent(ctx context.Context, job *river.Job[InvoiceSentArgs]) error {
+	ctx = withAttempt(ctx, job)
 	a := job.Args
 	inv, err := s.d.Finance.InvoiceFor(ctx, a.FirmID, a.InvoiceID)
 	if fault.KindOf(err) == fault.NotFound {

@@ -95,17 +95,14 @@ func (s *Service) deliver(ctx context.Context, key, firmID, kind string, m mail.
 // that carries a token drawn for it (an invitation, a password reset), which must not replace
 // the token of an email already sent.
 func (s *Service) deliverBuilt(ctx context.Context, key, firmID, kind, recipient string, build func() (mail.Message, error)) error {
-	claimed, status, err := s.store.claim(ctx, &delivery{EventKey: key, FirmID: firmID, Kind: kind,
-		Recipient: recipient, Status: statusSending, CreatedAt: db.Stamp(s.d.Now())})
-	if err != nil {
+	claimed, took, err := s.store.claim(ctx, &delivery{EventKey: key, FirmID: firmID, Kind: kind,
+		Recipient: recipient, Status: statusSending, CreatedAt: db.Stamp(s.d.Now())}, attemptStart(ctx))
+	if err != nil || !claimed {
 		return err
 	}
-	if !claimed {
-		if status == statusSending {
-			s.d.Log.Warn("email not sent again: an earlier attempt stopped in mid-send and may have delivered it",
-				"event", key, "to", recipient)
-		}
-		return nil
+	if took {
+		s.d.Log.Warn("email sent again: an earlier attempt stopped in mid-send (a crash) and may have delivered it",
+			"event", key, "to", recipient)
 	}
 	m, err := build()
 	if err == nil {
@@ -117,7 +114,11 @@ func (s *Service) deliverBuilt(ctx context.Context, key, firmID, kind, recipient
 		defer cancel()
 		return errors.Join(err, s.store.release(rctx, key))
 	}
-	return s.store.sent(ctx, key, db.Stamp(s.d.Now()))
+	// Once the SMTP server has the message, a cancelled attempt (its timeout) must still
+	// record it, or the retry would send it again.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return s.store.sent(mctx, key, db.Stamp(s.d.Now()))
 }
 
 // DeliveryStatus is the status of an event's email: "", "sending", "sent" or "skipped".
@@ -132,4 +133,20 @@ func (s *Service) render(name string, data any) (mail.Message, error) {
 		return mail.Message{}, fmt.Errorf("notify: %w", err)
 	}
 	return mail.Message{Subject: subject, Text: text, HTML: html}, nil
+}
+
+type attemptKey struct{}
+
+// withAttempt records in ctx when the job's current attempt started (see store.claim).
+func withAttempt[T river.JobArgs](ctx context.Context, job *river.Job[T]) context.Context {
+	if job.AttemptedAt == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, attemptKey{}, *job.AttemptedAt)
+}
+
+// attemptStart is the start of the current job attempt (zero outside a job).
+func attemptStart(ctx context.Context) time.Time {
+	t, _ := ctx.Value(attemptKey{}).(time.Time)
+	return t
 }

@@ -31,6 +31,7 @@ type resetEmail struct {
 }
 
 func (s *Service) workPasswordReset(ctx context.Context, job *river.Job[PasswordResetArgs]) error {
+	ctx = withAttempt(ctx, job)
 	u, err := s.d.Auth.ActiveUserByEmail(ctx, job.Args.Email)
 	if fault.KindOf(err) == fault.NotFound {
 		return nil // no account uses it: nothing is sent, and the requester cannot tell

@@ -40,6 +40,7 @@ type receiptEmail struct {
 }
 
 func (s *Service) workPaymentReceipt(ctx context.Context, job *river.Job[PaymentReceiptArgs]) error {
+	ctx = withAttempt(ctx, job)
 	a := job.Args
 	p, err := s.d.Finance.PaymentFor(ctx, a.FirmID, a.PaymentID)
 	if fault.KindOf(err) == fault.NotFound || err == nil && p.InvoiceID == nil {

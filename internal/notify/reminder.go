@@ -148,6 +148,7 @@ type reminderEmail struct {
 }
 
 func (s *Service) workInvoiceReminder(ctx context.Context, job *river.Job[InvoiceReminderArgs]) error {
+	ctx = withAttempt(ctx, job)
 	a := job.Args
 	inv, err := s.d.Finance.InvoiceFor(ctx, a.FirmID, a.InvoiceID)
 	if fault.KindOf(err) == fault.NotFound {
