@@ -94,6 +94,7 @@ func TestLoadRejects(t *testing.T) {
 		{"cors null", map[string]string{"CORS_ALLOWED_ORIGINS": "null"}, "may not contain \"null\""},
 		{"bad proxy", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,nonsense"}, "\"nonsense\""},
 		{"bad shutdown", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
+		{"bad jobs rescue", map[string]string{"JOBS_RESCUE_AFTER": "0s"}, "JOBS_RESCUE_AFTER"},
 		{"bad access ttl", map[string]string{"ACCESS_TOKEN_TTL": "soon"}, "ACCESS_TOKEN_TTL"},
 		{"bad refresh ttl", map[string]string{"REFRESH_TOKEN_TTL": "0s"}, "REFRESH_TOKEN_TTL"},
 		{"negative refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "-1s"}, "REFRESH_REUSE_INTERVAL"},
