@@ -33,10 +33,14 @@ func Scales() []Scale {
 			Managers: 5, Consultants: 40, Accountants: 2},
 		{Name: "large", Clients: 1_000, Projects: 5_000, Tasks: 50_000, TimeEntries: 1_000_000,
 			Managers: 50, Consultants: 400, Accountants: 10},
+		// clients is the CRM at scale: client search latency against 100,000 clients, with
+		// little else, so it generates in a minute.
+		{Name: "clients", Clients: 100_000, Projects: 1_000, Tasks: 2_000, TimeEntries: 10_000,
+			Managers: 5, Consultants: 20, Accountants: 2},
 	}
 }
 
-// Named returns the scale called name (tiny, small, medium or large).
+// Named returns the scale called name (tiny, small, medium, large or clients).
 func Named(name string) (Scale, error) {
 	var names []string
 	for _, s := range Scales() {

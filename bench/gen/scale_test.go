@@ -17,6 +17,7 @@ func TestNamedScales(t *testing.T) {
 		{"small", 20, 100, 10_000, 1_000, 4, 1},
 		{"medium", 200, 1_000, 100_000, 10_000, 40, 5},
 		{"large", 1_000, 5_000, 1_000_000, 50_000, 400, 50},
+		{"clients", 100_000, 1_000, 10_000, 2_000, 20, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

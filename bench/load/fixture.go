@@ -69,6 +69,9 @@ func discover(ctx context.Context, a *api, o Options) (*fixture, error) {
 		names[i] = c.CompanyName
 	}
 	f.searchTerms = searchTerms(names)
+	if o.SearchTerms == SearchNames {
+		f.searchTerms = nameTerms(names)
+	}
 	if len(f.searchTerms) == 0 {
 		return nil, errors.New("the firm has no clients with searchable names: generate the data first")
 	}
@@ -139,6 +142,22 @@ func searchTerms(names []string) []string {
 			out = append(out, url.QueryEscape(w))
 			break
 		}
+	}
+	return out
+}
+
+// Values of Options.SearchTerms.
+const (
+	SearchWords = "words"
+	SearchNames = "names"
+)
+
+// nameTerms searches for each whole name, lower-cased: what someone looking for one client
+// types, which matches that client and the few whose names extend it ("… Inc 21", "… Inc 210").
+func nameTerms(names []string) []string {
+	out := make([]string, len(names))
+	for i, name := range names {
+		out[i] = url.QueryEscape(strings.ToLower(name))
 	}
 	return out
 }

@@ -79,7 +79,8 @@ func seedFirm(t *testing.T, srv *testkit.Server) {
 func testOptions() Options {
 	return Options{Username: testUsername, Password: testPassword, Concurrency: 3, WriteConcurrency: 2,
 		Duration: 150 * time.Millisecond, Runs: 2, Writers: 2, WriterPassword: "tangerine voltage harbour 7731",
-		Hours: "0.25", MaxDisturbance: 1, ProfileScenario: ScenarioProjects, NoLogs: true, fastPasswords: true}
+		Hours: "0.25", MaxDisturbance: 1, ProfileScenario: ScenarioProjects, NoLogs: true, fastPasswords: true,
+		SearchTerms: SearchWords}
 }
 
 // checkOutcome asserts that every scenario ran every run with requests and without errors, and

@@ -36,6 +36,7 @@ type Options struct {
 	Hours            string        // hours of each created time entry
 	MaxDisturbance   float64       // a run in which other processes used more of the CPU is repeated
 	Retries          int           // how often a disturbed run is repeated at most
+	SearchTerms      string        // what the client search looks for: "words" of names or whole "names"
 
 	CPUProfile      string // write a CPU profile of ProfileScenario's first run here
 	ProfileScenario string // scenario profiled by CPUProfile ("all": the whole measurement)
@@ -57,7 +58,7 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.URL, "url", "", "target this running server instead (http://127.0.0.1:PORT; loopback only)")
 	fs.StringVar(&o.Username, "username", DefaultUsername, "owner to log in as")
 	fs.StringVar(&o.Password, "password", DefaultPassword, "the owner's password")
-	fs.StringVar(&o.Generate, "generate", "", "unless the owner can log in already, generate a firm of this scale first with bench/gen: tiny, small, medium or large (in-process only)")
+	fs.StringVar(&o.Generate, "generate", "", "unless the owner can log in already, generate a firm of this scale first with bench/gen: tiny, small, medium, large or clients (in-process only)")
 	fs.IntVar(&o.Concurrency, "concurrency", 64, "connections of the read scenarios and login")
 	fs.IntVar(&o.WriteConcurrency, "write-concurrency", 16, "connections of time-entry create")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured duration of each run of each scenario")
@@ -66,6 +67,7 @@ func ParseOptions(args []string, stderr io.Writer) (Options, error) {
 	scenarios := fs.String("scenarios", "", "comma-separated scenarios to run (default all): "+strings.Join(ScenarioNames(), ", "))
 	fs.IntVar(&o.Writers, "writers", 16, "users time-entry create rotates through (created as consultants when missing)")
 	fs.StringVar(&o.WriterPassword, "writer-password", "tangerine voltage harbour 7731", "password of the writer users")
+	fs.StringVar(&o.SearchTerms, "search-terms", SearchWords, "what client-search looks for: "+SearchWords+" (one word of each name: many clients each) or "+SearchNames+" (each whole name: the client and few others)")
 	fs.StringVar(&o.Hours, "hours", "0.25", "hours of each created time entry")
 	fs.Float64Var(&o.MaxDisturbance, "max-disturbance", 0.10, "repeat a run in which processes other than the harness, its server and PostgreSQL used more than this share of the machine's CPU (Linux only)")
 	fs.IntVar(&o.Retries, "retries", 2, "how often a disturbed run is repeated at most (it is kept, flagged, after that)")
@@ -105,6 +107,9 @@ func (o Options) validate() error {
 		if o.Generate != "" {
 			errs = append(errs, errors.New("--generate needs --database-url"))
 		}
+	}
+	if o.SearchTerms != SearchWords && o.SearchTerms != SearchNames {
+		errs = append(errs, fmt.Errorf("--search-terms must be %s or %s", SearchWords, SearchNames))
 	}
 	if o.Concurrency < 1 || o.WriteConcurrency < 1 || o.Runs < 1 || o.Writers < 1 {
 		errs = append(errs, errors.New("--concurrency, --write-concurrency, --runs and --writers must be at least 1"))

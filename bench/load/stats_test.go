@@ -109,6 +109,7 @@ func TestParseOptions(t *testing.T) {
 		{"unknown scenario", []string{"--database-url", "sqlite:x.db", "--scenarios", "nope"}, `unknown scenario "nope"`},
 		{"zero concurrency", []string{"--database-url", "sqlite:x.db", "--concurrency", "0"}, "at least 1"},
 		{"remote pprof", []string{"--database-url", "sqlite:x.db", "--pprof", "0.0.0.0:6060"}, "--pprof"},
+		{"unknown search terms", []string{"--database-url", "sqlite:x.db", "--search-terms", "emails"}, "--search-terms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +126,14 @@ func TestSearchTerms(t *testing.T) {
 	want := []string{"northwind", "acme", "m%C3%BCrren"}
 	if !slices.Equal(got, want) {
 		t.Errorf("searchTerms = %q, want %q", got, want)
+	}
+}
+
+func TestNameTerms(t *testing.T) {
+	got := nameTerms([]string{"Acme Labs Inc 21", "Ö Mürren AG"})
+	want := []string{"acme+labs+inc+21", "%C3%B6+m%C3%BCrren+ag"}
+	if !slices.Equal(got, want) {
+		t.Errorf("nameTerms = %q, want %q", got, want)
 	}
 }
 

@@ -53,6 +53,8 @@ func clientQuery() *db.ListSpec {
 			{Name: "owner", Column: "c.owner_id", Kind: db.IDFilter},
 		},
 		Search: []string{"c.company_name", "c.primary_contact_name", "c.primary_contact_email"},
+		// Served by trigram indexes (migration 00013), so a search does not read every client.
+		SearchIndex: &db.SearchIndex{Table: "clients", FTS: "clients_fts"},
 		Ordering: []db.OrderField{
 			{Name: "company_name", Column: "lower(c.company_name)"},
 			{Name: "created_at", Column: "c.created_at"},

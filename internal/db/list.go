@@ -60,6 +60,9 @@ type ListSpec struct {
 	Default   string // default ordering, e.g. "-created_at"
 	UpdatedAt string // SQL expression of the row's update stamp, for updated_since
 	ID        string // SQL expression of the primary key: the last tie-breaker, so pages never overlap
+	// SearchIndex, when set, is the index that serves Search (every Search expression a column
+	// of the listed table, in the index's column order).
+	SearchIndex *SearchIndex
 }
 
 // Check panics on a spec that contradicts itself: a programming error found at start-up.
@@ -67,11 +70,25 @@ func (s *ListSpec) Check() {
 	if s.ID == "" || s.UpdatedAt == "" {
 		panic("db: ListSpec needs ID and UpdatedAt")
 	}
+	if s.SearchIndex != nil {
+		alias := s.alias()
+		for _, col := range s.Search {
+			if !strings.HasPrefix(col, alias+".") {
+				panic(fmt.Sprintf("db: search column %q is not a column of the indexed table %s", col, alias))
+			}
+		}
+	}
 	for _, term := range strings.Split(s.Default, ",") {
 		if _, ok := s.OrderColumn(strings.TrimPrefix(strings.TrimSpace(term), "-")); !ok && s.Default != "" {
 			panic(fmt.Sprintf("db: default ordering %q is not an ordering field", term))
 		}
 	}
+}
+
+// alias is the listed table's alias: what ID's column is qualified with ("c" of "c.id").
+func (s *ListSpec) alias() string {
+	alias, _, _ := strings.Cut(s.ID, ".")
+	return alias
 }
 
 // OrderColumn returns the SQL expression of an ordering field.
@@ -131,6 +148,9 @@ func (l ListQuery) Where(q *bun.SelectQuery) *bun.SelectQuery {
 			continue
 		}
 		q = q.Where("? "+c.Op+" ?", bun.Safe(c.Column), c.Value)
+	}
+	if len(l.Terms) > 0 {
+		q = l.Spec.SearchIndex.whereIndexed(q, l.Spec.alias(), l.Terms)
 	}
 	for _, term := range l.Terms {
 		q = WhereContainsAnyFold(q, l.Spec.Search, term)

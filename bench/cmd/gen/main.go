@@ -33,7 +33,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	url := fs.String("database-url", getenv("DATABASE_URL"), "sqlite:/path.db or postgres://… (env DATABASE_URL)")
-	scaleName := fs.String("scale", "small", "tiny, small, medium or large")
+	scaleName := fs.String("scale", "small", "tiny, small, medium, large or clients")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed builds the same firm, dated relative to today")
 	prefix := fs.String("user-prefix", gen.DefaultUserPrefix, "username prefix (prefix-owner, prefix-consultant-001, …)")
 	password := fs.String("password", gen.DefaultPassword, "every generated user's password")
