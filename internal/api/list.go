@@ -110,6 +110,14 @@ func ParseList(spec *db.ListSpec, q url.Values) (db.ListQuery, error) {
 		}
 		l.UpdatedSince = t.UTC()
 	}
+	if v := q.Get("include_deleted"); v != "" && spec.SoftDelete {
+		switch v {
+		case "true", "false":
+			l.IncludeDeleted = v == "true"
+		default:
+			bad.Add("include_deleted", MsgBool)
+		}
+	}
 	for _, f := range spec.Filters {
 		v := q.Get(f.Name)
 		if v == "" {

@@ -36,6 +36,10 @@ func DocumentList(op *huma.Operation, s *db.ListSpec) {
 	}
 	q("updated_since", "Only rows updated at or after this RFC 3339 time (delta sync).",
 		&huma.Schema{Type: "string", Format: "date-time"})
+	if s.SoftDelete {
+		q("include_deleted", "Also list soft-deleted rows (owners and admins; 403 for others).",
+			&huma.Schema{Type: "boolean", Default: false})
+	}
 	for _, f := range s.Filters {
 		q(f.Name, f.Doc, filterSchema(f))
 	}

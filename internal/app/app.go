@@ -12,6 +12,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/db"
+	"github.com/consultantpro/consultantpro/internal/documents"
 	"github.com/consultantpro/consultantpro/internal/finance"
 	"github.com/consultantpro/consultantpro/internal/jobs"
 	"github.com/consultantpro/consultantpro/internal/logging"
@@ -37,8 +38,10 @@ type App struct {
 	crm      *crm.Service
 	projects *projects.Service
 	finance  *finance.Service
-	now      func() time.Time
-	limits   *limits
+	// documents purges deleted documents with their blobs.
+	documents *documents.Service
+	now       func() time.Time
+	limits    *limits
 	// workers works every job kind; the modules' workers join it as they are assembled.
 	workers *river.Workers
 }

@@ -29,9 +29,10 @@ func (a *App) registerDocuments(o options) error {
 	if maxMB <= 0 {
 		maxMB = config.DefaultUploadMaxMB
 	}
-	documents.Register(a.API, documents.NewService(documents.Deps{
+	a.documents = documents.NewService(documents.Deps{
 		DB: a.DB, Clients: a.crm, Projects: a.projects, Store: store, SecretKey: a.Config.SecretKey,
 		MaxUpload: maxMB << 20, TempDir: tmp, Log: a.Logs.App, Now: a.now,
-	}))
+	})
+	documents.Register(a.API, a.documents)
 	return nil
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// cleanupArgs is the hourly removal of what has expired: idempotency keys and sessions.
+// cleanupArgs is the hourly removal of what has expired: idempotency keys, sessions and
+// soft-deleted rows past PURGE_DELETED_AFTER_DAYS.
 type cleanupArgs struct{}
 
 // Kind names the job in the jobs table.
@@ -70,7 +71,11 @@ func (a *App) cleanupJob(ctx context.Context, _ *river.Job[cleanupArgs]) error {
 	if keys+sessions > 0 {
 		a.Logs.App.Info("expired rows removed", "idempotency_keys", keys, "sessions", sessions)
 	}
-	return nil
+	purged, err := a.PurgeDeleted(ctx)
+	if len(purged) > 0 {
+		a.Logs.App.Info("deleted rows purged", "rows", purged)
+	}
+	return err
 }
 
 // StartJobs starts the job workers and the periodic schedule; Serve calls it. Jobs keep running

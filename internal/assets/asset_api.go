@@ -45,6 +45,7 @@ type AssetOut struct {
 	UpdatedAt       time.Time `json:"updated_at"`
 	BookValue       *string   `json:"book_value" export:"money" nullable:"true" example:"800.00" doc:"Straight-line book value as of the firm's today: purchase_price − (purchase_price − salvage_value) × completed months ÷ (useful_life_years × 12), the depreciation rounded half away from zero to the minor unit, never below salvage_value; the purchase price until a month is complete or without a purchase date or useful life; null without a purchase price"`
 	IsUnderWarranty bool      `json:"is_under_warranty" doc:"warranty_expiry is today (the firm's) or later"`
+	resource.Trash
 }
 
 func assetOut(x *Asset) AssetOut {
@@ -167,7 +168,8 @@ func (b *AssetPatch) Check(_ context.Context, a auth.Actor, act resource.Action)
 
 func registerAssets(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Asset, AssetOut, AssetWrite, AssetPatch]{
-		Path: "/assets/assets/", Name: "asset", Plural: "assets", Tag: "Assets: assets",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Asset)(nil), Taken: MsgAssetTagTaken},
+		Path:       "/assets/assets/", Name: "asset", Plural: "assets", Tag: "Assets: assets",
 		Policy: assetPolicy{}, Load: s.loadAsset, Query: assetQuery(), Cache: true,
 		Out: assetOut, ID: func(x *Asset) string { return x.ID },
 		List:    s.ListAssets,

@@ -17,7 +17,8 @@ import (
 // Asset is a thing the firm owns: a row of assets, with its assignee's name and, computed as of
 // the caller's today (the firm's time zone), its book value and warranty.
 type Asset struct {
-	bun.BaseModel   `bun:"table:assets,alias:a"`
+	bun.BaseModel `bun:"table:assets,alias:a"`
+	db.Deletion
 	ID              string        `bun:"id,pk"`
 	FirmID          string        `bun:"firm_id"`
 	Name            string        `bun:"name"`
@@ -176,7 +177,7 @@ func (s *Service) DeleteAsset(ctx context.Context, a auth.Actor, id string) erro
 		if logged {
 			return fault.New(fault.Conflict, MsgAssetInUse)
 		}
-		_, err = a.Firm().Delete(tx, (*Asset)(nil)).Where("a.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*Asset)(nil), id, a.UserID, s.stamp())
 		if err = db.Translate(err); db.ConstraintOf(err) == db.ForeignKey {
 			return fault.Wrap(fault.Conflict, MsgAssetInUse, err) // maintenance logged concurrently
 		}

@@ -27,6 +27,9 @@ type Actor struct {
 	ProposalPrefix string
 	ContractPrefix string
 	InvoicePrefix  string
+	// IncludeDeleted makes Firm read soft-deleted rows too: set for an owner's or admin's list
+	// with include_deleted=true, never from a body.
+	IncludeDeleted bool
 }
 
 // ActorOf is a user of the firm acting outside a request (the demo seeding): the user's role
@@ -62,7 +65,12 @@ func (a Actor) Today(now time.Time) string {
 }
 
 // Firm is the database scope of the actor's firm.
-func (a Actor) Firm() db.Firm { return db.ForFirm(a.FirmID) }
+func (a Actor) Firm() db.Firm {
+	if a.IncludeDeleted {
+		return db.ForFirm(a.FirmID).WithDeleted()
+	}
+	return db.ForFirm(a.FirmID)
+}
 
 type actorKey struct{}
 

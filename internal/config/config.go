@@ -45,7 +45,10 @@ type Config struct {
 	StorageURL string
 	// UploadMaxMB is the largest uploaded file, in MiB (UPLOAD_MAX_MB).
 	UploadMaxMB int64
-	SMTPURL     string
+	// PurgeDeletedAfterDays is how long soft-deleted rows wait for a restore before the purge
+	// removes them for good (PURGE_DELETED_AFTER_DAYS; 0 keeps them).
+	PurgeDeletedAfterDays int
+	SMTPURL               string
 	// MailFrom is the sender address of every email (MAIL_FROM); the display name is the firm's.
 	MailFrom string
 	// PublicURL is where clients reach the server (PUBLIC_URL), for links in emails.
@@ -80,6 +83,9 @@ const DefaultExportMaxRows = 1_000_000
 
 // DefaultUploadMaxMB is the default UPLOAD_MAX_MB (SPEC §8).
 const DefaultUploadMaxMB = 25
+
+// DefaultPurgeDeletedAfterDays is the default PURGE_DELETED_AFTER_DAYS.
+const DefaultPurgeDeletedAfterDays = 30
 
 // DefaultRedisPrefix is the default REDIS_PREFIX.
 const DefaultRedisPrefix = "consultantpro:"
@@ -210,6 +216,14 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("UPLOAD_MAX_MB must be a positive whole number of MiB, got %q", v))
 		}
 		cfg.UploadMaxMB = n
+	}
+	cfg.PurgeDeletedAfterDays = DefaultPurgeDeletedAfterDays
+	if v := get("PURGE_DELETED_AFTER_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 36500 {
+			errs = append(errs, fmt.Errorf("PURGE_DELETED_AFTER_DAYS must be a whole number of days (0 keeps deleted rows), got %q", v))
+		}
+		cfg.PurgeDeletedAfterDays = n
 	}
 	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
 	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")

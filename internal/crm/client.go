@@ -35,6 +35,8 @@ const (
 	MsgOwnerUnknown  = "Select a user of your firm."
 	MsgChangeOwner   = "You do not have permission to change the owner of a client."
 	MsgClientInUse   = "This client has proposals or contracts and cannot be deleted."
+	// MsgClientReferenced: other modules' records (projects, invoices, folders) name the client.
+	MsgClientReferenced = "This client has projects, invoices or folders and cannot be deleted."
 )
 
 // clientPolicy decides who may do what to clients: every role reads them; owners, admins and

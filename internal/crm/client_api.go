@@ -41,6 +41,7 @@ type ClientOut struct {
 	Notes               string       `json:"notes"`
 	CreatedAt           time.Time    `json:"created_at"`
 	UpdatedAt           time.Time    `json:"updated_at"`
+	resource.Trash
 }
 
 func clientOut(c *Client) ClientOut {
@@ -142,7 +143,8 @@ func (b *ClientWrite) Check(_ context.Context, a auth.Actor, act resource.Action
 
 func registerClients(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Client, ClientOut, ClientWrite, ClientPatch]{
-		Path: "/crm/clients/", Name: "client", Plural: "clients", Tag: "CRM: clients",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Client)(nil), Taken: MsgCompanyTaken},
+		Path:       "/crm/clients/", Name: "client", Plural: "clients", Tag: "CRM: clients",
 		Policy: clientPolicy{}, Load: s.loadClient, Query: clientQuery(), Cache: true,
 		Out: clientOut, ID: func(c *Client) string { return c.ID },
 		List:    s.ListClients,

@@ -15,7 +15,8 @@ import (
 
 // Client is a company the firm sells to: a row of clients, with its owner's display name.
 type Client struct {
-	bun.BaseModel       `bun:"table:clients,alias:c"`
+	bun.BaseModel `bun:"table:clients,alias:c"`
+	db.Deletion
 	ID                  string        `bun:"id,pk"`
 	FirmID              string        `bun:"firm_id"`
 	CompanyName         string        `bun:"company_name"`
@@ -181,8 +182,11 @@ func (s *Service) DeleteClient(ctx context.Context, a auth.Actor, id string) err
 				return fault.New(fault.Conflict, MsgClientInUse)
 			}
 		}
-		_, err = a.Firm().Delete(tx, (*Client)(nil)).Where("c.id = ?", id).Exec(ctx)
-		return db.Translate(err)
+		err = a.Firm().Remove(ctx, tx, (*Client)(nil), id, a.UserID, s.stamp())
+		if db.ConstraintOf(err) == db.ForeignKey {
+			return fault.Wrap(fault.Conflict, MsgClientReferenced, err)
+		}
+		return err
 	})
 }
 

@@ -47,6 +47,7 @@ type ContractOut struct {
 	CreatedAt       time.Time      `json:"created_at"`
 	UpdatedAt       time.Time      `json:"updated_at"`
 	IsActive        bool           `json:"is_active" doc:"Status active and start_date ≤ the firm's today ≤ end_date"`
+	resource.Trash
 }
 
 func contractOut(k *Contract) ContractOut {
@@ -187,7 +188,8 @@ func checkContract(a auth.Actor, act resource.Action, apply func(*Contract) faul
 
 func registerContracts(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Contract, ContractOut, ContractWrite, ContractPatch]{
-		Path: "/crm/contracts/", Name: "contract", Plural: "contracts", Tag: "CRM: contracts",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Contract)(nil), Parents: []resource.Parent{{Column: "client_id", Model: (*Client)(nil), Name: "client"}, {Column: "proposal_id", Model: (*Proposal)(nil), Name: "proposal"}}},
+		Path:       "/crm/contracts/", Name: "contract", Plural: "contracts", Tag: "CRM: contracts",
 		Policy: contractPolicy{}, Load: s.loadContract, Query: contractQuery(), Cache: true,
 		Out: contractOut, ID: func(k *Contract) string { return k.ID },
 		List:    s.ListContracts,

@@ -17,7 +17,8 @@ import (
 // client's name, its proposal's number and whether it is active (computed on the firm's today
 // when read).
 type Contract struct {
-	bun.BaseModel   `bun:"table:contracts,alias:k"`
+	bun.BaseModel `bun:"table:contracts,alias:k"`
+	db.Deletion
 	ID              string         `bun:"id,pk"`
 	FirmID          string         `bun:"firm_id"`
 	ClientID        string         `bun:"client_id"`
@@ -191,7 +192,7 @@ func (s *Service) DeleteContract(ctx context.Context, a auth.Actor, id string) e
 		if err := resource.Check(contractPolicy{}, a, resource.Delete, k); err != nil {
 			return err
 		}
-		_, err = a.Firm().Delete(tx, (*Contract)(nil)).Where("k.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*Contract)(nil), id, a.UserID, s.stamp())
 		if err = db.Translate(err); db.ConstraintOf(err) == db.ForeignKey {
 			return fault.Wrap(fault.Conflict, MsgContractInUse, err)
 		}

@@ -40,6 +40,7 @@ type ProposalOut struct {
 	CreatedAt          time.Time      `json:"created_at"`
 	UpdatedAt          time.Time      `json:"updated_at"`
 	IsExpired          bool           `json:"is_expired" doc:"Still open (draft, sent, under review) and valid_until before the firm's today"`
+	resource.Trash
 }
 
 func proposalOut(p *Proposal) ProposalOut {
@@ -185,7 +186,8 @@ func (optionalContract) Schema(r huma.Registry) *huma.Schema {
 
 func registerProposals(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Proposal, ProposalOut, ProposalWrite, ProposalPatch]{
-		Path: "/crm/proposals/", Name: "proposal", Plural: "proposals", Tag: "CRM: proposals",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Proposal)(nil), Parents: []resource.Parent{{Column: "client_id", Model: (*Client)(nil), Name: "client"}}},
+		Path:       "/crm/proposals/", Name: "proposal", Plural: "proposals", Tag: "CRM: proposals",
 		Policy: proposalPolicy{}, Load: s.loadProposal, Query: proposalQuery(), Cache: true,
 		Out: proposalOut, ID: func(p *Proposal) string { return p.ID },
 		List:    s.ListProposals,

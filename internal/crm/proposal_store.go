@@ -16,7 +16,8 @@ import (
 // Proposal is an offer to a client, numbered PROP-YYYY-NNN: a row of proposals, with its
 // client's name and whether it is expired (computed on the firm's today when read).
 type Proposal struct {
-	bun.BaseModel      `bun:"table:proposals,alias:p"`
+	bun.BaseModel `bun:"table:proposals,alias:p"`
+	db.Deletion
 	ID                 string         `bun:"id,pk"`
 	FirmID             string         `bun:"firm_id"`
 	ClientID           string         `bun:"client_id"`
@@ -185,7 +186,7 @@ func (s *Service) DeleteProposal(ctx context.Context, a auth.Actor, id string) e
 		if used {
 			return fault.New(fault.Conflict, MsgProposalInUse)
 		}
-		_, err = a.Firm().Delete(tx, (*Proposal)(nil)).Where("p.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*Proposal)(nil), id, a.UserID, s.stamp())
 		err = db.Translate(err)
 		if db.ConstraintOf(err) == db.ForeignKey {
 			// A contract linked concurrently.

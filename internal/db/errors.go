@@ -84,6 +84,9 @@ func Translate(err error) error {
 
 // ConstraintOf tells which integrity rule a driver error broke, from its code.
 func ConstraintOf(err error) Constraint {
+	if errors.Is(err, errStillReferenced) {
+		return ForeignKey
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {

@@ -63,6 +63,9 @@ type ListSpec struct {
 	// SearchIndex, when set, is the index that serves Search (every Search expression a column
 	// of the listed table, in the index's column order).
 	SearchIndex *SearchIndex
+	// SoftDelete: the rows are deleted softly, and include_deleted lists them too (for owners
+	// and admins; the resource kit checks who asks).
+	SoftDelete bool
 }
 
 // Check panics on a spec that contradicts itself: a programming error found at start-up.
@@ -133,6 +136,8 @@ type ListQuery struct {
 	Terms        []string // search terms; each must match one of Spec.Search
 	Order        []Order
 	UpdatedSince time.Time
+	// IncludeDeleted asks for soft-deleted rows too (ListSpec.SoftDelete).
+	IncludeDeleted bool
 }
 
 // Searching reports whether the query has search terms (a count query then needs the joins the

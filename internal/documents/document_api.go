@@ -47,6 +47,7 @@ type DocumentOut struct {
 	UploadedByName *string     `json:"uploaded_by_name" nullable:"true"`
 	CreatedAt      time.Time   `json:"created_at"`
 	UpdatedAt      time.Time   `json:"updated_at"`
+	resource.Trash
 }
 
 func documentOut(d *Document) DocumentOut {
@@ -97,7 +98,8 @@ func (b *DocumentPatch) apply(d *Document) fault.Fields {
 
 func registerDocuments(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Document, DocumentOut, DocumentPatch, DocumentPatch]{
-		Path: "/documents/documents/", Name: "document", Plural: "documents", Tag: "Documents: documents",
+		SoftDelete: &resource.SoftDelete{DB: s.DB, Model: (*Document)(nil), Parents: []resource.Parent{{Column: "folder_id", Model: (*Folder)(nil), Name: "folder"}}},
+		Path:       "/documents/documents/", Name: "document", Plural: "documents", Tag: "Documents: documents",
 		Policy: documentPolicy{}, Load: s.documentView, Query: documentQuery(), Cache: true,
 		Out: documentOut, ID: func(d *Document) string { return d.ID },
 		List:   s.ListDocuments,

@@ -14,7 +14,8 @@ import (
 // Document is a row of documents, with its folder's name, client and project, its uploader's
 // name and its current version (the one numbered VersionCount).
 type Document struct {
-	bun.BaseModel  `bun:"table:documents,alias:d"`
+	bun.BaseModel `bun:"table:documents,alias:d"`
+	db.Deletion
 	ID             string     `bun:"id,pk"`
 	FirmID         string     `bun:"firm_id"`
 	FolderID       string     `bun:"folder_id"`
@@ -163,12 +164,10 @@ func (s *Service) UpdateDocument(ctx context.Context, a auth.Actor, id string, e
 	return s.documentView(ctx, a, id)
 }
 
-// DeleteDocument removes a document and its versions for good, then their blobs: no blob
-// outlives its document. A blob that cannot be removed is logged (it is unreachable: no row
-// names it).
+// DeleteDocument marks a document deleted; its versions and blobs stay for a restore until
+// the purge (PurgeDocuments) removes them for good.
 func (s *Service) DeleteDocument(ctx context.Context, a auth.Actor, id string) error {
-	var keys []string
-	err := s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	return s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		d, err := s.lockDocument(ctx, tx, a.Firm(), id)
 		if err != nil {
 			return err
@@ -176,21 +175,41 @@ func (s *Service) DeleteDocument(ctx context.Context, a auth.Actor, id string) e
 		if err := resource.Check(documentPolicy{}, a, resource.Delete, d); err != nil {
 			return err
 		}
-		if err := a.Firm().Select(tx, (*Version)(nil)).Column("v.storage_key").Where("v.document_id = ?", id).
-			Scan(ctx, &keys); err != nil {
-			return db.Translate(err)
-		}
-		if _, err := a.Firm().Delete(tx, (*Version)(nil)).Where("v.document_id = ?", id).Exec(ctx); err != nil {
-			return db.Translate(err)
-		}
-		_, err = a.Firm().Delete(tx, (*Document)(nil)).Where("d.id = ?", id).Exec(ctx)
-		return db.Translate(err)
+		return a.Firm().Remove(ctx, tx, (*Document)(nil), id, a.UserID, s.stamp())
 	})
+}
+
+// PurgeDocuments removes for good the documents deleted before cutoff, in every firm: their
+// versions and rows, then their blobs, so that no blob outlives its document. A blob that
+// cannot be removed is logged (it is unreachable: no row names it).
+func (s *Service) PurgeDocuments(ctx context.Context, cutoff time.Time) (int, error) {
+	var ids []string
+	err := s.DB.R.NewSelect().Model((*Document)(nil)).Column("d.id").Where("d.deleted_at < ?", db.Stamp(cutoff)).
+		Limit(db.PurgeBatch).Scan(ctx, &ids)
 	if err != nil {
-		return err
+		return 0, db.Translate(err)
 	}
-	s.removeBlobs(keys...)
-	return nil
+	purged := 0
+	for _, id := range ids {
+		var keys []string
+		err := s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			if err := tx.NewSelect().Model((*Version)(nil)).Column("v.storage_key").Where("v.document_id = ?", id).
+				Scan(ctx, &keys); err != nil {
+				return err
+			}
+			if _, err := tx.NewDelete().Model((*Version)(nil)).Where("v.document_id = ?", id).Exec(ctx); err != nil {
+				return err
+			}
+			_, err := tx.NewDelete().Model((*Document)(nil)).Where("d.id = ?", id).Where("d.deleted_at IS NOT NULL").Exec(ctx)
+			return err
+		})
+		if err != nil {
+			return purged, err
+		}
+		s.removeBlobs(keys...)
+		purged++
+	}
+	return purged, nil
 }
 
 // removeBlobs deletes blobs whose rows are gone (or were never written), on a context of its

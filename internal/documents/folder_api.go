@@ -27,6 +27,7 @@ type FolderOut struct {
 	CreatedBy   *string    `json:"created_by" nullable:"true" format:"uuid"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+	resource.Trash
 }
 
 func folderOut(f *Folder) FolderOut {
@@ -87,7 +88,8 @@ func (b *FolderWrite) apply(f *Folder) fault.Fields {
 
 func registerFolders(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Folder, FolderOut, FolderWrite, FolderPatch]{
-		Path: "/documents/folders/", Name: "folder", Plural: "folders", Tag: "Documents: folders",
+		SoftDelete: &resource.SoftDelete{DB: s.DB, Model: (*Folder)(nil), Taken: MsgFolderNameTaken, Parents: []resource.Parent{{Column: "parent_id", Model: (*Folder)(nil), Name: "parent folder"}}},
+		Path:       "/documents/folders/", Name: "folder", Plural: "folders", Tag: "Documents: folders",
 		Policy: folderPolicy{}, Load: s.folderView, Query: folderQuery(), Cache: true,
 		Out: folderOut, ID: func(f *Folder) string { return f.ID },
 		List:    s.ListFolders,

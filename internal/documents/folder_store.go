@@ -14,18 +14,19 @@ import (
 // Folder is a row of folders, with its client's and project's names.
 type Folder struct {
 	bun.BaseModel `bun:"table:folders,alias:f"`
-	ID            string     `bun:"id,pk"`
-	FirmID        string     `bun:"firm_id"`
-	ParentID      *string    `bun:"parent_id"`
-	ClientID      *string    `bun:"client_id"`
-	ProjectID     *string    `bun:"project_id"`
-	Name          string     `bun:"name"`
-	Visibility    Visibility `bun:"visibility"`
-	CreatedBy     *string    `bun:"created_by"`
-	CreatedAt     time.Time  `bun:"created_at"`
-	UpdatedAt     time.Time  `bun:"updated_at"`
-	ClientName    *string    `bun:"client_name,scanonly"`
-	ProjectName   *string    `bun:"project_name,scanonly"`
+	db.Deletion
+	ID          string     `bun:"id,pk"`
+	FirmID      string     `bun:"firm_id"`
+	ParentID    *string    `bun:"parent_id"`
+	ClientID    *string    `bun:"client_id"`
+	ProjectID   *string    `bun:"project_id"`
+	Name        string     `bun:"name"`
+	Visibility  Visibility `bun:"visibility"`
+	CreatedBy   *string    `bun:"created_by"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	UpdatedAt   time.Time  `bun:"updated_at"`
+	ClientName  *string    `bun:"client_name,scanonly"`
+	ProjectName *string    `bun:"project_name,scanonly"`
 }
 
 // folderQuery declares the folder list's filters, search and ordering.
@@ -146,7 +147,7 @@ func (s *Service) DeleteFolder(ctx context.Context, a auth.Actor, id string) err
 		if full {
 			return fault.New(fault.Conflict, MsgFolderNotEmpty)
 		}
-		_, err = a.Firm().Delete(tx, (*Folder)(nil)).Where("f.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*Folder)(nil), id, a.UserID, s.stamp())
 		if err = db.Translate(err); db.ConstraintOf(err) == db.ForeignKey {
 			return fault.Wrap(fault.Conflict, MsgFolderNotEmpty, err) // filled concurrently
 		}

@@ -2,6 +2,7 @@ package documents_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -87,10 +88,20 @@ func TestVersionsAndDownloads(t *testing.T) {
 			}
 			testkit.WantNotFound(t, s.Do(t, http.MethodGet, documentsPath+d.ID+"/versions/"+d.ID+"/download/", tok, nil))
 
-			// Deleting the document removes every blob of it.
+			// Deleting the document keeps its blobs for a restore; the purge removes every one.
 			testkit.WantStatus(t, s.Do(t, http.MethodDelete, documentPath(d.ID), tok, nil), http.StatusNoContent)
-			s.wantNoBlobs(t, "deleting the document")
 			testkit.WantNotFound(t, s.Do(t, http.MethodGet, documentPath(d.ID), tok, nil))
+			testkit.WantStatus(t, s.Do(t, http.MethodPost, documentPath(d.ID)+"restore/", tok, nil), http.StatusOK)
+			again := testkit.Fetch[download](t, s.API, tok, downloadPath(d.ID))
+			if _, body := fetch(t, again.URL); len(body) == 0 {
+				t.Errorf("restored document's download is empty")
+			}
+			testkit.WantStatus(t, s.Do(t, http.MethodDelete, documentPath(d.ID), tok, nil), http.StatusNoContent)
+			if purged, err := s.Srv.App.PurgeDeletedBefore(context.Background(), time.Now().Add(time.Hour)); err != nil || purged["documents"] < 1 {
+				t.Fatalf("purge: %v, %v", purged, err)
+			}
+			s.wantNoBlobs(t, "purging the deleted document")
+			testkit.WantNotFound(t, s.Do(t, http.MethodPost, documentPath(d.ID)+"restore/", tok, nil))
 		})
 	}
 }

@@ -57,6 +57,7 @@ func NewService(d Deps) *Service {
 
 // Register adds the documents module's operations and its file route to the API.
 func Register(a *api.API, s *Service) {
+	db.Owns("documents", "document_versions") // a deleted document keeps its versions until the purge
 	registerFolders(a, s)
 	registerDocuments(a, s)
 	registerUploads(a, s)

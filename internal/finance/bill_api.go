@@ -50,6 +50,7 @@ type BillOut struct {
 	CreatedBy       *string         `json:"created_by" nullable:"true" format:"uuid"`
 	CreatedAt       time.Time       `json:"created_at"`
 	UpdatedAt       time.Time       `json:"updated_at"`
+	resource.Trash
 }
 
 func billOut(b *Bill) BillOut {
@@ -157,7 +158,8 @@ func (w *BillWrite) apply(b *Bill) fault.Fields {
 
 func registerBills(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Bill, BillOut, BillWrite, BillPatch]{
-		Path: "/finance/bills/", Name: "bill", Plural: "bills", Tag: "Finance: bills",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Bill)(nil)},
+		Path:       "/finance/bills/", Name: "bill", Plural: "bills", Tag: "Finance: bills",
 		Policy: billPolicy{}, Load: s.loadBill, Query: billQuery(), Cache: true,
 		Out: billOut, ID: func(b *Bill) string { return b.ID },
 		List:      s.ListBills,

@@ -16,7 +16,8 @@ import (
 // Bill is a vendor's bill the firm pays (accounts payable): a row of bills with its lines
 // (bill_lines) and the names of its project and approver.
 type Bill struct {
-	bun.BaseModel   `bun:"table:bills,alias:bl"`
+	bun.BaseModel `bun:"table:bills,alias:bl"`
+	db.Deletion
 	ID              string          `bun:"id,pk"`
 	FirmID          string          `bun:"firm_id"`
 	ProjectID       *string         `bun:"project_id"`
@@ -222,10 +223,8 @@ func (s *Service) DeleteBill(ctx context.Context, a auth.Actor, id string) error
 		if b.inPayables() {
 			return fault.New(fault.Conflict, MsgBillDelete)
 		}
-		if _, err := a.Firm().Delete(tx, (*billLine)(nil)).Where("bll.bill_id = ?", id).Exec(ctx); err != nil {
-			return db.Translate(err)
-		}
-		_, err = a.Firm().Delete(tx, (*Bill)(nil)).Where("bl.id = ?", id).Exec(ctx)
+		// Marked deleted with its lines kept: a restore brings it back whole; the purge removes both.
+		err = a.Firm().Remove(ctx, tx, (*Bill)(nil), id, a.UserID, s.stamp())
 		return db.Translate(err)
 	})
 }

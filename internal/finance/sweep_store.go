@@ -29,7 +29,7 @@ func (s *Service) SweepOverdue(ctx context.Context, now time.Time) (SweepResult,
 	}
 	err := s.db.R.NewSelect().Table("firms").Column("id", "timezone").
 		Where("id IN (SELECT firm_id FROM invoices WHERE status IN ('sent', 'partial') AND due_date < ?)", horizon).
-		WhereOr("id IN (SELECT firm_id FROM bills WHERE status IN ('approved', 'partial') AND due_date < ?)", horizon).
+		WhereOr("id IN (SELECT firm_id FROM bills WHERE status IN ('approved', 'partial') AND due_date < ? AND deleted_at IS NULL)", horizon).
 		Scan(ctx, &firms)
 	if err != nil {
 		return res, db.Translate(err)

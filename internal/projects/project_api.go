@@ -50,6 +50,7 @@ type ProjectOut struct {
 	TotalBilledAmount    string        `json:"total_billed_amount" export:"money" example:"1500.00" doc:"Billed amount of billable time entries"`
 	UnbilledAmount       string        `json:"unbilled_amount" export:"money" example:"300.00" doc:"Billed amount of billable time entries not yet invoiced"`
 	BudgetUsedPercent    *string       `json:"budget_used_percent" export:"decimal" nullable:"true" example:"3.00" doc:"total_billed_amount / budget × 100, two decimals; null without a budget"`
+	resource.Trash
 }
 
 func projectOut(p *Project) ProjectOut {
@@ -188,7 +189,8 @@ func (b *ProjectPatch) Check(_ context.Context, a auth.Actor, act resource.Actio
 
 func registerProjects(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Project, ProjectOut, ProjectWrite, ProjectPatch]{
-		Path: "/projects/projects/", Name: "project", Plural: "projects", Tag: "Projects: projects",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Project)(nil), Taken: MsgProjectCodeTaken},
+		Path:       "/projects/projects/", Name: "project", Plural: "projects", Tag: "Projects: projects",
 		Policy: projectPolicy{}, Load: s.loadProject, Query: projectQuery(), Cache: true,
 		Out: projectOut, ID: func(p *Project) string { return p.ID },
 		List:    s.ListProjects,

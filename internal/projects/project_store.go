@@ -20,7 +20,8 @@ import (
 // the names of its client, contract and manager, and the totals of its time entries (summed in
 // SQL for a whole page at once, see addTotals).
 type Project struct {
-	bun.BaseModel        `bun:"table:projects,alias:pr"`
+	bun.BaseModel `bun:"table:projects,alias:pr"`
+	db.Deletion
 	ID                   string        `bun:"id,pk"`
 	FirmID               string        `bun:"firm_id"`
 	ClientID             string        `bun:"client_id"`
@@ -200,7 +201,7 @@ func (s *Service) DeleteProject(ctx context.Context, a auth.Actor, id string) er
 				return fault.New(fault.Conflict, MsgProjectInUse)
 			}
 		}
-		_, err = a.Firm().Delete(tx, (*Project)(nil)).Where("pr.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*Project)(nil), id, a.UserID, s.stamp())
 		if err = db.Translate(err); db.ConstraintOf(err) == db.ForeignKey {
 			// A task, entry or invoice added concurrently (or a later module's record).
 			return fault.Wrap(fault.Conflict, MsgProjectInUse, err)
@@ -302,7 +303,7 @@ const projectTotalsSQL = `SELECT te.project_id AS id,
 	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.hours ELSE 0 END), 0) AS BIGINT) AS billable_hours,
 	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS total_billed_amount,
 	CAST(COALESCE(SUM(CASE WHEN te.is_billable AND NOT te.invoiced THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS unbilled_amount
-FROM time_entries AS te WHERE te.project_id IN (?) GROUP BY te.project_id`
+FROM time_entries AS te WHERE te.project_id IN (?) AND te.deleted_at IS NULL GROUP BY te.project_id`
 
 // addTotals fills the computed fields of the rows with one query, whatever their number.
 func addTotals(ctx context.Context, idb bun.IDB, rows []Project) error {

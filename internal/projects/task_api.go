@@ -39,6 +39,7 @@ type TaskOut struct {
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 	HoursLogged    string       `json:"hours_logged" export:"decimal" example:"3.50" doc:"Hours of the task's time entries"`
+	resource.Trash
 }
 
 func taskOut(t *Task) TaskOut {
@@ -153,7 +154,8 @@ func (b *TaskWrite) Check(_ context.Context, _ auth.Actor, act resource.Action) 
 
 func registerTasks(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Task, TaskOut, TaskWrite, TaskPatch]{
-		Path: "/projects/tasks/", Name: "task", Plural: "tasks", Tag: "Projects: tasks",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Task)(nil), Parents: []resource.Parent{{Column: "project_id", Model: (*Project)(nil), Name: "project"}}},
+		Path:       "/projects/tasks/", Name: "task", Plural: "tasks", Tag: "Projects: tasks",
 		Policy: taskPolicy{}, Load: s.loadTask, Query: taskQuery(), Cache: true,
 		Out: taskOut, ID: func(t *Task) string { return t.ID },
 		List:    s.ListTasks,

@@ -17,7 +17,8 @@ import (
 // with its project's name and manager (the policy's), its assignee's name and the hours logged
 // on it.
 type Task struct {
-	bun.BaseModel    `bun:"table:tasks,alias:t"`
+	bun.BaseModel `bun:"table:tasks,alias:t"`
+	db.Deletion
 	ID               string       `bun:"id,pk"`
 	FirmID           string       `bun:"firm_id"`
 	ProjectID        string       `bun:"project_id"`
@@ -68,7 +69,7 @@ func taskQuery() *db.ListSpec {
 // taskHours is the computed hours_logged of a task: a correlated scalar subquery answered from
 // the index time_entries_task_hours, for the whole page in one statement.
 const taskHours = `(SELECT CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) FROM time_entries AS te
-	WHERE te.task_id = t.id) AS hours_logged`
+	WHERE te.task_id = t.id AND te.deleted_at IS NULL) AS hours_logged`
 
 // ListTasks lists the firm's tasks.
 func (s *Service) ListTasks(ctx context.Context, a auth.Actor, q db.ListQuery) ([]Task, int64, error) {
@@ -183,7 +184,7 @@ func (s *Service) DeleteTask(ctx context.Context, a auth.Actor, id string) error
 		if logged {
 			return fault.New(fault.Conflict, MsgTaskInUse)
 		}
-		_, err = a.Firm().Delete(tx, (*Task)(nil)).Where("t.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*Task)(nil), id, a.UserID, s.stamp())
 		if err = db.Translate(err); db.ConstraintOf(err) == db.ForeignKey {
 			return fault.Wrap(fault.Conflict, MsgTaskInUse, err) // an entry logged concurrently
 		}

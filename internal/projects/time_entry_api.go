@@ -36,6 +36,7 @@ type TimeEntryOut struct {
 	Invoice      *string   `json:"invoice" nullable:"true" format:"uuid"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	resource.Trash
 }
 
 func timeEntryOut(te *TimeEntry) TimeEntryOut {
@@ -159,7 +160,8 @@ func (b *TimeEntryPatch) Check(_ context.Context, a auth.Actor, act resource.Act
 func registerTimeEntries(a *api.API, s *Service) {
 	conflict := []int{http.StatusConflict} // a concurrent change of the project or task (recheckEntryRefs)
 	resource.Register(a, resource.Resource[TimeEntry, TimeEntryOut, TimeEntryWrite, TimeEntryPatch]{
-		Path: "/projects/time-entries/", Name: "time entry", Plural: "time entries", Tag: "Projects: time entries",
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*TimeEntry)(nil), Parents: []resource.Parent{{Column: "project_id", Model: (*Project)(nil), Name: "project"}, {Column: "task_id", Model: (*Task)(nil), Name: "task"}}},
+		Path:       "/projects/time-entries/", Name: "time entry", Plural: "time entries", Tag: "Projects: time entries",
 		Policy: timeEntryPolicy{}, Load: s.loadTimeEntry, Query: timeEntryQuery(), Cache: true,
 		Out: timeEntryOut, ID: func(te *TimeEntry) string { return te.ID },
 		List:      s.ListTimeEntries,

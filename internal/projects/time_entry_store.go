@@ -17,7 +17,8 @@ import (
 // time_entries, with the names of its project, task and user, and its project's manager (the
 // policy's).
 type TimeEntry struct {
-	bun.BaseModel    `bun:"table:time_entries,alias:te"`
+	bun.BaseModel `bun:"table:time_entries,alias:te"`
+	db.Deletion
 	ID               string       `bun:"id,pk"`
 	FirmID           string       `bun:"firm_id"`
 	ProjectID        string       `bun:"project_id"`
@@ -211,7 +212,7 @@ func (s *Service) DeleteTimeEntry(ctx context.Context, a auth.Actor, id string) 
 		if err := resource.Check(timeEntryPolicy{}, a, resource.Delete, te); err != nil {
 			return err
 		}
-		_, err = a.Firm().Delete(tx, (*TimeEntry)(nil)).Where("te.id = ?", id).Exec(ctx)
+		err = a.Firm().Remove(ctx, tx, (*TimeEntry)(nil), id, a.UserID, s.stamp())
 		return db.Translate(err)
 	})
 }

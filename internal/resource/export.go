@@ -19,6 +19,9 @@ func (r *Resource[T, O, W, P]) export(a *api.API, op *huma.Operation) {
 		if err != nil {
 			return nil, err
 		}
+		if actor, err = withDeleted(actor, q); err != nil {
+			return nil, err
+		}
 		return exportRows(ctx.Context(), actor, q,
 			func(ctx context.Context, q db.ListQuery) ([]T, int64, error) { return list(ctx, actor, q) },
 			func(ctx context.Context, q db.ListQuery, each func(*T) error) error {

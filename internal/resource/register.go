@@ -36,6 +36,9 @@ type Resource[T, O, W, P any] struct {
 	Update  func(ctx context.Context, a auth.Actor, id string, body *P) (*T, error)
 	Delete  func(ctx context.Context, a auth.Actor, id string) error
 
+	// SoftDelete, when set, says DELETE marks rows: the kit adds restore and include_deleted.
+	SoftDelete *SoftDelete
+
 	// Stream, when set, reads every row of a list query (no page window) for the CSV and XLSX
 	// exports, one at a time; without it an export pages through List (see export.go).
 	Stream func(ctx context.Context, a auth.Actor, q db.ListQuery, each func(*T) error) error
@@ -53,6 +56,12 @@ type Resource[T, O, W, P any] struct {
 func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 	item := r.Path + "{id}/"
 	name, plural := slug(r.Name), slug(r.Plural)
+	if r.SoftDelete != nil {
+		r.Out = trashOut(r.Out)
+		if r.Query != nil {
+			r.Query.SoftDelete = true
+		}
+	}
 	if r.List != nil {
 		op := r.op(List, "list-"+plural, http.MethodGet, r.Path, "List "+r.Plural)
 		api.DocumentList(&op, r.Query)
@@ -63,6 +72,9 @@ func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 		Operation(a, op, r.Policy, List, r.Load, func(ctx context.Context, actor auth.Actor, in *listIn) (*api.ListOutput[O], error) {
 			q, err := in.Parse(r.Query)
 			if err != nil {
+				return nil, err
+			}
+			if actor, err = withDeleted(actor, q); err != nil {
 				return nil, err
 			}
 			rows, count, err := r.List(ctx, actor, q)
@@ -107,6 +119,9 @@ func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 		Operation(a, op, r.Policy, Delete, r.Load, func(ctx context.Context, actor auth.Actor, in *idIn) (*struct{}, error) {
 			return nil, r.Delete(ctx, actor, in.ID)
 		})
+	}
+	if r.SoftDelete != nil {
+		r.registerRestore(a)
 	}
 }
 
