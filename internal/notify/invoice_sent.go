@@ -41,10 +41,7 @@ type invoiceEmail struct {
 func (s *Service) workInvoiceSent(ctx context.Context, job *river.Job[InvoiceSentArgs]) error {
 	ctx = withAttempt(ctx, job)
 	a := job.Args
-	inv, err := s.d.Finance.InvoiceFor(ctx, a.FirmID, a.InvoiceID)
-	if fault.KindOf(err) == fault.NotFound {
-		return river.JobCancel(errors.New("the invoice no longer exists"))
-	}
+	inv, err := s.invoiceFor(ctx, a.FirmID, a.InvoiceID)
 	if err != nil {
 		return err
 	}
@@ -84,4 +81,14 @@ func (s *Service) workInvoiceSent(ctx context.Context, job *river.Job[InvoiceSen
 	m.FromName, m.Attachments = firm.Name, attachments
 	m.To = mail.Address{Name: contact.PrimaryContactName, Email: contact.PrimaryContactEmail}
 	return s.deliver(ctx, InvoiceSentKey(inv.ID), a.FirmID, a.Kind(), m)
+}
+
+// invoiceFor reads the invoice a job emails about; a deleted invoice cancels the job, since no
+// retry can bring it back.
+func (s *Service) invoiceFor(ctx context.Context, firmID, invoiceID string) (*finance.Invoice, error) {
+	inv, err := s.d.Finance.InvoiceFor(ctx, firmID, invoiceID)
+	if fault.KindOf(err) == fault.NotFound {
+		return nil, river.JobCancel(errors.New("the invoice no longer exists"))
+	}
+	return inv, err
 }

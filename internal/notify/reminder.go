@@ -3,13 +3,11 @@ package notify
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
-	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/mail"
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/riverqueue/river"
@@ -150,10 +148,7 @@ type reminderEmail struct {
 func (s *Service) workInvoiceReminder(ctx context.Context, job *river.Job[InvoiceReminderArgs]) error {
 	ctx = withAttempt(ctx, job)
 	a := job.Args
-	inv, err := s.d.Finance.InvoiceFor(ctx, a.FirmID, a.InvoiceID)
-	if fault.KindOf(err) == fault.NotFound {
-		return river.JobCancel(errors.New("the invoice no longer exists"))
-	}
+	inv, err := s.invoiceFor(ctx, a.FirmID, a.InvoiceID)
 	if err != nil {
 		return err
 	}
