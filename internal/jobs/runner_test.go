@@ -42,12 +42,9 @@ func (w *pingWorker) Work(ctx context.Context, j *river.Job[pingArgs]) error {
 // at cleanup.
 func newRunner(t *testing.T, w *pingWorker) (*db.DB, *jobs.Runner) {
 	t.Helper()
-	url := testkit.DatabaseURL(t)
-	d := testkit.OpenDB(t, url, true)
+	url := testkit.MigratedDatabaseURL(t)
+	d := testkit.OpenDB(t, url, false)
 	ctx := context.Background()
-	if _, err := jobs.Migrate(ctx, d); err != nil {
-		t.Fatal(err)
-	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
 	r, err := jobs.New(ctx, d, url, jobs.Options{Workers: workers, PollInterval: 10 * time.Millisecond})

@@ -12,7 +12,7 @@ import (
 )
 
 // Server is a whole ConsultantPro server for end-to-end tests: the real app on a fresh
-// database (see DatabaseURL), served by httptest on a free loopback port.
+// database (see serverDatabaseURL), served by httptest on a free loopback port.
 type Server struct {
 	*httptest.Server
 	App *app.App
@@ -26,7 +26,7 @@ func Config(t testing.TB) config.Config {
 	return config.Config{
 		Env:          config.ModeLocal,
 		DataDir:      t.TempDir(),
-		DatabaseURL:  DatabaseURL(t),
+		DatabaseURL:  serverDatabaseURL(t),
 		SecretKey:    "test-secret-key-that-is-long-enough-for-hs256-signing-0123456789",
 		AllowedHosts: []string{"127.0.0.1", "localhost"},
 		RateBurst:    "100000/min", RateSustained: "1000000/hour", RateAnon: "100000/hour",
@@ -61,4 +61,14 @@ func StartServer(t testing.TB, mutate func(*config.Config), logs *logging.Logs) 
 		a.Close()
 	})
 	return &Server{Server: srv, App: a}
+}
+
+// serverDatabaseURL is the database of Config: on SQLite a copy of the migrated template, on
+// PostgreSQL an empty schema that app.New migrates (migrating it here would only add a pass).
+func serverDatabaseURL(t testing.TB) string {
+	t.Helper()
+	if Engine() == "sqlite" {
+		return MigratedDatabaseURL(t)
+	}
+	return DatabaseURL(t)
 }
