@@ -14,10 +14,12 @@ import (
 )
 
 // Timeouts of the end-to-end tests: how long a server may take to answer /healthz after run
-// starts, and how long run may take to return once its context is cancelled.
+// starts, and how long run may take to return once its context is cancelled. They are
+// deadlines, not waits: a first start migrates a new database, which under the race detector
+// on a busy two-core machine took close to 10 s.
 const (
-	startTimeout = 10 * time.Second
-	stopTimeout  = 10 * time.Second
+	startTimeout = 60 * time.Second
+	stopTimeout  = 30 * time.Second
 )
 
 // syncBuffer is a bytes.Buffer that run's goroutine can write while the test reads it.
@@ -174,7 +176,7 @@ func get(t *testing.T, url, host string) (*http.Response, []byte) {
 	if host != "" {
 		req.Host = host
 	}
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
@@ -247,7 +249,7 @@ func findLine(t *testing.T, what, text string, match func(logLine) bool) (logLin
 // has the response.
 func (in *instance) waitLine(desc string, match func(logLine) bool) logLine {
 	in.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if l, ok := findLine(in.t, "stderr", in.stderr.String(), match); ok {
 			return l

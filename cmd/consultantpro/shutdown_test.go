@@ -106,7 +106,7 @@ func TestServeDrainsInFlightRequests(t *testing.T) {
 		if err != nil {
 			t.Errorf("run returned %v after draining, want nil", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(stopTimeout):
 		t.Fatalf("run did not return once the in-flight request was done")
 	}
 }
