@@ -32,6 +32,10 @@ type Options struct {
 	Password   string           // every user's password
 	Now        func() time.Time // the clock ("today"); time.Now when nil
 	Log        io.Writer        // progress lines; nil for none
+
+	// fastPasswords hashes with the test cost: the package's tests check what is generated,
+	// and production-cost hashing under the race detector took most of their time.
+	fastPasswords bool
 }
 
 // Counts are how many rows of each kind the generator created.
@@ -133,7 +137,11 @@ func openApp(ctx context.Context, o Options) (*app.App, func(), error) {
 		RateBurst:    unlimited, RateSustained: unlimited, RateAnon: unlimited,
 		RatePayment: unlimited, RateUpload: unlimited, RateLoginFailures: unlimited,
 	}
-	a, err := app.New(ctx, cfg, logging.Discard(), "gen", app.WithClock(o.Now))
+	opts := []app.Option{app.WithClock(o.Now)}
+	if o.fastPasswords {
+		opts = append(opts, app.WithFastPasswords())
+	}
+	a, err := app.New(ctx, cfg, logging.Discard(), "gen", opts...)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, nil, fmt.Errorf("open %s: %w", o.DatabaseURL, err)

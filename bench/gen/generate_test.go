@@ -29,13 +29,14 @@ func tiny() Scale {
 func generate(t *testing.T, seed uint64, now func() time.Time) (Result, *app.App) {
 	t.Helper()
 	url := testkit.DatabaseURL(t)
-	res, err := Generate(context.Background(), Options{DatabaseURL: url, Scale: tiny(), Seed: seed, Now: now})
+	res, err := Generate(context.Background(), Options{DatabaseURL: url, Scale: tiny(), Seed: seed, Now: now,
+		fastPasswords: true})
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
 	}
 	cfg := testkit.Config(t)
 	cfg.DatabaseURL = url
-	a, err := app.New(context.Background(), cfg, logging.Discard(), "test")
+	a, err := app.New(context.Background(), cfg, logging.Discard(), "test", app.WithFastPasswords())
 	if err != nil {
 		t.Fatalf("open the generated database: %v", err)
 	}
