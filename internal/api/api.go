@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/logging"
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -32,7 +33,18 @@ type Options struct {
 	Idempotency *Idempotency
 	// Export limits and dates the CSV and XLSX exports of lists (see ExportList).
 	Export ExportOptions
+	// Audit reads the audit log for the routes that show it (the resource kit's).
+	Audit AuditReader
 }
+
+// AuditReader pages a firm's audit rows, one object's when resourceType is set (the database:
+// db.DB.ListAudit).
+type AuditReader interface {
+	ListAudit(ctx context.Context, f db.Firm, resourceType, id string, q db.ListQuery) ([]db.AuditEntry, int64, error)
+}
+
+// Audit is the audit log's reader (nil when none was given).
+func (a *API) Audit() AuditReader { return a.opts.Audit }
 
 // API is the platform: the huma API that modules register operations on, the router that also
 // takes plain handlers (health, metrics, docs), and the middleware around both.

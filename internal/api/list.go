@@ -22,7 +22,7 @@ const (
 	MsgPageNumber     = "A page number must be a positive integer."
 	MsgPageSize       = "Page size must be an integer from 1 to 200."
 	MsgSearchTooLong  = "Ensure this value has at most 100 characters."
-	MsgUpdatedSince   = "Enter a valid RFC 3339 timestamp, e.g. 2026-02-10T14:00:00Z."
+	MsgUpdatedSince   = "Enter a valid RFC 3339 timestamp, e.g. 2026-02-10T14:00:00Z." // also any TimeFilter
 	MsgBool           = "Must be true or false."
 	MsgUUID           = "Must be a valid UUID."
 	MsgDate           = "Enter a valid date in YYYY-MM-DD format."
@@ -191,6 +191,12 @@ func parseFilter(f db.Filter, v string) (any, string) {
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			return nil, MsgDate
 		}
+	case db.TimeFilter:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return nil, MsgUpdatedSince
+		}
+		return t.UTC(), ""
 	case db.IntegerFilter:
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

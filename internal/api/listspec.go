@@ -61,6 +61,8 @@ func filterSchema(f db.Filter) *huma.Schema {
 		return &huma.Schema{Type: "string", Format: "date"}
 	case db.IntegerFilter:
 		return &huma.Schema{Type: "integer"}
+	case db.TimeFilter:
+		return &huma.Schema{Type: "string", Format: "date-time"}
 	}
 	return &huma.Schema{Type: "string"}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/money"
 	"github.com/consultantpro/consultantpro/internal/notify"
 	"github.com/consultantpro/consultantpro/internal/projects"
+	"github.com/consultantpro/consultantpro/internal/resource"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 )
@@ -59,7 +60,8 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 	}
 	// The data version is bumped by the database's own write hook, installed as it opens.
 	versions := dataVersions(cfg, lim.redis, logs)
-	var dbOpts []db.Option
+	// Rows the platform stamps itself (the audit log) follow the app's clock.
+	dbOpts := []db.Option{db.Clock(o.now)}
 	if versions != nil {
 		dbOpts = append(dbOpts, db.OnChange(versions.Bump))
 	}
@@ -118,6 +120,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		Production:     cfg.Production(),
 		Debug:          cfg.Debug,
 		Export:         api.ExportOptions{MaxRows: cfg.ExportMaxRows, Now: o.now},
+		Audit:          d,
 	})
 	if err := a.newJobs(ctx, o); err != nil {
 		a.Close()
@@ -144,6 +147,7 @@ func (a *App) routes(o options) error {
 		return err
 	}
 	assets.Register(a.API, assets.NewService(a.DB, a.Auth, a.now))
+	resource.RegisterAuditLog(a.API)
 	if err := a.wireNotify(o); err != nil {
 		return err
 	}

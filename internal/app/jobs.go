@@ -12,7 +12,7 @@ import (
 )
 
 // cleanupArgs is the hourly removal of what has expired: idempotency keys, sessions and
-// soft-deleted rows past PURGE_DELETED_AFTER_DAYS.
+// soft-deleted rows past PURGE_DELETED_AFTER_DAYS, audit rows past AUDIT_RETENTION_DAYS.
 type cleanupArgs struct{}
 
 // Kind names the job in the jobs table.
@@ -75,7 +75,23 @@ func (a *App) cleanupJob(ctx context.Context, _ *river.Job[cleanupArgs]) error {
 	if len(purged) > 0 {
 		a.Logs.App.Info("deleted rows purged", "rows", purged)
 	}
+	if err != nil {
+		return err
+	}
+	audits, err := a.PurgeAudit(ctx)
+	if audits > 0 {
+		a.Logs.App.Info("audit rows past retention removed", "rows", audits)
+	}
 	return err
+}
+
+// PurgeAudit removes the audit rows older than AUDIT_RETENTION_DAYS (0 keeps them all).
+func (a *App) PurgeAudit(ctx context.Context) (int64, error) {
+	days := a.Config.AuditRetentionDays
+	if days <= 0 {
+		return 0, nil
+	}
+	return a.DB.PurgeAudit(ctx, a.now().Add(-time.Duration(days)*24*time.Hour))
 }
 
 // StartJobs starts the job workers and the periodic schedule; Serve calls it. Jobs keep running

@@ -62,7 +62,10 @@ func (s *Service) UpdateFirm(ctx context.Context, a Actor, edit func(*Firm) ([]s
 	}
 	if len(cols) > 0 {
 		f.UpdatedAt = s.stamp()
-		if err := s.store.updateFirm(ctx, s.db.W, f, cols...); err != nil {
+		ctx = recording(ctx, by(a), a.FirmID, "update", (*Firm)(nil), a.FirmID)
+		if err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return s.store.updateFirm(ctx, tx, f, cols...)
+		}); err != nil {
 			return nil, err
 		}
 	}

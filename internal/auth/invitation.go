@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"strings"
 	"time"
 
@@ -55,6 +56,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, n NewInvitation) (*Invita
 	inv := &Invitation{ID: db.NewID(), FirmID: a.FirmID, Email: validate.NormalizeEmail(n.Email), Role: n.Role,
 		FirstName: strings.TrimSpace(n.FirstName), LastName: strings.TrimSpace(n.LastName), TokenHash: hash,
 		InvitedBy: a.UserID, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
+	ctx = recording(ctx, by(a), a.FirmID, "create", (*Invitation)(nil), "")
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkUnique(ctx, tx, "", inv.Email, ""); err != nil {
 			return err
@@ -122,6 +124,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, username, passwor
 	}
 	var firm *Firm
 	var pair TokenPair
+	ctx = recording(ctx, audit.User(u.ID, u.FullName()), inv.FirmID, "create", (*User)(nil), "")
 	err = s.db.Tx(db.WithFirm(ctx, inv.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		// Spending the invitation first makes two concurrent accepts see one winner.
 		spent, err := s.store.acceptInvitation(ctx, tx, inv.ID, now)

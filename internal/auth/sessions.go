@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/locale"
 	"strings"
 	"time"
@@ -61,6 +62,7 @@ func (s *Service) Register(ctx context.Context, r Registration, meta ClientMeta)
 	}
 	user.PasswordHash = hash
 	var pair TokenPair
+	ctx = recording(ctx, audit.User(user.ID, user.FullName()), firm.ID, "create", (*Firm)(nil), "")
 	// The writes are the new firm's: no other firm's cached answers are refreshed.
 	err = s.db.Tx(db.WithFirm(ctx, firm.ID), func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkUnique(ctx, tx, user.Username, user.Email, ""); err != nil {
@@ -119,6 +121,7 @@ func (s *Service) Login(ctx context.Context, login, password string, meta Client
 	}
 	s.releaseAttempt(ctx, attempt)
 	var pair TokenPair
+	ctx = recording(ctx, audit.User(u.ID, u.FullName()), u.FirmID, auditLogin, (*User)(nil), u.ID)
 	err = s.db.Tx(db.WithFirm(ctx, u.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		now := s.stamp()
 		u.LastLogin = &now
@@ -243,19 +246,25 @@ func (s *Service) rotate(ctx context.Context, tx bun.IDB, sess *Session, refresh
 // token sent along ends its own session too when it is one of the caller's.
 func (s *Service) Logout(ctx context.Context, a Actor, refresh string) error {
 	now := s.stamp()
-	if err := s.store.revokeSession(ctx, s.db.W, a.FirmID, a.SessionID, "logout", now); err != nil {
-		return err
-	}
-	if refresh != "" {
-		_, sess, err := s.store.refreshWithSession(ctx, s.db.R, HashRefresh(refresh))
+	ctx = recording(ctx, by(a), a.FirmID, auditLogout, (*User)(nil), a.UserID)
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.store.revokeSession(ctx, tx, a.FirmID, a.SessionID, "logout", now); err != nil {
+			return err
+		}
+		if refresh == "" {
+			return nil
+		}
+		_, sess, err := s.store.refreshWithSession(ctx, tx, HashRefresh(refresh))
 		switch {
 		case err == nil && sess.UserID == a.UserID && sess.ID != a.SessionID:
-			if err := s.store.revokeSession(ctx, s.db.W, sess.FirmID, sess.ID, "logout", now); err != nil {
-				return err
-			}
+			return s.store.revokeSession(ctx, tx, sess.FirmID, sess.ID, "logout", now)
 		case err != nil && fault.KindOf(err) != fault.NotFound:
 			return err
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s.security.Info("logout", "event", "logout", "user", a.UserID, "firm", a.FirmID)
 	return nil
@@ -274,7 +283,14 @@ func (s *Service) LogoutRefresh(ctx context.Context, refresh string, meta Client
 	if err != nil {
 		return err
 	}
-	if err := s.store.revokeSession(ctx, s.db.W, sess.FirmID, sess.ID, "logout", s.stamp()); err != nil {
+	u, err := s.store.user(ctx, s.db.R, db.ForFirm(sess.FirmID), sess.UserID)
+	if err != nil {
+		return err
+	}
+	ctx = recording(ctx, audit.User(u.ID, u.FullName()), sess.FirmID, auditLogout, (*User)(nil), u.ID)
+	if err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return s.store.revokeSession(ctx, tx, sess.FirmID, sess.ID, "logout", s.stamp())
+	}); err != nil {
 		return err
 	}
 	s.security.Info("logout", "event", "logout", "user", sess.UserID, "firm", sess.FirmID, "credential", "refresh",
@@ -314,6 +330,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, oldPassword, newP
 	if err != nil {
 		return err
 	}
+	ctx = recording(ctx, by(a), a.FirmID, auditPasswordChange, (*User)(nil), u.ID)
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		u.PasswordHash = hash
 		u.UpdatedAt = s.stamp()

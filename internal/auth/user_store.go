@@ -56,7 +56,7 @@ func (s *Service) Profile(ctx context.Context, a Actor) (*User, error) {
 // UpdateProfile changes the caller's own name and email (not their role or status).
 func (s *Service) UpdateProfile(ctx context.Context, a Actor, p UserPatch) (*User, error) {
 	p.Role, p.IsActive = nil, nil
-	return s.updateUser(ctx, a, a.UserID, p)
+	return s.updateUser(recording(ctx, by(a), a.FirmID, "update", (*User)(nil), a.UserID), a, a.UserID, p)
 }
 
 // ListUsers lists the firm's users (owners and admins).
@@ -102,6 +102,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, n NewUser) (*User, er
 		return nil, err
 	}
 	u.PasswordHash = hash
+	ctx = recording(ctx, by(a), a.FirmID, "create", (*User)(nil), "")
 	err = s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkUnique(ctx, tx, u.Username, u.Email, ""); err != nil {
 			return err
@@ -125,7 +126,11 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatc
 	if p.IsActive != nil && !*p.IsActive && id == a.UserID {
 		return nil, fault.Field("is_active", MsgSelfDeactivate)
 	}
-	return s.updateUser(ctx, a, id, p)
+	action := "update"
+	if p.Role != nil {
+		action = auditRoleChange
+	}
+	return s.updateUser(recording(ctx, by(a), a.FirmID, action, (*User)(nil), id), a, id, p)
 }
 
 // DeactivateUser is DELETE on a firm user: the account stays (it is referenced by records) but
@@ -138,6 +143,7 @@ func (s *Service) DeactivateUser(ctx context.Context, a Actor, id string) error 
 		return fault.Field(fault.NonField, MsgSelfDeactivate)
 	}
 	inactive := false
+	ctx = recording(ctx, by(a), a.FirmID, auditDeactivate, (*User)(nil), id)
 	_, err := s.updateUser(ctx, a, id, UserPatch{IsActive: &inactive})
 	return err
 }

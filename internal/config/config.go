@@ -48,7 +48,9 @@ type Config struct {
 	// PurgeDeletedAfterDays is how long soft-deleted rows wait for a restore before the purge
 	// removes them for good (PURGE_DELETED_AFTER_DAYS; 0 keeps them).
 	PurgeDeletedAfterDays int
-	SMTPURL               string
+	// AuditRetentionDays is how long audit rows are kept (AUDIT_RETENTION_DAYS; 0 keeps them).
+	AuditRetentionDays int
+	SMTPURL            string
 	// MailFrom is the sender address of every email (MAIL_FROM); the display name is the firm's.
 	MailFrom string
 	// PublicURL is where clients reach the server (PUBLIC_URL), for links in emails.
@@ -224,6 +226,13 @@ func build(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("PURGE_DELETED_AFTER_DAYS must be a whole number of days (0 keeps deleted rows), got %q", v))
 		}
 		cfg.PurgeDeletedAfterDays = n
+	}
+	if v := get("AUDIT_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 36500 {
+			errs = append(errs, fmt.Errorf("AUDIT_RETENTION_DAYS must be a whole number of days (0 keeps the audit log), got %q", v))
+		}
+		cfg.AuditRetentionDays = n
 	}
 	cfg.RateBurst = orDefault(get("RATE_BURST"), "100/min")
 	cfg.RateSustained = orDefault(get("RATE_SUSTAINED"), "1000/hour")

@@ -32,6 +32,7 @@ var settings = []setting{
 	{"SMTP_URL", "smtp-url", "SMTP server for email: smtp://user:pass@host:port (STARTTLS when offered) or smtps://...; unset writes emails to the log"},
 	{"MAIL_FROM", "mail-from", "sender address of every email; the firm's name is the display name (default no-reply@localhost)"},
 	{"PUBLIC_URL", "public-url", "the server's address as clients reach it, for links in emails (local default http://ADDR)"},
+	{"AUDIT_RETENTION_DAYS", "audit-retention-days", "days audit log rows are kept before the hourly cleanup removes them (default 0: kept)"},
 	{"PURGE_DELETED_AFTER_DAYS", "purge-deleted-after-days", "days a deleted row waits for a restore before it is removed for good (default 30; 0 keeps them)"},
 	{"JOBS_RESCUE_AFTER", "jobs-rescue-after", "how long a job may run before it is taken for dead (its process killed) and run again (default 5m)"},
 	{"ACCESS_TOKEN_TTL", "access-token-ttl", "access token lifetime (default 15m)"},

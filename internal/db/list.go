@@ -20,6 +20,7 @@ const (
 	IDFilter                        // a UUID
 	DateFilter                      // YYYY-MM-DD
 	IntegerFilter                   // a whole number
+	TimeFilter                      // an RFC 3339 timestamp, bound as a time
 )
 
 // Filter is one query parameter that narrows a list: ?Name=value compares Column with Op

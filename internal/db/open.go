@@ -44,6 +44,8 @@ type DB struct {
 	checkpoints *checkpointer
 	// changed runs after writes (see OnChange).
 	changed func(ctx context.Context)
+	// now is the clock of Now (see Clock).
+	now func() time.Time
 }
 
 // Open connects to the database named by rawURL: "sqlite:path.db", "sqlite:/abs/path.db",
@@ -63,6 +65,9 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before the options: OnChange's hook then runs after this one, and no handle of the
+	// database exists yet that could write around it.
+	d.W = d.W.WithQueryHook(watchHook{})
 	for _, opt := range opts {
 		opt(d)
 	}

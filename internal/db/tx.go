@@ -26,7 +26,11 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) err
 		}
 	}
 	hooks := new(commitHooks)
-	err := d.W.RunInTx(context.WithValue(context.WithValue(ctx, inTxKey{}, true), commitHooksKey{}, hooks), &sql.TxOptions{}, fn)
+	err := d.W.RunInTx(context.WithValue(context.WithValue(ctx, inTxKey{}, true), commitHooksKey{}, hooks), &sql.TxOptions{},
+		func(ctx context.Context, tx bun.Tx) error { return d.watched(ctx, tx, fn) })
+	if w := WatcherOf(ctx); w != nil {
+		w.Finished(err == nil)
+	}
 	d.notifyChange(ctx)
 	if err == nil {
 		for _, h := range *hooks {

@@ -178,6 +178,16 @@ func TestWebhookDeliveredManyTimes(t *testing.T) {
 	if bal := s.accountBalances(t, b.owner); bal["stripe_clearing"] != "300.00" {
 		t.Fatalf("stripe clearing %s, want 300.00", bal["stripe_clearing"])
 	}
+	// One audit row per applied event, by Stripe; the duplicates left none.
+	audited := auditRows(t, s.API, b.owner, "actor=stripe&resource_type=invoice&resource_id="+inv.ID)
+	if len(audited) != 2 {
+		t.Fatalf("stripe's invoice rows = %v, want one per applied event", audited)
+	}
+	for _, row := range audited {
+		if row["action"] != "payment" || row["actor_type"] != "stripe" || row["changes"].(map[string]any)["amount_paid"] == nil {
+			t.Errorf("stripe's row = %v, want a payment changing amount_paid", row)
+		}
+	}
 }
 
 // payment_intent.payment_failed: logged with its reason (a null last_payment_error too); a

@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -68,6 +69,14 @@ func TestSweepOverdue(t *testing.T) {
 			t.Errorf("bill: status %v after the sweep, want %q", got, want)
 		}
 	}
+	// The sweep's changes are the system's, one row per invoice and bill it moved.
+	for id, from := range map[string]string{pastDue: "sent", partial: "partial", approvedBill: "approved"} {
+		rows := auditRows(t, s.API, b.owner, "actor=system&resource_id="+id)
+		if len(rows) != 1 || rows[0]["action"] != "overdue" || rows[0]["actor_type"] != "system" ||
+			fmt.Sprint(rows[0]["changes"]) != fmt.Sprintf("map[status:map[new:overdue old:%s]]", from) {
+			t.Errorf("sweep's audit rows of %s = %v", id, rows)
+		}
+	}
 	again, err := s.Srv.App.SweepOverdue(context.Background())
 	if err != nil || again.Invoices != 0 || again.Bills != 0 {
 		t.Errorf("second sweep moved %d invoices and %d bills (%v), want none", again.Invoices, again.Bills, err)
@@ -77,4 +86,11 @@ func TestSweepOverdue(t *testing.T) {
 	if got := s.getInvoice(t, b.owner, pastDue); got.Status != "paid" || got.IsOverdue {
 		t.Errorf("overdue invoice paid in full: status %q is_overdue %v", got.Status, got.IsOverdue)
 	}
+}
+
+// auditRows reads the firm's audit log rows for query (owners and admins may).
+func auditRows(t *testing.T, s *testkit.API, token, query string) []map[string]any {
+	t.Helper()
+	_, rows := testkit.ListOf[map[string]any](t, s, token, "/api/audit-log/", query)
+	return rows
 }

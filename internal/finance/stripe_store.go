@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -125,6 +128,11 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 		// firm show the event's effects at once.
 		ctx = db.WithFirm(ctx, t.firm)
 	}
+	if t.invoice != "" {
+		// Stripe acts on the invoice: the audit row shows what the event changed.
+		info := api.Info(ctx)
+		ctx = audit.Start(ctx, audit.Stripe, t.firm, auditAction(ev), (*Invoice)(nil), t.invoice, info.ID, info.ClientIP)
+	}
 	err = o.s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		result, firmID = "", ""
 		var inv *Invoice
@@ -151,6 +159,7 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			result = ResultDuplicate
+			skipAudit(ctx, result)
 			return nil
 		}
 		switch {
@@ -167,10 +176,26 @@ func (o *Online) Apply(ctx context.Context, ev stripe.Event) (string, string, er
 				return err
 			}
 		}
+		skipAudit(ctx, result)
 		_, err = tx.NewUpdate().Model(rec).Set("result = ?", result).WherePK().Exec(ctx)
 		return db.Translate(err)
 	})
 	return result, firmID, err
+}
+
+// skipAudit leaves an event that changed nothing but its own record out of the audit log.
+func skipAudit(ctx context.Context, result string) {
+	if frame := audit.FrameOf(ctx); frame != nil && result != ResultApplied {
+		frame.Skip()
+	}
+}
+
+// auditAction names what a Stripe event does to its invoice in the audit log.
+func auditAction(ev stripe.Event) string {
+	if strings.Contains(ev.Type, "refund") {
+		return "refund"
+	}
+	return "payment"
 }
 
 // target finds the invoice an event names: metadata.invoice_id and metadata.firm_id on payment

@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/date"
@@ -37,32 +38,53 @@ func (s *Service) SweepOverdue(ctx context.Context, now time.Time) (SweepResult,
 	stamp := db.Stamp(now)
 	for _, f := range firms {
 		today := date.Today(now, location(f.Timezone))
-		ctx := db.WithFirm(ctx, f.ID)
+		ctx := audit.Start(db.WithFirm(ctx, f.ID), audit.System, f.ID, "overdue", nil, "", "", "")
 		err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			firm := db.ForFirm(f.ID)
-			r, err := firm.Update(tx, (*Invoice)(nil)).Set("status = ?", InvoiceOverdue).Set("updated_at = ?", stamp).
-				Where("inv.status IN (?)", bun.List([]InvoiceStatus{InvoiceSent, InvoicePartial})).
-				Where("inv.due_date < ?", today).Exec(ctx)
+			n, err := sweep(ctx, tx, firm, (*Invoice)(nil), []InvoiceStatus{InvoiceSent, InvoicePartial}, InvoiceOverdue, today, stamp)
 			if err != nil {
-				return db.Translate(err)
+				return err
 			}
-			n, _ := r.RowsAffected()
 			res.Invoices += n
-			r, err = firm.Update(tx, (*Bill)(nil)).Set("status = ?", BillOverdue).Set("updated_at = ?", stamp).
-				Where("bl.status IN (?)", bun.List([]BillStatus{BillApproved, BillPartial})).
-				Where("bl.due_date < ?", today).Exec(ctx)
-			if err != nil {
-				return db.Translate(err)
-			}
-			n, _ = r.RowsAffected()
+			n, err = sweep(ctx, tx, firm, (*Bill)(nil), []BillStatus{BillApproved, BillPartial}, BillOverdue, today, stamp)
 			res.Bills += n
-			return nil
+			return err
 		})
 		if err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// sweep moves the firm's rows of model in one of the statuses whose
+// due date is before today to overdue, and records each one's status change in the audit log.
+func sweep[S ~string](ctx context.Context, tx bun.Tx, firm db.Firm, model any, from []S, to S,
+	today date.Date, stamp time.Time) (int64, error) {
+	var due []struct {
+		ID     string `bun:"id"`
+		Status S      `bun:"status"`
+	}
+	err := firm.Select(tx, model).Column("id", "status").
+		Where("?TableAlias.status IN (?)", bun.List(from)).Where("?TableAlias.due_date < ?", today).
+		Scan(ctx, &due)
+	if err != nil || len(due) == 0 {
+		return 0, db.Translate(err)
+	}
+	ids := make([]string, len(due))
+	for i, d := range due {
+		ids[i] = d.ID
+	}
+	if _, err := firm.Update(tx, model).Set("status = ?", to).Set("updated_at = ?", stamp).
+		Where("?TableAlias.id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
+		return 0, db.Translate(err)
+	}
+	if frame := audit.FrameOf(ctx); frame != nil {
+		for _, d := range due {
+			frame.Record(model, d.ID, map[string][2]any{"status": {d.Status, to}})
+		}
+	}
+	return int64(len(due)), nil
 }
 
 // location is a firm's time zone, UTC when unknown.

@@ -50,6 +50,7 @@ func Check[T any](p Policy[T], a auth.Actor, act Action, obj *T) error {
 // guard returns the operation middleware that applies the policy before huma reads the body:
 // Allow for every action, and on an object's path ({id}) for anything but a read, AllowOn on the
 // object load returns. A read has no body to order answers against; the service checks it.
+// A write then runs under an audit frame (see recording).
 func guard[T any](a *api.API, p Policy[T], act Action, load Loader[T]) huma.Middlewares {
 	return huma.Middlewares{func(ctx huma.Context, next func(huma.Context)) {
 		err := allowed(ctx, p, act, load)
@@ -57,7 +58,7 @@ func guard[T any](a *api.API, p Policy[T], act Action, load Loader[T]) huma.Midd
 			_ = huma.WriteErr(a.Huma, ctx, api.StatusOf(err), "", err)
 			return
 		}
-		next(ctx)
+		next(recording[T](ctx, act))
 	}}
 }
 

@@ -56,6 +56,7 @@ type Resource[T, O, W, P any] struct {
 func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 	item := r.Path + "{id}/"
 	name, plural := slug(r.Name), slug(r.Plural)
+	auditName[T](r.Name)
 	if r.SoftDelete != nil {
 		r.Out = trashOut(r.Out)
 		if r.Query != nil {
@@ -123,6 +124,9 @@ func Register[T, O, W, P any](a *api.API, r Resource[T, O, W, P]) {
 	if r.SoftDelete != nil {
 		r.registerRestore(a)
 	}
+	if r.Get != nil || r.Load != nil {
+		r.registerHistory(a)
+	}
 }
 
 // op starts an operation of the resource with its tag, summary and extra errors.
@@ -173,6 +177,7 @@ func Operation[T, I, O any](a *api.API, op huma.Operation, p Policy[T], act Acti
 		name = collection(op.Path)
 	}
 	api.SetPolicy(&op, name+"."+string(act))
+	auditName[T](singular(name))
 	op.Middlewares = append(guard(a, p, act, load), op.Middlewares...)
 	api.Register(a, op, auth.Handle(handler))
 }

@@ -34,6 +34,9 @@ var seq atomic.Int64
 
 func nextSeq() int64 { return seq.Add(1) }
 
+// Seq is a number no other call in the test binary returns, for unique names.
+func Seq() int64 { return nextSeq() }
+
 // Clock is a settable clock for a frozen-time server: "today" and every stamp come from it.
 type Clock struct {
 	mu  sync.Mutex
