@@ -1,10 +1,12 @@
 package crm_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )
@@ -58,4 +60,35 @@ func TestClientSoftDeleteAndRestore(t *testing.T) {
 	}
 	testkit.WantStatus(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusOK)
 	testkit.WantStatus(t, s.Do(t, http.MethodPost, path+"restore/", f.Owner.Token, nil), http.StatusConflict)
+}
+
+// The purge removes rows deleted before its cutoff for good (restore then finds nothing) and
+// leaves live rows and rows deleted after the cutoff alone.
+func TestPurgeDeletedClients(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	s := &apiServer{testkit.StartAPI(t, testkit.APIOptions{FrozenAt: start})}
+	f := s.RegisterFirm(t)
+	create := func() string {
+		r := s.Do(t, http.MethodPost, "/api/crm/clients/", f.Owner.Token, clientBody(nil))
+		testkit.WantStatus(t, r, http.StatusCreated)
+		return testkit.Object(t, r)["id"].(string)
+	}
+	gone, kept, live := create(), create(), create()
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/crm/clients/"+gone+"/", f.Owner.Token, nil), http.StatusNoContent)
+	ctx := context.Background()
+	if purged, err := s.Srv.App.PurgeDeletedBefore(ctx, start.Add(-time.Minute)); err != nil || purged["clients"] != 0 {
+		t.Fatalf("purge before the delete = %v, %v; want nothing", purged, err)
+	}
+	cutoff := start.Add(time.Minute)
+	s.Clock.Advance(2 * time.Minute) // kept is deleted after the cutoff
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/crm/clients/"+kept+"/", f.Owner.Token, nil), http.StatusNoContent)
+	purged, err := s.Srv.App.PurgeDeletedBefore(ctx, cutoff)
+	if err != nil || purged["clients"] < 1 {
+		t.Fatalf("purge = %v, %v; want the deleted client", purged, err)
+	}
+	testkit.WantError(t, s.Do(t, http.MethodPost, "/api/crm/clients/"+gone+"/restore/", f.Owner.Token, nil),
+		http.StatusNotFound, typeNotFound, codeNotFound)
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, "/api/crm/clients/"+kept+"/restore/", f.Owner.Token, nil), http.StatusOK)
+	testkit.WantStatus(t, s.Do(t, http.MethodGet, "/api/crm/clients/"+live+"/", f.Owner.Token, nil), http.StatusOK)
 }
