@@ -158,6 +158,11 @@ func (f *Frame) entries(ctx context.Context) ([]db.AuditEntry, error) {
 		if err != nil {
 			return nil, err
 		}
+		if after == nil && f.before == nil {
+			// The path's id is not one of the model's rows (a parent's id on a nested create):
+			// the objects the transaction inserted carry the change.
+			return others, nil
+		}
 		var changes map[string]change
 		if f.seen {
 			changes = diff(f.before, after)
