@@ -1,0 +1,52 @@
+package finance_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/consultantpro/consultantpro/internal/testkit"
+)
+
+// rowByID finds the row with the id in a list page's rows.
+func rowByID(rows []map[string]any, id string) map[string]any {
+	for _, row := range rows {
+		if row["id"] == id {
+			return row
+		}
+	}
+	return nil
+}
+
+// A deleted bill leaves gets and lists at once, is shown marked by include_deleted to owners
+// only, and comes back on the owner's restore alone.
+func TestBillSoftDeleteAndRestore(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	f := s.RegisterFirm(t)
+	other := s.RegisterFirm(t)
+	consultant := f.AddUser(t, roleConsultant)
+	id := s.createBill(t, f.Owner.Token, billBody(nil)).ID
+	path := billPath(id)
+
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, path, f.Owner.Token, nil), http.StatusNoContent)
+	testkit.WantError(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusNotFound, "NotFound", "NOT_FOUND")
+	if _, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, billsPath, "page_size=100"); rowByID(rows, id) != nil {
+		t.Fatalf("deleted bill still listed")
+	}
+	_, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, billsPath, "include_deleted=true&page_size=100")
+	if row := rowByID(rows, id); row == nil || row["deleted_at"] == nil || row["deleted_by"] != f.Owner.ID {
+		t.Fatalf("include_deleted row = %v", row)
+	}
+	testkit.WantError(t, s.Do(t, http.MethodGet, billsPath+"?include_deleted=true", consultant.Token, nil),
+		http.StatusForbidden, "PermissionDenied", "FORBIDDEN")
+	testkit.WantError(t, s.Do(t, http.MethodPost, path+"restore/", consultant.Token, nil),
+		http.StatusForbidden, "PermissionDenied", "FORBIDDEN")
+	testkit.WantError(t, s.Do(t, http.MethodPost, path+"restore/", other.Owner.Token, nil),
+		http.StatusNotFound, "NotFound", "NOT_FOUND")
+	r := s.Do(t, http.MethodPost, path+"restore/", f.Owner.Token, nil)
+	testkit.WantStatus(t, r, http.StatusOK)
+	if got := testkit.Object(t, r); got["id"] != id || got["deleted_at"] != nil {
+		t.Fatalf("restored = %v", got)
+	}
+	testkit.WantStatus(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusOK)
+}
