@@ -1,6 +1,8 @@
 package documents
 
 import (
+	"github.com/consultantpro/consultantpro/internal/crm"
+	"github.com/consultantpro/consultantpro/internal/projects"
 	"net/http"
 	"time"
 
@@ -88,8 +90,11 @@ func (b *FolderWrite) apply(f *Folder) fault.Fields {
 
 func registerFolders(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Folder, FolderOut, FolderWrite, FolderPatch]{
-		SoftDelete: &resource.SoftDelete{DB: s.DB, Model: (*Folder)(nil), Taken: MsgFolderNameTaken, Parents: []resource.Parent{{Column: "parent_id", Model: (*Folder)(nil), Name: "parent folder"}}},
-		Path:       "/documents/folders/", Name: "folder", Plural: "folders", Tag: "Documents: folders",
+		SoftDelete: &resource.SoftDelete{DB: s.DB, Model: (*Folder)(nil), Taken: MsgFolderNameTaken, Parents: []resource.Parent{
+			{Column: "parent_id", Model: (*Folder)(nil), Name: "parent folder"},
+			{Column: "client_id", Model: (*crm.Client)(nil), Name: "client"},
+			{Column: "project_id", Model: (*projects.Project)(nil), Name: "project"}}},
+		Path: "/documents/folders/", Name: "folder", Plural: "folders", Tag: "Documents: folders",
 		Policy: folderPolicy{}, Load: s.folderView, Query: folderQuery(), Cache: true,
 		Out: folderOut, ID: func(f *Folder) string { return f.ID },
 		List:    s.ListFolders,

@@ -106,3 +106,19 @@ func TestFolderSoftDeleteParentsAndChildren(t *testing.T) {
 	testkit.WantStatus(t, s.Do(t, http.MethodPost, documentPath(doc.ID)+"restore/", tok, nil), http.StatusOK)
 	testkit.WantStatus(t, s.Do(t, http.MethodGet, downloadPath(doc.ID), tok, nil), http.StatusOK)
 }
+
+// A folder holds its project back while live; once both are deleted, the folder comes back
+// only after its project.
+func TestFolderOfDeletedProjectRestoresAfterIt(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOptions{})
+	f := s.RegisterFirm(t)
+	tok := f.Owner.Token
+	client := s.createClient(t, tok)
+	project := s.createProject(t, tok, client)
+	dir := s.createFolder(t, tok, map[string]any{"client": client, "project": project})
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/projects/projects/"+project+"/", tok, nil), http.StatusConflict)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, folderPath(dir.ID), tok, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/projects/projects/"+project+"/", tok, nil), http.StatusNoContent)
+	wantConflict(t, s.Do(t, http.MethodPost, folderPath(dir.ID)+"restore/", tok, nil), "Restore its project first.")
+}

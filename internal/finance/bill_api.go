@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"github.com/consultantpro/consultantpro/internal/projects"
 	"net/http"
 	"strings"
 	"time"
@@ -158,7 +159,7 @@ func (w *BillWrite) apply(b *Bill) fault.Fields {
 
 func registerBills(a *api.API, s *Service) {
 	resource.Register(a, resource.Resource[Bill, BillOut, BillWrite, BillPatch]{
-		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Bill)(nil)},
+		SoftDelete: &resource.SoftDelete{DB: s.db, Model: (*Bill)(nil), Parents: []resource.Parent{{Column: "project_id", Model: (*projects.Project)(nil), Name: "project"}}},
 		Path:       "/finance/bills/", Name: "bill", Plural: "bills", Tag: "Finance: bills",
 		Policy: billPolicy{}, Load: s.loadBill, Query: billQuery(), Cache: true,
 		Out: billOut, ID: func(b *Bill) string { return b.ID },

@@ -50,3 +50,23 @@ func TestBillSoftDeleteAndRestore(t *testing.T) {
 	}
 	testkit.WantStatus(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusOK)
 }
+
+// A bill holds its project back while live; once both are deleted, the bill comes back only
+// after its project.
+func TestBillOfDeletedProjectRestoresAfterIt(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	f := s.RegisterFirm(t)
+	tok := f.Owner.Token
+	project := s.createProject(t, tok, s.createClient(t, tok), nil)
+	id := s.createBill(t, tok, billBody(map[string]any{"project": project})).ID
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, projectsPath+project+"/", tok, nil), http.StatusConflict)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, billPath(id), tok, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, projectsPath+project+"/", tok, nil), http.StatusNoContent)
+	env := testkit.WantError(t, s.Do(t, http.MethodPost, billPath(id)+"restore/", tok, nil), http.StatusConflict, "Conflict", "CONFLICT")
+	if env.Error.Message != "Restore its project first." {
+		t.Errorf("restore under a deleted project: %q", env.Error.Message)
+	}
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, projectsPath+project+"/restore/", tok, nil), http.StatusOK)
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, billPath(id)+"restore/", tok, nil), http.StatusOK)
+}
