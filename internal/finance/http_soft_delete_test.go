@@ -7,16 +7,6 @@ import (
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
-// rowByID finds the row with the id in a list page's rows.
-func rowByID(rows []map[string]any, id string) map[string]any {
-	for _, row := range rows {
-		if row["id"] == id {
-			return row
-		}
-	}
-	return nil
-}
-
 // A deleted bill leaves gets and lists at once, is shown marked by include_deleted to owners
 // only, and comes back on the owner's restore alone.
 func TestBillSoftDeleteAndRestore(t *testing.T) {
@@ -30,11 +20,11 @@ func TestBillSoftDeleteAndRestore(t *testing.T) {
 
 	testkit.WantStatus(t, s.Do(t, http.MethodDelete, path, f.Owner.Token, nil), http.StatusNoContent)
 	testkit.WantError(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusNotFound, "NotFound", "NOT_FOUND")
-	if _, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, billsPath, "page_size=100"); rowByID(rows, id) != nil {
+	if _, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, billsPath, "page_size=100"); testkit.RowByID(rows, id) != nil {
 		t.Fatalf("deleted bill still listed")
 	}
 	_, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, billsPath, "include_deleted=true&page_size=100")
-	if row := rowByID(rows, id); row == nil || row["deleted_at"] == nil || row["deleted_by"] != f.Owner.ID {
+	if row := testkit.RowByID(rows, id); row == nil || row["deleted_at"] == nil || row["deleted_by"] != f.Owner.ID {
 		t.Fatalf("include_deleted row = %v", row)
 	}
 	testkit.WantError(t, s.Do(t, http.MethodGet, billsPath+"?include_deleted=true", consultant.Token, nil),

@@ -7,55 +7,6 @@ import (
 	"github.com/consultantpro/consultantpro/internal/testkit"
 )
 
-// rowByID finds the row with the id in a list page's rows.
-func rowByID(rows []map[string]any, id string) map[string]any {
-	for _, row := range rows {
-		if row["id"] == id {
-			return row
-		}
-	}
-	return nil
-}
-
-// wantTrashCycle deletes the object at list+id+"/" as f's owner and proves the contract of
-// docs/modules.md: gone from gets and lists, shown marked by include_deleted to the owner only,
-// restorable by the owner alone within the firm, and back afterwards.
-func wantTrashCycle(t *testing.T, s *apiServer, f, other *testkit.Firm, list, id string) {
-	t.Helper()
-	consultant := f.AddUser(t, roleConsultant)
-	path := list + id + "/"
-	testkit.WantStatus(t, s.Do(t, http.MethodDelete, path, f.Owner.Token, nil), http.StatusNoContent)
-	testkit.WantError(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusNotFound, typeNotFound, codeNotFound)
-	if _, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, list, "page_size=100"); rowByID(rows, id) != nil {
-		t.Fatalf("%s: deleted row still listed", path)
-	}
-	_, rows := testkit.ListOf[map[string]any](t, s.API, f.Owner.Token, list, "include_deleted=true&page_size=100")
-	if row := rowByID(rows, id); row == nil || row["deleted_at"] == nil || row["deleted_by"] != f.Owner.ID {
-		t.Fatalf("%s: include_deleted row = %v", path, row)
-	}
-	testkit.WantError(t, s.Do(t, http.MethodGet, list+"?include_deleted=true", consultant.Token, nil),
-		http.StatusForbidden, typePermission, codeForbidden)
-	testkit.WantError(t, s.Do(t, http.MethodPost, path+"restore/", consultant.Token, nil),
-		http.StatusForbidden, typePermission, codeForbidden)
-	testkit.WantError(t, s.Do(t, http.MethodPost, path+"restore/", other.Owner.Token, nil),
-		http.StatusNotFound, typeNotFound, codeNotFound)
-	r := s.Do(t, http.MethodPost, path+"restore/", f.Owner.Token, nil)
-	testkit.WantStatus(t, r, http.StatusOK)
-	if got := testkit.Object(t, r); got["id"] != id || got["deleted_at"] != nil {
-		t.Fatalf("%s: restored = %v", path, got)
-	}
-	testkit.WantStatus(t, s.Do(t, http.MethodGet, path, f.Owner.Token, nil), http.StatusOK)
-}
-
-// wantConflict expects a 409 with the message.
-func wantConflict(t *testing.T, r *testkit.Response, msg string) {
-	t.Helper()
-	env := testkit.WantError(t, r, http.StatusConflict, typeConflict, codeConflict)
-	if env.Error.Message != msg {
-		t.Errorf("409 message %q, want %q", env.Error.Message, msg)
-	}
-}
-
 // Projects, tasks and time entries each follow the soft delete contract.
 func TestProjectTaskEntrySoftDeleteAndRestore(t *testing.T) {
 	t.Parallel()
@@ -76,7 +27,7 @@ func TestProjectTaskEntrySoftDeleteAndRestore(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			wantTrashCycle(t, s, f, other, tc.list, tc.create(t))
+			testkit.WantTrashCycle(t, s.API, f, other, tc.list, tc.create(t))
 		})
 	}
 }
@@ -92,8 +43,8 @@ func TestProjectSoftDeleteParentsAndChildren(t *testing.T) {
 	tk := s.createTask(t, tok, p.ID, nil)
 	e := s.createEntry(t, tok, p.ID, map[string]any{"task": tk.ID, "hours": "3.00"})
 
-	wantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), tok, nil), "This project has tasks or time entries and cannot be deleted.")
-	wantConflict(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), tok, nil), "This task has time entries and cannot be deleted.")
+	testkit.WantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), tok, nil), "This project has tasks or time entries and cannot be deleted.")
+	testkit.WantConflict(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), tok, nil), "This task has time entries and cannot be deleted.")
 
 	// A deleted entry leaves the task's and the project's hours at once.
 	testkit.WantStatus(t, s.Do(t, http.MethodDelete, teEntryPath(e.ID), tok, nil), http.StatusNoContent)
@@ -104,22 +55,22 @@ func TestProjectSoftDeleteParentsAndChildren(t *testing.T) {
 		t.Errorf("project hours after the entry's delete = %q, want 0.00", got)
 	}
 	// Only a deleted task remains under the project; it no longer holds it back.
-	wantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), tok, nil), "This project has tasks or time entries and cannot be deleted.")
+	testkit.WantConflict(t, s.Do(t, http.MethodDelete, projectPath(p.ID), tok, nil), "This project has tasks or time entries and cannot be deleted.")
 	testkit.WantStatus(t, s.Do(t, http.MethodDelete, taskPath(tk.ID), tok, nil), http.StatusNoContent)
 	testkit.WantStatus(t, s.Do(t, http.MethodDelete, projectPath(p.ID), tok, nil), http.StatusNoContent)
 
-	wantConflict(t, s.Do(t, http.MethodPost, taskPath(tk.ID)+"restore/", tok, nil), "Restore its project first.")
-	wantConflict(t, s.Do(t, http.MethodPost, teEntryPath(e.ID)+"restore/", tok, nil), "Restore its project first.")
+	testkit.WantConflict(t, s.Do(t, http.MethodPost, taskPath(tk.ID)+"restore/", tok, nil), "Restore its project first.")
+	testkit.WantConflict(t, s.Do(t, http.MethodPost, teEntryPath(e.ID)+"restore/", tok, nil), "Restore its project first.")
 	testkit.WantStatus(t, s.Do(t, http.MethodPost, projectPath(p.ID)+"restore/", tok, nil), http.StatusOK)
 	// The entry's task is still deleted.
-	wantConflict(t, s.Do(t, http.MethodPost, teEntryPath(e.ID)+"restore/", tok, nil), "Restore its task first.")
+	testkit.WantConflict(t, s.Do(t, http.MethodPost, teEntryPath(e.ID)+"restore/", tok, nil), "Restore its task first.")
 	testkit.WantStatus(t, s.Do(t, http.MethodPost, taskPath(tk.ID)+"restore/", tok, nil), http.StatusOK)
 	testkit.WantStatus(t, s.Do(t, http.MethodPost, teEntryPath(e.ID)+"restore/", tok, nil), http.StatusOK)
 	if got := s.getProject(t, tok, p.ID).TotalHoursLogged; got != "3.00" {
 		t.Errorf("project hours after the restores = %q, want 3.00", got)
 	}
 	// Restoring a live row is a conflict.
-	wantConflict(t, s.Do(t, http.MethodPost, projectPath(p.ID)+"restore/", tok, nil), "This object is not deleted.")
+	testkit.WantConflict(t, s.Do(t, http.MethodPost, projectPath(p.ID)+"restore/", tok, nil), "This object is not deleted.")
 }
 
 // An invoiced time entry is still not deleted.
