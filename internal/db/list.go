@@ -67,6 +67,10 @@ type ListSpec struct {
 	// SoftDelete: the rows are deleted softly, and include_deleted lists them too (for owners
 	// and admins; the resource kit checks who asks).
 	SoftDelete bool
+	// Tally, when set, is the table whose live rows row_counts keeps per firm (migration
+	// 00016): a list with no filter, search or updated_since reads its count there instead of
+	// counting every row (ListQuery.Count).
+	Tally string
 }
 
 // Check panics on a spec that contradicts itself: a programming error found at start-up.

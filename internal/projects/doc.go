@@ -2,8 +2,8 @@
 //
 //   - Projects belong to a client (and optionally a contract of that client); codes are unique
 //     per firm (PRJ-YYYY-NNN when omitted). Completing a project stamps actual_completion_date;
-//     leaving completed clears it. Lists carry hours and money totals, summed for the whole page
-//     by one grouped aggregate query.
+//     leaving completed clears it. Lists carry hours and money totals, which triggers keep in
+//     project_totals in each time entry's own transaction (migration 00016).
 //   - Tasks: done stamps completed_at, reopening clears it, a PATCH that leaves status alone
 //     leaves it alone; assignees are users of the firm.
 //   - Time entries: hours 0.01–24 per entry and per user per day, never in the future (the

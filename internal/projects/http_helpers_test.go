@@ -337,7 +337,8 @@ func (s *apiServer) seedTimeEntry(t testing.TB, firmID string, e seedEntry) stri
 	if e.Task != "" {
 		te.TaskID = &e.Task
 	}
-	if _, err := s.DB().W.NewInsert().Model(te).Exec(context.Background()); err != nil {
+	// Named for its firm, so the firm's cached lists see it at once.
+	if _, err := s.DB().W.NewInsert().Model(te).Exec(db.WithFirm(context.Background(), firmID)); err != nil {
 		t.Fatalf("seed time entry: %v", err)
 	}
 	return te.ID

@@ -651,7 +651,7 @@ func TestProjectTotals(t *testing.T) {
 }
 
 // The computed fields of the list cost a constant number of statements, whatever the page size:
-// one grouped aggregate query sums the time entries of the whole page, not a query per project.
+// the totals are joined from project_totals, not read by a query per project.
 func TestProjectListQueryCount(t *testing.T) {
 	t.Parallel()
 	s := startCountingServer(t)

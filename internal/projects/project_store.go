@@ -17,8 +17,8 @@ import (
 )
 
 // Project is a piece of work for a client, optionally under a contract: a row of projects, with
-// the names of its client, contract and manager, and the totals of its time entries (summed in
-// SQL for a whole page at once, see addTotals).
+// the names of its client, contract and manager, and the totals of its time entries (kept in
+// project_totals, see withTotals).
 type Project struct {
 	bun.BaseModel `bun:"table:projects,alias:pr"`
 	db.Deletion
@@ -70,6 +70,7 @@ func projectQuery() *db.ListSpec {
 		Default:   "-created_at",
 		UpdatedAt: "pr.updated_at",
 		ID:        "pr.id",
+		Tally:     "projects",
 	}
 }
 
@@ -77,8 +78,8 @@ func projectQuery() *db.ListSpec {
 // by hand.
 const maxCodeAttempts = 1000
 
-// ListProjects lists the firm's projects with their totals: the page, its count and one grouped
-// query for the page's totals, whatever the page size.
+// ListProjects lists the firm's projects with their totals: the page (totals joined from
+// project_totals) and its count (from row_counts when nothing narrows the list).
 func (s *Service) ListProjects(ctx context.Context, a auth.Actor, q db.ListQuery) ([]Project, int64, error) {
 	if err := resource.Check(projectPolicy{}, a, resource.List, nil); err != nil {
 		return nil, 0, err
@@ -94,11 +95,11 @@ func (s *Service) ListProjects(ctx context.Context, a auth.Actor, q db.ListQuery
 	if q.Searching() {
 		cq = crm.WithClientName(cq, "prc", "pr.client_id", "client_name")
 	}
-	count, err := cq.Count(ctx)
+	count, err := q.Count(ctx, s.db.R, firm, cq)
 	if err != nil {
-		return nil, 0, db.Translate(err)
+		return nil, 0, err
 	}
-	return rows, int64(count), addTotals(ctx, s.db.R, rows)
+	return rows, count, nil
 }
 
 // GetProject returns one project of the firm with its totals.
@@ -294,49 +295,24 @@ func (s *Service) assignProjectCode(ctx context.Context, tx bun.Tx, a auth.Actor
 	return fault.New(fault.Conflict, MsgProjectCodeTaken)
 }
 
-// projectTotalsSQL sums a page's time entries per project in one grouped pass over the
-// covering index time_entries_project_totals. Computing the totals for the page only — after
-// ORDER BY and LIMIT have picked it — keeps a list's cost independent of how many projects the
-// firm has; the ids come from a firm-scoped query. Hours and amounts are integers.
-const projectTotalsSQL = `SELECT te.project_id AS id,
-	CAST(COALESCE(SUM(te.hours), 0) AS BIGINT) AS total_hours_logged,
-	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.hours ELSE 0 END), 0) AS BIGINT) AS billable_hours,
-	CAST(COALESCE(SUM(CASE WHEN te.is_billable THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS total_billed_amount,
-	CAST(COALESCE(SUM(CASE WHEN te.is_billable AND NOT te.invoiced THEN te.billed_amount ELSE 0 END), 0) AS BIGINT) AS unbilled_amount
-FROM time_entries AS te WHERE te.project_id IN (?) AND te.deleted_at IS NULL GROUP BY te.project_id`
-
-// addTotals fills the computed fields of the rows with one query, whatever their number.
-func addTotals(ctx context.Context, idb bun.IDB, rows []Project) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	ids := make([]string, len(rows))
-	for i := range rows {
-		ids[i] = rows[i].ID
-	}
-	var totals []Project // the id and the totals of each project with time
-	if err := idb.NewRaw(projectTotalsSQL, bun.List(ids)).Scan(ctx, &totals); err != nil {
-		return db.Translate(err)
-	}
-	byID := make(map[string]*Project, len(totals))
-	for i := range totals {
-		byID[totals[i].ID] = &totals[i]
-	}
-	for i := range rows {
-		if t, ok := byID[rows[i].ID]; ok {
-			rows[i].TotalHoursLogged, rows[i].BillableHours = t.TotalHoursLogged, t.BillableHours
-			rows[i].TotalBilledAmount, rows[i].UnbilledAmount = t.TotalBilledAmount, t.UnbilledAmount
-		}
-	}
-	return nil
-}
-
 // selectProjects starts a firm-scoped project query with the display fields.
 func selectProjects(idb bun.IDB, firm db.Firm, dest any) *bun.SelectQuery {
 	q := firm.Select(idb, dest).ColumnExpr("pr.*")
 	q = crm.WithClientName(q, "prc", "pr.client_id", "client_name")
 	q = crm.WithContractNumber(q, "prk", "pr.contract_id", "contract_number")
-	return auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
+	q = auth.WithUserName(q, "prm", "pr.project_manager_id", "project_manager_name")
+	return withTotals(q)
+}
+
+// withTotals adds the project's time totals, which triggers keep in project_totals in every
+// time entry's own transaction (migration 00016): a page reads one row per project instead of
+// summing its entries. A project without live time has no row, hence zeros.
+func withTotals(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.Join("LEFT JOIN project_totals AS prt ON prt.project_id = pr.id").
+		ColumnExpr("COALESCE(prt.hours, 0) AS total_hours_logged").
+		ColumnExpr("COALESCE(prt.billable_hours, 0) AS billable_hours").
+		ColumnExpr("COALESCE(prt.billed_amount, 0) AS total_billed_amount").
+		ColumnExpr("COALESCE(prt.unbilled_amount, 0) AS unbilled_amount")
 }
 
 // projectView reads one project of the firm with its display and computed fields.
@@ -344,14 +320,11 @@ func (s *Service) projectView(ctx context.Context, idb bun.IDB, firm db.Firm, id
 	if !db.ValidID(id) {
 		return nil, db.NotFound()
 	}
-	rows := make([]Project, 1)
-	if err := selectProjects(idb, firm, &rows[0]).Where("pr.id = ?", id).Scan(ctx); err != nil {
+	p := new(Project)
+	if err := selectProjects(idb, firm, p).Where("pr.id = ?", id).Scan(ctx); err != nil {
 		return nil, db.Translate(err)
 	}
-	if err := addTotals(ctx, idb, rows); err != nil {
-		return nil, err
-	}
-	return &rows[0], nil
+	return p, nil
 }
 
 // project reads one project of the firm (its row alone); NotFound for another firm's or an

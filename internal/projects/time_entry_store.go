@@ -68,6 +68,7 @@ func timeEntryQuery() *db.ListSpec {
 		Default:   "-date,-created_at",
 		UpdatedAt: "te.updated_at",
 		ID:        "te.id",
+		Tally:     "time_entries",
 	}
 }
 
@@ -87,11 +88,11 @@ func (s *Service) ListTimeEntries(ctx context.Context, a auth.Actor, q db.ListQu
 	if q.Searching() {
 		cq = auth.WithUserName(cq.Join("LEFT JOIN projects AS tep ON tep.id = te.project_id"), "teu", "te.user_id", "user_name")
 	}
-	count, err := cq.Count(ctx)
+	count, err := q.Count(ctx, s.db.R, a.Firm(), cq)
 	if err != nil {
-		return nil, 0, db.Translate(err)
+		return nil, 0, err
 	}
-	return rows, int64(count), nil
+	return rows, count, nil
 }
 
 // EachTimeEntry reads every time entry the list query selects (no page window), one at a time,
