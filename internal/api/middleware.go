@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/cache"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/google/uuid"
 )
@@ -47,7 +48,8 @@ func (a *API) begin(next http.Handler) http.Handler {
 			ClientIP: a.proxies.clientIP(r),
 		}
 		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(withInfo(r.Context(), info)))
+		// The memo keeps versions read ahead by authentication for the response cache.
+		next.ServeHTTP(w, r.WithContext(withInfo(cache.WithMemo(r.Context()), info)))
 	})
 }
 

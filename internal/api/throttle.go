@@ -118,21 +118,23 @@ func (a *API) limit(ctx huma.Context, key string, scopes []Scope) bool {
 	info := Info(ctx.Context())
 	var tightest, refused ratelimit.Decision
 	var refusedScope Scope
-	for i, s := range scopes {
-		rate, ok := t.Rates[s]
-		if !ok {
-			continue
+	hits := make([]ratelimit.Hit, 0, len(scopes))
+	used := make([]Scope, 0, len(scopes))
+	for _, s := range scopes {
+		if rate, ok := t.Rates[s]; ok {
+			hits = append(hits, ratelimit.Hit{Key: string(s) + ":" + key, Rate: rate})
+			used = append(used, s)
 		}
-		d, err := t.Limiter.Allow(ctx.Context(), string(s)+":"+key, rate)
-		if err != nil {
-			// Both limiters failed (the fallback logs why): serve rather than refuse everyone.
-			continue
-		}
-		if i == 0 || d.Remaining < tightest.Remaining || tightest.Limit == 0 {
+	}
+	// One round trip for every scope; when both limiters fail (the fallback logs why), serve
+	// rather than refuse everyone.
+	decisions, _ := ratelimit.AllowAll(ctx.Context(), t.Limiter, hits)
+	for i, d := range decisions {
+		if tightest.Limit == 0 || d.Remaining < tightest.Remaining {
 			tightest = d
 		}
 		if !d.Allowed && d.RetryAfter > refused.RetryAfter {
-			refused, refusedScope = d, s
+			refused, refusedScope = d, used[i]
 		}
 	}
 	if tightest.Limit > 0 {

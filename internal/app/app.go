@@ -104,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		// Every new firm starts with the finance module's chart of accounts.
 		FirmCreated: finance.SeedChart,
 		// Sessions are checked in memory while nothing they depend on has changed.
-		AuthVersions: authVersions(cfg, lim.redis, logs),
+		AuthVersions: authVersions(cfg, lim.redis, versions, logs),
 	})
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,

@@ -51,11 +51,16 @@ func responseCache(cfg config.Config, v versions, now func() time.Time) *api.Res
 // authVersions chooses where the firms' auth versions live (see auth.Versions): in memory on
 // SQLite, whose one server makes every write; in Redis when servers share PostgreSQL; nowhere
 // on PostgreSQL without Redis, where another server's logout could not be seen, so every
-// request reads its session from the database.
-func authVersions(cfg config.Config, rdb *redis.Client, logs *logging.Logs) auth.Versions {
+// request reads its session from the database. In Redis, the read brings the data version
+// along (cache.Paired): one round trip per request for both.
+func authVersions(cfg config.Config, rdb *redis.Client, data versions, logs *logging.Logs) auth.Versions {
 	switch {
 	case rdb != nil:
-		return cache.NewRedis(rdb, redisPrefix(cfg)+"auth-version:", logs.App)
+		v := cache.NewRedis(rdb, redisPrefix(cfg)+"auth-version:", logs.App)
+		if d, ok := data.(*cache.Redis); ok {
+			return cache.Paired{Redis: v, Data: d}
+		}
+		return v
 	case db.DialectOf(cfg.DatabaseURL) == db.SQLite:
 		return new(cache.Local)
 	}

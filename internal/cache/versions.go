@@ -10,6 +10,7 @@ package cache
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -61,13 +62,18 @@ func NewRedis(client redis.UniversalClient, prefix string, log *slog.Logger) *Re
 }
 
 // Current reads the shared version of ctx's firm (0 for no firm); while Redis is unreachable it
-// fails, and callers bypass their caches.
+// fails, and callers bypass their caches. A version read ahead for the request (CurrentWith)
+// costs no round trip.
 func (r *Redis) Current(ctx context.Context) (uint64, error) {
 	id := db.FirmOf(ctx)
 	if id == "" {
 		return 0, nil
 	}
-	s, err := r.client.Get(ctx, r.prefix+"firm:"+id).Result()
+	key := r.key(id)
+	if v, ok := memoOf(ctx).get(key); ok {
+		return v, nil
+	}
+	s, err := r.client.Get(ctx, key).Result()
 	if err == redis.Nil {
 		return 0, nil // a counter never bumped yet
 	}
@@ -77,6 +83,44 @@ func (r *Redis) Current(ctx context.Context) (uint64, error) {
 	return strconv.ParseUint(s, 10, 64)
 }
 
+// CurrentWith is Current that also reads also's version of the same firm in the same round
+// trip, keeping it in ctx's memo (WithMemo) for the rest of the request: authentication reads
+// the auth version and, with it, the data version the response cache will ask for.
+func (r *Redis) CurrentWith(ctx context.Context, also *Redis) (uint64, error) {
+	id := db.FirmOf(ctx)
+	m := memoOf(ctx)
+	if id == "" || m == nil || also == nil {
+		return r.Current(ctx)
+	}
+	key, alsoKey := r.key(id), also.key(id)
+	vals, err := r.client.MGet(ctx, key, alsoKey).Result()
+	if err != nil {
+		return 0, err
+	}
+	v, err := counter(vals[0])
+	if err != nil {
+		return 0, err
+	}
+	if a, err := counter(vals[1]); err == nil {
+		m.put(alsoKey, a)
+	}
+	return v, nil
+}
+
+// counter reads one MGET value: nil for a counter never bumped yet.
+func counter(v any) (uint64, error) {
+	if v == nil {
+		return 0, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return 0, fmt.Errorf("cache: version is a %T", v)
+	}
+	return strconv.ParseUint(s, 10, 64)
+}
+
+func (r *Redis) key(firmID string) string { return r.prefix + "firm:" + firmID }
+
 // Bump records a write of ctx's firm for every server. A failed bump is logged; the other
 // servers' cached answers then live until their maximum age.
 func (r *Redis) Bump(ctx context.Context) {
@@ -84,8 +128,69 @@ func (r *Redis) Bump(ctx context.Context) {
 	if id == "" {
 		return
 	}
-	if err := r.client.Incr(context.WithoutCancel(ctx), r.prefix+"firm:"+id).Err(); err != nil {
+	memoOf(ctx).forget(r.key(id))
+	if err := r.client.Incr(context.WithoutCancel(ctx), r.key(id)).Err(); err != nil {
 		r.log.Warn("data version not bumped in Redis; other servers may answer from their caches until max age",
 			"error", err.Error())
 	}
+}
+
+// Paired is the auth version store that reads the data version along with it (CurrentWith):
+// one Redis round trip per request for both, where two GETs cost two.
+type Paired struct {
+	*Redis
+	Data *Redis
+}
+
+// Current reads the auth version of ctx's firm and, ahead, its data version.
+func (p Paired) Current(ctx context.Context) (uint64, error) { return p.CurrentWith(ctx, p.Data) }
+
+// memo holds the versions read ahead for one request.
+type memo struct {
+	mu   sync.Mutex
+	vals map[string]uint64
+}
+
+type memoKey struct{}
+
+// WithMemo gives ctx's request a memo for versions read ahead (Redis.CurrentWith). A version
+// read at the start of a request serves its later checks: it is no older than one read later
+// would be from a cache's point of view, because a cache fills under the version it read before
+// reading the data.
+func WithMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, memoKey{}, &memo{})
+}
+
+func memoOf(ctx context.Context) *memo {
+	m, _ := ctx.Value(memoKey{}).(*memo)
+	return m
+}
+
+func (m *memo) get(key string) (uint64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.vals[key]
+	return v, ok
+}
+
+func (m *memo) put(key string, v uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.vals == nil {
+		m.vals = make(map[string]uint64, 2)
+	}
+	m.vals[key] = v
+}
+
+// forget drops a version the request itself has just moved on.
+func (m *memo) forget(key string) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.vals, key)
 }

@@ -172,13 +172,20 @@ func (r *Redis) check(ctx context.Context, key string, rate Rate, record bool) (
 	if err != nil {
 		return Decision{}, 0, fmt.Errorf("ratelimit: redis: %w", err)
 	}
+	d, err := windowDecision(res, now, rate)
+	return d, now, err
+}
+
+// windowDecision reads the window script's answer: allowed, then each slot's count and last hit.
+func windowDecision(res []int64, now int64, rate Rate) (Decision, error) {
 	if len(res) != 1+2*slotCount {
-		return Decision{}, 0, fmt.Errorf("ratelimit: redis: script returned %d values, want %d",
+		return Decision{}, fmt.Errorf("ratelimit: redis: script returned %d values, want %d",
 			len(res), 1+2*slotCount)
 	}
+	s := spanOf(rate)
 	var w window
 	for i := range w.count {
 		w.count[i], w.last[i] = uint32(res[1+2*i]), res[2+2*i]
 	}
-	return w.decision(now, s, rate.Limit, w.used(now, s), res[0] == 1), now, nil
+	return w.decision(now, s, rate.Limit, w.used(now, s), res[0] == 1), nil
 }
