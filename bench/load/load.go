@@ -103,6 +103,7 @@ func collect(ctx context.Context, o Options, stderr io.Writer) (*outcome, error)
 	}
 	scs := buildScenarios(base, b.URL, f, o)
 	runs, err := measure(ctx, client, scs, o, stderr)
+	env.Memory = memoryLine(o.URL == "")
 	return &outcome{env: env, scenarios: scs, runs: runs}, err
 }
 

@@ -13,6 +13,7 @@ type environment struct {
 	Target  string // the server measured
 	Data    string // the size of the firm under test
 	Method  string // runs, durations, concurrency
+	Memory  string // the peak RSS once the runs are over
 	When    time.Time
 }
 
@@ -26,7 +27,7 @@ const (
 // report writes the Markdown report: the medians, the targets, every run, and error samples.
 func report(w io.Writer, env environment, scs []scenario, o Options, runs map[string][]result) {
 	fmt.Fprintf(w, "## ConsultantPro load run, %s\n\n", env.When.UTC().Format(time.RFC3339))
-	fmt.Fprintf(w, "- machine: %s\n- server: %s\n- data: %s\n- method: %s\n\n", env.Machine, env.Target, env.Data, env.Method)
+	fmt.Fprintf(w, "- machine: %s\n- server: %s\n- data: %s\n- method: %s\n- peak RSS: %s\n\n", env.Machine, env.Target, env.Data, env.Method, env.Memory)
 	fmt.Fprintln(w, "| scenario | conns | req/s | p50 ms | p95 ms | p99 ms | max ms | body bytes | errors | |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	sums := map[string]summary{}

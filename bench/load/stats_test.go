@@ -2,6 +2,7 @@ package load
 
 import (
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -159,5 +160,16 @@ func TestCPUUseSplitsTheMachine(t *testing.T) {
 	}
 	if got := cpuUse(cpuSample{}, after); got.Known {
 		t.Errorf("cpuUse without a first reading = %+v, want unknown", got)
+	}
+}
+
+// On Linux the report can give the peak RSS of the process: a positive figure in MiB.
+func TestPeakRSS(t *testing.T) {
+	mib, ok := peakRSS()
+	if runtime.GOOS != "linux" {
+		t.Skip("VmHWM is Linux's")
+	}
+	if !ok || mib <= 1 || mib > 1<<20 {
+		t.Fatalf("peakRSS = %v MiB, %v; want a plausible figure", mib, ok)
 	}
 }
