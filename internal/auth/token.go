@@ -37,6 +37,7 @@ type Tokens struct {
 	accessTTL  time.Duration
 	refreshTTL time.Duration
 	now        func() time.Time
+	verified   verifiedTokens
 }
 
 // NewTokens derives the signing key and the refresh rotation key from the server's secret key;
@@ -117,6 +118,9 @@ var errBadToken = errors.New("invalid token")
 // Verify checks an access token: only HS256, our issuer and audience, exp required (small
 // leeway), typ access. It returns the user, firm and session ids.
 func (t *Tokens) Verify(token string) (userID, firmID, sessionID string, err error) {
+	if e, ok := t.verified.get(token, t.now()); ok {
+		return e.userID, e.firmID, e.sessionID, nil
+	}
 	var c claims
 	parsed, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -133,6 +137,14 @@ func (t *Tokens) Verify(token string) (userID, firmID, sessionID string, err err
 	if c.Type != accessTokenType || c.Subject == "" || c.Firm == "" || c.Session == "" {
 		return "", "", "", errBadToken
 	}
+	e := verifiedToken{userID: c.Subject, firmID: c.Firm, sessionID: c.Session, expires: c.ExpiresAt.Time}
+	if c.IssuedAt != nil {
+		e.issued = c.IssuedAt.Time
+	}
+	if c.NotBefore != nil {
+		e.notBefore = c.NotBefore.Time
+	}
+	t.verified.put(token, e)
 	return c.Subject, c.Firm, c.Session, nil
 }
 

@@ -95,6 +95,16 @@ func TestTokenLifetime(t *testing.T) {
 			if (err == nil) != tt.valid {
 				t.Errorf("Verify at issue%+v: err %v, want valid=%v", tt.at, err, tt.valid)
 			}
+			// A token verified once is remembered; its times are checked again each time.
+			clk.Set(issued)
+			if _, _, _, err := tokens.Verify(access); err != nil {
+				t.Fatalf("Verify at issue: %v", err)
+			}
+			clk.Set(issued.Add(tt.at))
+			_, _, _, err = tokens.Verify(access)
+			if (err == nil) != tt.valid {
+				t.Errorf("Verify again at issue%+v: err %v, want valid=%v", tt.at, err, tt.valid)
+			}
 		})
 	}
 }
