@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -92,6 +94,12 @@ type Hasher struct {
 	// dummy is a hash of a random password made with params, so DummyCheck costs what Check
 	// costs for a real user's hash and login timing does not reveal whether a user exists.
 	dummy string
+	// slots bounds the hashes computed at once to the cores that can run them. Each holds its
+	// memory cost (19 MiB by default) for its whole run: 64 logins at once took 1.2 GiB, and
+	// more at once finish no sooner, since the hash is all CPU. The others wait their turn.
+	slots chan struct{}
+	// running and peak count hashes under way and the most ever at once (tested).
+	running, peak atomic.Int32
 }
 
 // NewHasher returns a Hasher that makes new hashes with p. It precomputes a dummy hash of a random
@@ -102,7 +110,7 @@ func NewHasher(p Argon2Params) *Hasher {
 	if err := p.validate(); err != nil {
 		panic("auth: NewHasher: invalid argon2 parameters: " + err.Error())
 	}
-	h := &Hasher{params: p}
+	h := &Hasher{params: p, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
 	dummy, err := h.Hash(rand.Text())
 	if err != nil {
 		// Unreachable: Hash only fails on parameters, which were validated above.
@@ -125,7 +133,7 @@ func (h *Hasher) Hash(password string) (string, error) {
 	// crypto/rand.Read never returns an error since Go 1.24; it aborts the program instead,
 	// because continuing without randomness would be worse.
 	_, _ = rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	key := h.derive(password, salt, p)
 	return encodeArgon2Hash(p, salt, key), nil
 }
 
@@ -139,8 +147,25 @@ func (h *Hasher) Check(encoded, password string) (ok bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	got := h.derive(password, salt, p)
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
+}
+
+// derive computes one argon2id key in one of h's slots, waiting for a free one.
+func (h *Hasher) derive(password string, salt []byte, p Argon2Params) []byte {
+	if h.slots != nil {
+		h.slots <- struct{}{}
+		defer func() { <-h.slots }()
+	}
+	n := h.running.Add(1)
+	defer h.running.Add(-1)
+	for {
+		old := h.peak.Load()
+		if n <= old || h.peak.CompareAndSwap(old, n) {
+			break
+		}
+	}
+	return argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
 }
 
 // NeedsRehash reports whether encoded was made with parameters other than h's (or cannot be

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -406,5 +407,27 @@ func BenchmarkDummyCheck(b *testing.B) {
 	h := NewHasher(DefaultArgon2())
 	for b.Loop() {
 		h.DummyCheck("benchmark password 1234")
+	}
+}
+
+// However many checks arrive at once, no more hashes run at a time than GOMAXPROCS: each holds
+// its memory cost, and more at once would not finish sooner.
+func TestHasherBoundsHashesAtOnce(t *testing.T) {
+	h := NewHasher(FastArgon2())
+	encoded, err := h.Hash("a password long enough")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() { _, _ = h.Check(encoded, "a password long enough") })
+	}
+	wg.Wait()
+	limit := int32(max(1, runtime.GOMAXPROCS(0)))
+	if p := h.peak.Load(); p < 1 || p > limit {
+		t.Fatalf("at most %d hashes ran at once, want between 1 and %d", p, limit)
+	}
+	if r := h.running.Load(); r != 0 {
+		t.Fatalf("%d hashes still counted as running", r)
 	}
 }
