@@ -17,7 +17,7 @@ type verifiedTokens struct {
 
 // verifiedToken is what Verify learned of a token.
 type verifiedToken struct {
-	userID, firmID, sessionID string
+	userID, firmID, sessionID  string
 	expires, issued, notBefore time.Time // notBefore zero when the token has none
 }
 
