@@ -69,7 +69,8 @@ type ListSpec struct {
 	SoftDelete bool
 	// Tally, when set, is the table whose live rows row_counts keeps per firm (migration
 	// 00016): a list with no filter, search or updated_since reads its count there instead of
-	// counting every row (ListQuery.Count).
+	// counting every row (ListQuery.Count). Only for a list whose store adds no condition of
+	// its own beyond the firm's (no per-role scope): the tally counts every live row.
 	Tally string
 }
 
