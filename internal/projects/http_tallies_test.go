@@ -52,6 +52,14 @@ func TestTalliesFollowEveryWrite(t *testing.T) {
 		if n, _ := s.listEntries(t, tok, ""); n != entries {
 			t.Errorf("%s: time-entry list count %d, want %d", step, n, entries)
 		}
+		// Every role that lists them sees all of the firm's entries and projects: the tally
+		// would be wrong for a list scoped by role.
+		if n, _ := s.listEntries(t, cons.Token, ""); n != entries {
+			t.Errorf("%s: the consultant's time-entry list count %d, want %d", step, n, entries)
+		}
+		if pg, _ := s.listProjects(t, cons.Token, ""); pg.Count != projects {
+			t.Errorf("%s: the consultant's project list count %d, want %d", step, pg.Count, projects)
+		}
 		if n, _ := s.listEntries(t, tok, "user="+cons.ID+"&page_size=1"); n > entries {
 			t.Errorf("%s: the consultant's count %d exceeds the firm's %d", step, n, entries)
 		}
