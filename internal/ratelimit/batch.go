@@ -2,10 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Hit is one budget a request spends: a key under a rate.
@@ -42,53 +38,15 @@ func allowEach(ctx context.Context, l Limiter, hits []Hit) ([]Decision, error) {
 	return ds, nil
 }
 
-// allowAll runs the window script once per hit in one pipeline. Redis runs each script
-// atomically, as Allow does; a script Redis does not know yet is loaded and the pipeline sent
-// again.
+// allowAll runs one window script for every hit: Redis runs it atomically, each hit checked and
+// recorded in turn as Allow would.
 func (r *Redis) allowAll(ctx context.Context, hits []Hit) ([]Decision, error) {
-	if r.client == nil {
-		return nil, fmt.Errorf("ratelimit: redis limiter has no client")
-	}
 	for _, h := range hits {
 		if err := h.Rate.Validate(); err != nil {
 			return nil, err
 		}
 	}
-	now := r.now().UnixMicro()
-	cmds, err := r.runWindows(ctx, hits, now)
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		if err = r.script.Load(ctx, r.client).Err(); err == nil {
-			cmds, err = r.runWindows(ctx, hits, now)
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ratelimit: redis: %w", err)
-	}
-	ds := make([]Decision, len(hits))
-	for i, h := range hits {
-		res, err := cmds[i].Int64Slice()
-		if err != nil {
-			return nil, fmt.Errorf("ratelimit: redis: %w", err)
-		}
-		if ds[i], err = windowDecision(res, now, h.Rate); err != nil {
-			return nil, err
-		}
-	}
-	return ds, nil
-}
-
-// runWindows sends the window script of every hit (recording) in one pipeline.
-func (r *Redis) runWindows(ctx context.Context, hits []Hit, now int64) ([]*redis.Cmd, error) {
-	pipe := r.client.Pipeline()
-	cmds := make([]*redis.Cmd, len(hits))
-	for i, h := range hits {
-		s := spanOf(h.Rate)
-		ttl := (s.period+s.width)/1000 + 1 // ms, rounded up
-		cmds[i] = r.script.EvalSha(ctx, pipe, []string{r.key(h.Key, h.Rate)},
-			strconv.FormatInt(now, 10), s.period, h.Rate.Limit, "1", s.slotOf(now), slotCount, ttl)
-	}
-	_, err := pipe.Exec(ctx)
-	return cmds, err
+	return r.decide(ctx, hits, r.now().UnixMicro(), true)
 }
 
 // allowAll decides on the primary while it answers, else each hit on the secondary.

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,55 +11,67 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// windowScript runs one check atomically in Redis, mirroring window.decide. The window is a hash
-// with fields c<i> (hit count) and l<i> (newest hit, µs) per slot i.
+// A window is stored in Redis as one string of slotCount records of slotBytes bytes, little
+// endian: the slot's hit count (uint32) and the time of its newest hit (int64, µs). One GET reads
+// it and one SETRANGE writes the slot a hit lands in, which costs Redis a fraction of what a hash
+// of 2 × slotCount fields did (a hash read and written field by field was most of Redis's CPU
+// under load). Missing or short records read as empty slots. The key names the format
+// (windowFormat), so a key of another layout is never read as this one.
+const (
+	slotBytes    = 12
+	windowFormat = "w1:"
+)
+
+// windowScript runs the checks of one request atomically in Redis, each mirroring window.decide,
+// in order: a hit allowed is recorded even when a later one is refused.
 //
-// KEYS[1] the window's key. ARGV: now (µs, from the caller's clock), period (µs), limit,
-// record ("1" or "0"), the slot of now, the slot count, the key's TTL (ms).
+// KEYS are the windows' keys. ARGV: now (µs, from the caller's clock), record ("1" or "0"), the
+// slot count, then per key its period (µs), limit, the slot of now and the key's TTL (ms).
 //
-// It returns {allowed (1/0), c0, l0, c1, l1, ...} after the check, expired slots as 0, 0; the
-// caller derives the rest of the decision from that, with the same code as Memory. Timestamps are
-// formatted explicitly with string.format('%.0f'): Lua's own tostring keeps only 14 digits, and
-// this does not depend on how a Redis version converts numbers passed to redis.call.
+// It returns, per key, allowed (1/0) and the window as it was before the check (a string as
+// stored, "" when absent); the caller applies the hit itself with the same code as Memory and
+// derives the decision from that. Times are written with struct.pack's 8-byte integers: exact
+// for µs since the epoch, which fit a Lua number.
 const windowScript = `
 local now = tonumber(ARGV[1])
-local period = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local record = ARGV[4] == '1'
-local slot = tonumber(ARGV[5])
-local slots = tonumber(ARGV[6])
-local fields = {}
-for i = 0, slots - 1 do
-  fields[2 * i + 1] = 'c' .. i
-  fields[2 * i + 2] = 'l' .. i
-end
-local raw = redis.call('HMGET', KEYS[1], unpack(fields))
-local out = {0}
-local used = 0
-for i = 0, slots - 1 do
-  local c = tonumber(raw[2 * i + 1]) or 0
-  local l = tonumber(raw[2 * i + 2]) or 0
-  if c > 0 and l + period > now then
-    used = used + c
-  else
-    c, l = 0, 0
-  end
-  out[2 * i + 2] = c
-  out[2 * i + 3] = l
-end
-if used < limit then
-  out[1] = 1
-  if record then
-    local ci, li = 2 * slot + 2, 2 * slot + 3
-    if out[ci] > 0 then
-      out[ci] = out[ci] + 1
-      if now > out[li] then out[li] = now end
-    else
-      out[ci], out[li] = 1, now
+local record = ARGV[2] == '1'
+local slots = tonumber(ARGV[3])
+local layout = '<' .. string.rep('I4i8', slots)
+local out = {}
+for k = 1, #KEYS do
+  local a = 3 + (k - 1) * 4
+  local period = tonumber(ARGV[a + 1])
+  local limit = tonumber(ARGV[a + 2])
+  local slot = tonumber(ARGV[a + 3])
+  local raw = redis.call('GET', KEYS[k]) or ''
+  local v = nil
+  if #raw == slots * 12 then v = {struct.unpack(layout, raw)} end
+  local used = 0
+  if v then
+    for i = 0, slots - 1 do
+      local c, l = v[2 * i + 1], v[2 * i + 2]
+      if c > 0 and l + period > now then used = used + c end
     end
-    redis.call('HSET', KEYS[1], 'c' .. slot, out[ci], 'l' .. slot, string.format('%.0f', out[li]))
-    redis.call('PEXPIRE', KEYS[1], ARGV[7])
   end
+  local allowed = 0
+  if used < limit then
+    allowed = 1
+    if record then
+      local c, l = 0, 0
+      if v then c, l = v[2 * slot + 1], v[2 * slot + 2] end
+      if c > 0 and l + period > now then
+        c = c + 1
+        if now > l then l = now end
+      else
+        c, l = 1, now
+      end
+      if not v then raw = ''; redis.call('SET', KEYS[k], string.rep('\0', slots * 12)) end
+      redis.call('SETRANGE', KEYS[k], slot * 12, struct.pack('<I4i8', c, l))
+      redis.call('PEXPIRE', KEYS[k], ARGV[a + 4])
+    end
+  end
+  out[2 * k - 1] = allowed
+  out[2 * k] = raw
 end
 return out
 `
@@ -71,20 +84,23 @@ const releaseScript = `
 local at = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
 local period = tonumber(ARGV[3])
-local slot = ARGV[4]
-local raw = redis.call('HMGET', KEYS[1], 'c' .. slot, 'l' .. slot)
-local c = tonumber(raw[1]) or 0
-local l = tonumber(raw[2]) or 0
+local at_byte = tonumber(ARGV[4]) * 12
+local raw = redis.call('GETRANGE', KEYS[1], at_byte, at_byte + 11)
+if #raw ~= 12 then
+  return 0
+end
+local c, l = struct.unpack('<I4i8', raw)
 if at + period <= now or c <= 0 or l + period <= now or l < at then
   return 0
 end
-redis.call('HSET', KEYS[1], 'c' .. slot, c - 1)
+redis.call('SETRANGE', KEYS[1], at_byte, struct.pack('<I4i8', c - 1, l))
 return 1
 `
 
 // Redis is a Limiter whose windows live in Redis, so that every instance of the application
-// shares one budget per key. Each check is one Lua script call (one round trip, atomic). It is
-// safe for concurrent use.
+// shares one budget per key. Each check is one Lua script call (one round trip, atomic), and so
+// are all the checks of one request (AllowAll); a script touches several keys, so the client
+// must be one Redis server or a replicated one, not a Cluster. It is safe for concurrent use.
 //
 // The script takes the time from the caller's clock (now), not from Redis's TIME. That keeps the
 // semantics identical to Memory and lets tests drive the clock; the cost is that instances must
@@ -147,7 +163,7 @@ func (r *Redis) release(ctx context.Context, res *Reservation) error {
 // key returns the Redis key holding key's window under rate: the prefix, the caller's key, then
 // the rate, so that one key under two rates has two windows.
 func (r *Redis) key(key string, rate Rate) string {
-	return r.prefix + key + "|" + strconv.Itoa(rate.Limit) + "/" +
+	return r.prefix + windowFormat + key + "|" + strconv.Itoa(rate.Limit) + "/" +
 		strconv.FormatInt(rate.Period.Microseconds(), 10)
 }
 
@@ -156,36 +172,68 @@ func (r *Redis) check(ctx context.Context, key string, rate Rate, record bool) (
 	if err := rate.Validate(); err != nil {
 		return Decision{}, 0, err
 	}
-	if r.client == nil {
-		return Decision{}, 0, errors.New("ratelimit: redis limiter has no client")
-	}
 	now := r.now().UnixMicro()
-	s := spanOf(rate)
+	ds, err := r.decide(ctx, []Hit{{Key: key, Rate: rate}}, now, record)
+	if err != nil {
+		return Decision{}, 0, err
+	}
+	return ds[0], now, nil
+}
+
+// decide runs the window script for hits (valid rates) at now and returns their decisions.
+func (r *Redis) decide(ctx context.Context, hits []Hit, now int64, record bool) ([]Decision, error) {
+	if r.client == nil {
+		return nil, errors.New("ratelimit: redis limiter has no client")
+	}
 	flag := "0"
 	if record {
 		flag = "1"
 	}
-	ttl := (s.period+s.width)/1000 + 1 // ms, rounded up
-	res, err := r.script.Run(ctx, r.client, []string{r.key(key, rate)},
-		strconv.FormatInt(now, 10), s.period, rate.Limit, flag, s.slotOf(now), slotCount, ttl,
-	).Int64Slice()
-	if err != nil {
-		return Decision{}, 0, fmt.Errorf("ratelimit: redis: %w", err)
+	keys := make([]string, len(hits))
+	args := make([]any, 0, 3+4*len(hits))
+	args = append(args, strconv.FormatInt(now, 10), flag, slotCount)
+	for i, h := range hits {
+		s := spanOf(h.Rate)
+		keys[i] = r.key(h.Key, h.Rate)
+		ttl := (s.period+s.width)/1000 + 1 // ms, rounded up
+		args = append(args, s.period, h.Rate.Limit, s.slotOf(now), ttl)
 	}
-	d, err := windowDecision(res, now, rate)
-	return d, now, err
+	res, err := r.script.Run(ctx, r.client, keys, args...).Slice()
+	if err != nil {
+		return nil, fmt.Errorf("ratelimit: redis: %w", err)
+	}
+	if len(res) != 2*len(hits) {
+		return nil, fmt.Errorf("ratelimit: redis: script returned %d values, want %d", len(res), 2*len(hits))
+	}
+	ds := make([]Decision, len(hits))
+	for i, h := range hits {
+		allowed, ok1 := res[2*i].(int64)
+		stored, ok2 := res[2*i+1].(string)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("ratelimit: redis: script returned %T, %T", res[2*i], res[2*i+1])
+		}
+		ds[i] = windowDecision(stored, now, h.Rate, allowed == 1, record)
+	}
+	return ds, nil
 }
 
-// windowDecision reads the window script's answer: allowed, then each slot's count and last hit.
-func windowDecision(res []int64, now int64, rate Rate) (Decision, error) {
-	if len(res) != 1+2*slotCount {
-		return Decision{}, fmt.Errorf("ratelimit: redis: script returned %d values, want %d",
-			len(res), 1+2*slotCount)
+// windowDecision is the decision on a window stored as the script found it (stored), given
+// whether the script allowed the hit and recorded it when allowed (record): the script's check,
+// replayed on the same state with window's code.
+func windowDecision(stored string, now int64, rate Rate, allowed, record bool) Decision {
+	var w window
+	if len(stored) == slotCount*slotBytes {
+		b := []byte(stored)
+		for i := range w.count {
+			w.count[i] = binary.LittleEndian.Uint32(b[i*slotBytes:])
+			w.last[i] = int64(binary.LittleEndian.Uint64(b[i*slotBytes+4:]))
+		}
 	}
 	s := spanOf(rate)
-	var w window
-	for i := range w.count {
-		w.count[i], w.last[i] = uint32(res[1+2*i]), res[2+2*i]
+	used := w.used(now, s)
+	if allowed && record {
+		w.add(now, s)
+		used++
 	}
-	return w.decision(now, s, rate.Limit, w.used(now, s), res[0] == 1), nil
+	return w.decision(now, s, rate.Limit, used, allowed)
 }

@@ -3,9 +3,9 @@ package ratelimit
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,10 +125,19 @@ func TestRedisStorage(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := clock.Now().UnixMicro()
-	slot := strconv.Itoa(spanOf(rate).slotOf(now))
-	got, err := client.HGet(ctx, key, "l"+slot).Result()
-	if err != nil || got != strconv.FormatInt(now, 10) {
-		t.Fatalf("stored time = %q, %v; want %d exactly", got, err, now)
+	slot := spanOf(rate).slotOf(now)
+	stored, err := client.Get(ctx, key).Result()
+	if err != nil || len(stored) != slotCount*slotBytes {
+		t.Fatalf("stored window = %d bytes, %v; want %d", len(stored), err, slotCount*slotBytes)
+	}
+	record := stored[slot*slotBytes : (slot+1)*slotBytes]
+	if count, last := binary.LittleEndian.Uint32([]byte(record)), int64(binary.LittleEndian.Uint64([]byte(record[4:]))); count != 1 || last != now {
+		t.Fatalf("slot %d = %d hits, newest %d; want 1 at %d exactly", slot, count, last, now)
+	}
+	for i := range slotCount {
+		if i != slot && strings.Trim(stored[i*slotBytes:(i+1)*slotBytes], "\x00") != "" {
+			t.Fatalf("slot %d holds %x, want empty", i, stored[i*slotBytes:(i+1)*slotBytes])
+		}
 	}
 	ttl := client.PTTL(ctx, key).Val()
 	if ttl <= 0 || ttl > time.Minute+4*time.Second {
