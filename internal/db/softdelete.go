@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"reflect"
+	"sort"
 	"sync"
 	"time"
 
@@ -129,28 +130,54 @@ type Parent struct {
 	Model  any    // (*projects.Project)(nil)
 }
 
-// DeletedParent returns the index of the first of parents whose row, referred to by row id of
-// model's table (deleted or not), is itself deleted; -1 when none is. Restoring the row then
-// would leave it under a deleted parent.
-func (f Firm) DeletedParent(ctx context.Context, idb bun.IDB, model any, id string, parents []Parent) (int, error) {
-	for i, p := range parents {
+// DeletedParent returns the first parent of row id of model's table (deleted or not) that is
+// itself deleted: restoring the row then would leave it under a deleted parent. parents are
+// checked first, in order; then every other foreign key of the table to a soft-deleted table,
+// as the schema declares it, so that a parent left out of parents is still checked. It returns
+// the referring column and the parent's table, "" when no parent is deleted.
+func (f Firm) DeletedParent(ctx context.Context, idb bun.IDB, model any, id string, parents []Parent) (column, table string, err error) {
+	sc, err := readSchema(ctx, idb)
+	if err != nil {
+		return "", "", err
+	}
+	child := idb.Dialect().Tables().Get(reflect.TypeOf(model).Elem()).Name
+	type parentRef struct{ table, column string }
+	refs := make([]parentRef, 0, len(parents))
+	declared := map[string]bool{}
+	for _, p := range parents {
+		refs = append(refs, parentRef{table: idb.Dialect().Tables().Get(reflect.TypeOf(p.Model).Elem()).Name, column: p.Column})
+		declared[p.Column] = true
+	}
+	var others []parentRef
+	for parent, rs := range sc.refs {
+		for _, r := range rs {
+			if r.child == child && !declared[r.column] && sc.columns[parent+".deleted_at"] {
+				others = append(others, parentRef{table: parent, column: r.column})
+			}
+		}
+	}
+	sort.Slice(others, func(i, j int) bool { return others[i].column < others[j].column })
+	for _, r := range append(refs, others...) {
 		var ref *string
-		err := f.WithDeleted().Select(idb, model).ColumnExpr("?TableAlias.? AS ref", bun.Ident(p.Column)).
+		err := f.WithDeleted().Select(idb, model).ColumnExpr("?TableAlias.? AS ref", bun.Ident(r.column)).
 			Where("?TableAlias.id = ?", id).Scan(ctx, &ref)
 		if err != nil {
-			return -1, Translate(err)
+			return "", "", Translate(err)
 		}
 		if ref == nil {
 			continue
 		}
-		deleted, err := f.WithDeleted().Select(idb, p.Model).Where("?TableAlias.id = ?", *ref).
-			Where("?TableAlias.deleted_at IS NOT NULL").Exists(ctx)
+		q := idb.NewSelect().TableExpr("?", bun.Ident(r.table)).Where("id = ?", *ref).Where("deleted_at IS NOT NULL")
+		if sc.columns[r.table+".firm_id"] {
+			q = q.Where("firm_id = ?", f.id)
+		}
+		deleted, err := q.Exists(ctx)
 		if err != nil {
-			return -1, Translate(err)
+			return "", "", Translate(err)
 		}
 		if deleted {
-			return i, nil
+			return r.column, r.table, nil
 		}
 	}
-	return -1, nil
+	return "", "", nil
 }

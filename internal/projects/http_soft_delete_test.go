@@ -86,3 +86,28 @@ func TestInvoicedEntryIsNotSoftDeleted(t *testing.T) {
 	}
 	testkit.WantStatus(t, s.Do(t, http.MethodGet, teEntryPath(id), f.Owner.Token, nil), http.StatusOK)
 }
+
+// A deleted project comes back only after its client and its contract: it never lives under a
+// deleted parent.
+func TestProjectRestoreWaitsForClientAndContract(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	f := s.RegisterFirm(t)
+	tok := f.Owner.Token
+	c := s.createClient(t, tok, nil)
+	k := s.createContract(t, tok, c.ID)
+	p := s.createProject(t, tok, c.ID, map[string]any{"contract": k.ID})
+	clientPath, contractPath := "/api/crm/clients/"+c.ID+"/", contractsPath+k.ID+"/"
+
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, projectPath(p.ID), tok, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, contractPath, tok, nil), http.StatusNoContent)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, clientPath, tok, nil), http.StatusNoContent)
+
+	testkit.WantConflict(t, s.Do(t, http.MethodPost, projectPath(p.ID)+"restore/", tok, nil), "Restore its client first.")
+	testkit.WantNotFound(t, s.Do(t, http.MethodGet, projectPath(p.ID), tok, nil))
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, clientPath+"restore/", tok, nil), http.StatusOK)
+	testkit.WantConflict(t, s.Do(t, http.MethodPost, projectPath(p.ID)+"restore/", tok, nil), "Restore its contract first.")
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, contractPath+"restore/", tok, nil), http.StatusOK)
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, projectPath(p.ID)+"restore/", tok, nil), http.StatusOK)
+	testkit.WantStatus(t, s.Do(t, http.MethodGet, projectPath(p.ID), tok, nil), http.StatusOK)
+}

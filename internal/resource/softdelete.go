@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
@@ -25,8 +26,20 @@ type SoftDelete struct {
 	// Taken is the 409 message when the restored row would break a unique rule, its name or tag
 	// having been reused meanwhile.
 	Taken string
-	// Parents are the references that must not be deleted for the row to come back.
+	// Parents name the references that must not be deleted for the row to come back, checked in
+	// their order; the table's other foreign keys to soft-deleted tables are checked after them.
 	Parents []Parent
+}
+
+// parentName is how the restore's 409 names the parent referred to by column: as Parents
+// names it, else by its table ("clients" → "client").
+func (sd *SoftDelete) parentName(column, table string) string {
+	for _, p := range sd.Parents {
+		if p.Column == column {
+			return p.Name
+		}
+	}
+	return strings.ReplaceAll(strings.TrimSuffix(table, "s"), "_", " ")
 }
 
 // Parent is a reference of a soft-deleted row to a row of another soft-deleted table.
@@ -117,14 +130,11 @@ func (r *Resource[T, O, W, P]) registerRestore(a *api.API) {
 			for i, p := range sd.Parents {
 				parents[i] = db.Parent{Column: p.Column, Model: p.Model}
 			}
-			i, err := firm.DeletedParent(ctx, tx, sd.Model, in.ID, parents)
-			if err != nil {
+			column, table, err := firm.DeletedParent(ctx, tx, sd.Model, in.ID, parents)
+			if err != nil || column == "" {
 				return err
 			}
-			if i >= 0 {
-				return fault.New(fault.Conflict, fmt.Sprintf(msgRestoreParentFirst, sd.Parents[i].Name))
-			}
-			return nil
+			return fault.New(fault.Conflict, fmt.Sprintf(msgRestoreParentFirst, sd.parentName(column, table)))
 		})
 		if err != nil {
 			return nil, err
