@@ -68,6 +68,7 @@ func (a *API) authenticate(ctx huma.Context, next func(huma.Context)) {
 		a.refuse(ctx, fault.New(fault.AuthFailed, MsgBadAuthHeader))
 		return
 	}
+	a.checkEarly(ctx, token)
 	authed, err := a.opts.Authenticate(ctx.Context(), token)
 	if err != nil {
 		a.refuse(ctx, err)

@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"slices"
 	"sync"
+
+	"github.com/consultantpro/consultantpro/internal/ratelimit"
 )
 
 // RequestInfo is what the platform learns about a request while serving it: its id, the route
@@ -20,6 +23,32 @@ type RequestInfo struct {
 	firm  string
 	scope string
 	err   error
+	early *earlyChecks
+}
+
+// earlyChecks are rate-limit decisions made before authentication (API.checkEarly).
+type earlyChecks struct {
+	hits      []ratelimit.Hit
+	decisions []ratelimit.Decision
+}
+
+// setEarly keeps the decisions on hits made ahead of the throttle.
+func (i *RequestInfo) setEarly(hits []ratelimit.Hit, decisions []ratelimit.Decision) {
+	i.mu.Lock()
+	i.early = &earlyChecks{hits: hits, decisions: decisions}
+	i.mu.Unlock()
+}
+
+// takeEarly returns the decisions made ahead on exactly hits, once.
+func (i *RequestInfo) takeEarly(hits []ratelimit.Hit) ([]ratelimit.Decision, bool) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	e := i.early
+	if e == nil || !slices.Equal(e.hits, hits) {
+		return nil, false
+	}
+	i.early = nil
+	return e.decisions, true
 }
 
 type infoKey struct{}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -29,6 +30,19 @@ const (
 type Throttle struct {
 	Limiter ratelimit.Limiter
 	Rates   map[Scope]ratelimit.Rate
+	// ReadAlong, when set, runs an authenticated request's checks before authentication and
+	// reads the keys it names in the same Redis round trip (see ReadAlong).
+	ReadAlong *ReadAlong
+}
+
+// ReadAlong lets the first Redis round trip of an authenticated request do all of its Redis
+// work: the rate-limit checks, keyed by the user its token names, and the reads that come next
+// (authentication's and the response cache's versions). A request whose session turns out to
+// be revoked has then spent its user's budget as well as the client IP's.
+type ReadAlong struct {
+	Peek func(token string) (user, firm string, ok bool)        // whom a valid token names
+	Keys func(firm string) []string                             // the keys to read for the firm
+	Keep func(ctx context.Context, keys []string, values []any) // hands the values to their readers
 }
 
 // MsgThrottled is SPEC §10's 429 message; %d is the whole seconds until a slot frees.
@@ -70,22 +84,67 @@ func (a *API) throttle(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	info := Info(ctx.Context())
-	key := "ip:" + info.ClientIP
 	user, _ := info.Actor()
+	key, scopes := scopesOf(ctx.Operation(), user, info.ClientIP)
+	if a.limit(ctx, key, scopes) {
+		next(ctx)
+	}
+}
+
+// scopesOf returns the budget key and the scopes of a request to op by user ("" when not
+// authenticated, then the client IP's).
+func scopesOf(op *huma.Operation, user, clientIP string) (string, []Scope) {
+	key := "ip:" + clientIP
 	if user != "" {
 		key = "user:" + user
 	}
 	scopes := make([]Scope, 0, 4)
 	scopes = append(scopes, Burst, Sustained)
-	if !needsAuth(ctx.Operation()) || user == "" && authOptional(ctx.Operation()) {
+	if !needsAuth(op) || user == "" && authOptional(op) {
 		scopes = append(scopes, Anon)
 	}
-	if s, ok := ctx.Operation().Metadata[scopeKey].(Scope); ok {
+	if s, ok := op.Metadata[scopeKey].(Scope); ok {
 		scopes = append(scopes, s)
 	}
-	if a.limit(ctx, key, scopes) {
-		next(ctx)
+	return key, scopes
+}
+
+// hits are the budgets key spends under scopes, and the scopes that have a rate.
+func (t *Throttle) hits(key string, scopes []Scope) ([]ratelimit.Hit, []Scope) {
+	hits := make([]ratelimit.Hit, 0, len(scopes))
+	used := make([]Scope, 0, len(scopes))
+	for _, s := range scopes {
+		if rate, ok := t.Rates[s]; ok {
+			hits = append(hits, ratelimit.Hit{Key: string(s) + ":" + key, Rate: rate})
+			used = append(used, s)
+		}
 	}
+	return hits, used
+}
+
+// checkEarly runs the rate-limit checks of a request authenticated by token before
+// authentication does, reading ReadAlong's keys in the same round trip; the throttle then
+// takes these decisions instead of checking again (RequestInfo.early).
+func (a *API) checkEarly(ctx huma.Context, token string) {
+	t := a.opts.Throttle
+	if !a.throttles(ctx.Operation()) || t.ReadAlong == nil {
+		return
+	}
+	user, firm, ok := t.ReadAlong.Peek(token)
+	if !ok {
+		return
+	}
+	key, scopes := scopesOf(ctx.Operation(), user, "")
+	hits, _ := t.hits(key, scopes)
+	keys := t.ReadAlong.Keys(firm)
+	decisions, values, err := ratelimit.AllowAllReading(ctx.Context(), t.Limiter, hits, keys)
+	if err != nil {
+		return // nothing decided: the throttle checks as usual
+	}
+	if values != nil {
+		t.ReadAlong.Keep(ctx.Context(), keys, values)
+	}
+	Info(ctx.Context()).setEarly(hits, decisions)
 }
 
 // throttles reports whether rate limits apply to the operation.
@@ -118,17 +177,13 @@ func (a *API) limit(ctx huma.Context, key string, scopes []Scope) bool {
 	info := Info(ctx.Context())
 	var tightest, refused ratelimit.Decision
 	var refusedScope Scope
-	hits := make([]ratelimit.Hit, 0, len(scopes))
-	used := make([]Scope, 0, len(scopes))
-	for _, s := range scopes {
-		if rate, ok := t.Rates[s]; ok {
-			hits = append(hits, ratelimit.Hit{Key: string(s) + ":" + key, Rate: rate})
-			used = append(used, s)
-		}
+	hits, used := t.hits(key, scopes)
+	// One round trip for every scope (made before authentication when it could: checkEarly);
+	// when both limiters fail (the fallback logs why), serve rather than refuse everyone.
+	decisions, ok := info.takeEarly(hits)
+	if !ok {
+		decisions, _ = ratelimit.AllowAll(ctx.Context(), t.Limiter, hits)
 	}
-	// One round trip for every scope; when both limiters fail (the fallback logs why), serve
-	// rather than refuse everyone.
-	decisions, _ := ratelimit.AllowAll(ctx.Context(), t.Limiter, hits)
 	for i, d := range decisions {
 		if tightest.Limit == 0 || d.Remaining < tightest.Remaining {
 			tightest = d

@@ -9,6 +9,7 @@ import (
 	"github.com/consultantpro/consultantpro/internal/api"
 	"github.com/consultantpro/consultantpro/internal/assets"
 	"github.com/consultantpro/consultantpro/internal/auth"
+	"github.com/consultantpro/consultantpro/internal/cache"
 	"github.com/consultantpro/consultantpro/internal/config"
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -91,6 +92,7 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		metrics.Registry.MustRegister(collectors.NewDBStatsCollector(d.R.DB, "reader"))
 	}
 	a := &App{Config: cfg, Logs: logs, DB: d, Metrics: metrics, Version: version, now: o.now, limits: lim}
+	authVers := authVersions(cfg, lim.redis, versions, logs)
 	a.Auth = auth.NewService(auth.Deps{
 		DB:       d,
 		Hasher:   auth.NewHasher(o.password),
@@ -104,8 +106,12 @@ func New(ctx context.Context, cfg config.Config, logs *logging.Logs, version str
 		// Every new firm starts with the finance module's chart of accounts.
 		FirmCreated: finance.SeedChart,
 		// Sessions are checked in memory while nothing they depend on has changed.
-		AuthVersions: authVersions(cfg, lim.redis, versions, logs),
+		AuthVersions: authVers,
 	})
+	if paired, ok := authVers.(cache.Paired); ok {
+		// With Redis, a request's rate limit brings both versions: one round trip for all.
+		lim.throttle.ReadAlong = &api.ReadAlong{Peek: a.Auth.Peek, Keys: paired.Keys, Keep: cache.Remember}
+	}
 	a.API = api.New(api.Options{
 		Authenticate:   a.Auth.AuthenticateRequest,
 		Throttle:       lim.throttle,

@@ -189,7 +189,7 @@ func TestListCacheTurnsOverAtTheFirmsMidnight(t *testing.T) {
 func TestListCacheSharesTheDataVersionThroughRedis(t *testing.T) {
 	t.Parallel()
 	cfg := testkit.Config(t)
-	cfg.RedisURL = redisURL(t)
+	sharedRedis(t, &cfg)
 	first := startApp(t, cfg, nil)
 	second := startApp(t, cfg, nil) // another server on the same database and Redis
 	token := register(t, first)

@@ -246,12 +246,20 @@ func redisURL(t *testing.T) string {
 	return u
 }
 
+// sharedRedis gives cfg the test Redis under a key prefix of the test's own: its servers share
+// their limits and versions with each other only, so a run's budgets do not carry into the next
+// run within the hour.
+func sharedRedis(t *testing.T, cfg *config.Config) {
+	cfg.RedisURL = redisURL(t)
+	cfg.RedisPrefix = "test-" + uuid.NewString()[:8] + ":"
+}
+
 // TestRedisSharesLimitsAcrossInstances runs alone (not in parallel) with a bounded number of
 // requests in flight: the limiter falls back to memory when Redis answers slower than its
 // 250 ms timeout, which a machine saturated by the rest of the suite under -race can cause.
 func TestRedisSharesLimitsAcrossInstances(t *testing.T) {
 	cfg := limitedConfig(t)
-	cfg.RedisURL = redisURL(t)
+	sharedRedis(t, &cfg)
 	first := startApp(t, cfg, nil)
 	second := startApp(t, cfg, nil) // same database, same key, same Redis: a second instance
 	token := register(t, first)

@@ -49,3 +49,7 @@ func routeRedisLog(log *slog.Logger) (release func()) {
 	redisLogger.to.Store(log)
 	return func() { redisLogger.to.CompareAndSwap(log, nil) }
 }
+
+// Redis is the server's Redis connection (rate limits, auth and data versions), nil without
+// REDIS_URL.
+func (a *App) Redis() *redis.Client { return a.limits.redis }

@@ -11,7 +11,7 @@ import (
 // version moves in Redis once the change commits.
 func TestSessionChecksSeeChangesOnEveryServer(t *testing.T) {
 	cfg := limitedConfig(t)
-	cfg.RedisURL = redisURL(t)
+	sharedRedis(t, &cfg)
 	first := startApp(t, cfg, nil)
 	second := startApp(t, cfg, nil)
 	owner := register(t, first)

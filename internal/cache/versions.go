@@ -93,6 +93,9 @@ func (r *Redis) CurrentWith(ctx context.Context, also *Redis) (uint64, error) {
 		return r.Current(ctx)
 	}
 	key, alsoKey := r.key(id), also.key(id)
+	if v, ok := m.get(key); ok {
+		return v, nil // read ahead with the request's rate limit (Remember)
+	}
 	vals, err := r.client.MGet(ctx, key, alsoKey).Result()
 	if err != nil {
 		return 0, err
@@ -144,6 +147,27 @@ type Paired struct {
 
 // Current reads the auth version of ctx's firm and, ahead, its data version.
 func (p Paired) Current(ctx context.Context) (uint64, error) { return p.CurrentWith(ctx, p.Data) }
+
+// Keys are the Redis keys of firmID's auth and data versions: what a request reads first, so
+// that the rate limit's round trip can bring them (Remember).
+func (p Paired) Keys(firmID string) []string {
+	return []string{p.Redis.key(firmID), p.Data.key(firmID)}
+}
+
+// Remember keeps versions read elsewhere for the rest of ctx's request (see WithMemo): values
+// are the replies of GETs of keys, nil for a counter never bumped. A value that is not a
+// version is left out, and the version is then read again when asked for.
+func Remember(ctx context.Context, keys []string, values []any) {
+	m := memoOf(ctx)
+	if m == nil || len(values) != len(keys) {
+		return
+	}
+	for i, k := range keys {
+		if v, err := counter(values[i]); err == nil {
+			m.put(k, v)
+		}
+	}
+}
 
 // memo holds the versions read ahead for one request.
 type memo struct {

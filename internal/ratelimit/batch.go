@@ -46,7 +46,55 @@ func (r *Redis) allowAll(ctx context.Context, hits []Hit) ([]Decision, error) {
 			return nil, err
 		}
 	}
-	return r.decide(ctx, hits, r.now().UnixMicro(), true)
+	ds, _, err := r.decide(ctx, hits, nil, r.now().UnixMicro(), true)
+	return ds, err
+}
+
+// reader is a Limiter that can read other keys of its Redis in the round trip of its checks.
+type reader interface {
+	allowAllReading(ctx context.Context, hits []Hit, keys []string) ([]Decision, []any, error)
+}
+
+// AllowAllReading is AllowAll that also reads keys of the same Redis (plain GETs: a request's
+// auth and data versions) in the same round trip, where l keeps its windows in Redis. values
+// holds each key's value (nil for a missing key); it is nil when l did not read them (no Redis,
+// or Redis failed and the fallback decided), and the caller then reads them itself.
+func AllowAllReading(ctx context.Context, l Limiter, hits []Hit, keys []string) (ds []Decision, values []any, err error) {
+	if r, ok := l.(reader); ok && len(keys) > 0 {
+		return r.allowAllReading(ctx, hits, keys)
+	}
+	ds, err = AllowAll(ctx, l, hits)
+	return ds, nil, err
+}
+
+func (r *Redis) allowAllReading(ctx context.Context, hits []Hit, keys []string) ([]Decision, []any, error) {
+	for _, h := range hits {
+		if err := h.Rate.Validate(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return r.decide(ctx, hits, keys, r.now().UnixMicro(), true)
+}
+
+// allowAllReading reads along on the primary while it answers; the secondary reads nothing.
+func (f *Fallback) allowAllReading(ctx context.Context, hits []Hit, keys []string) ([]Decision, []any, error) {
+	for _, h := range hits {
+		if err := h.Rate.Validate(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if f.usePrimary() {
+		ds, vals, err := AllowAllReading(ctx, f.primary, hits, keys)
+		if err == nil {
+			f.recovered()
+			return ds, vals, nil
+		}
+		if ctx.Err() == nil {
+			f.failed(err)
+		}
+	}
+	ds, err := AllowAll(ctx, f.secondary, hits)
+	return ds, nil, err
 }
 
 // allowAll decides on the primary while it answers, else each hit on the secondary.

@@ -57,3 +57,36 @@ func TestAllowAllMatchesAllowInTurn(t *testing.T) {
 		})
 	}
 }
+
+// AllowAllReading decides like AllowAll and brings back the keys it was asked to read, in the
+// same call: a set key's value, nil for a missing one. Without Redis it reads nothing.
+func TestAllowAllReadingReadsAlong(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	client := newTestClient(t)
+	prefix := testPrefix(t, client)
+	if err := client.Set(ctx, prefix+"version", "41", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	hits := []Hit{{Key: "burst:user:1", Rate: Rate{Limit: 1, Period: time.Second}}}
+	clock := newFakeClock()
+	l := NewRedis(client, prefix, clock.Now)
+	for call, want := range []bool{true, false} {
+		ds, vals, err := AllowAllReading(ctx, l, hits, []string{prefix + "version", prefix + "missing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds[0].Allowed != want || len(vals) != 2 || vals[0] != "41" || vals[1] != nil {
+			t.Fatalf("call %d: allowed %v, values %#v; want %v, [41 nil]", call, ds[0].Allowed, vals, want)
+		}
+	}
+	ds, vals, err := AllowAllReading(ctx, NewMemory(clock.Now), hits, []string{prefix + "version"})
+	if err != nil || !ds[0].Allowed || vals != nil {
+		t.Fatalf("memory: %v, %#v, %v; want allowed and nothing read", ds, vals, err)
+	}
+	f := NewFallback(NewRedis(unreachableClient(t), prefix, clock.Now), NewMemory(clock.Now), nil)
+	ds, vals, err = AllowAllReading(ctx, f, hits, []string{prefix + "version"})
+	if err != nil || !ds[0].Allowed || vals != nil {
+		t.Fatalf("fallback without Redis: %v, %#v, %v; want the memory's decision and nothing read", ds, vals, err)
+	}
+}

@@ -25,21 +25,23 @@ const (
 // windowScript runs the checks of one request atomically in Redis, each mirroring window.decide,
 // in order: a hit allowed is recorded even when a later one is refused.
 //
-// KEYS are the windows' keys. ARGV: now (µs, from the caller's clock), record ("1" or "0"), the
-// slot count, then per key its period (µs), limit, the slot of now and the key's TTL (ms).
+// KEYS are the windows' keys, then keys to read along (see AllowAllReading). ARGV: now (µs,
+// from the caller's clock), record ("1" or "0"), the slot count, the number of windows, then per
+// window its period (µs), limit, the slot of now and the key's TTL (ms).
 //
-// It returns, per key, allowed (1/0) and the window as it was before the check (a string as
-// stored, "" when absent); the caller applies the hit itself with the same code as Memory and
-// derives the decision from that. Times are written with struct.pack's 8-byte integers: exact
+// It returns, per window, allowed (1/0) and the window as it was before the check (a string as
+// stored, "" when absent), then the value of each key read along (nil when absent); the caller
+// applies the hit itself with the same code as Memory and derives the decision from that. Times are written with struct.pack's 8-byte integers: exact
 // for µs since the epoch, which fit a Lua number.
 const windowScript = `
 local now = tonumber(ARGV[1])
 local record = ARGV[2] == '1'
 local slots = tonumber(ARGV[3])
+local windows = tonumber(ARGV[4])
 local layout = '<' .. string.rep('I4i8', slots)
 local out = {}
-for k = 1, #KEYS do
-  local a = 3 + (k - 1) * 4
+for k = 1, windows do
+  local a = 4 + (k - 1) * 4
   local period = tonumber(ARGV[a + 1])
   local limit = tonumber(ARGV[a + 2])
   local slot = tonumber(ARGV[a + 3])
@@ -72,6 +74,9 @@ for k = 1, #KEYS do
   end
   out[2 * k - 1] = allowed
   out[2 * k] = raw
+end
+for k = windows + 1, #KEYS do
+  out[windows + k] = redis.call('GET', KEYS[k]) or false
 end
 return out
 `
@@ -173,48 +178,50 @@ func (r *Redis) check(ctx context.Context, key string, rate Rate, record bool) (
 		return Decision{}, 0, err
 	}
 	now := r.now().UnixMicro()
-	ds, err := r.decide(ctx, []Hit{{Key: key, Rate: rate}}, now, record)
+	ds, _, err := r.decide(ctx, []Hit{{Key: key, Rate: rate}}, nil, now, record)
 	if err != nil {
 		return Decision{}, 0, err
 	}
 	return ds[0], now, nil
 }
 
-// decide runs the window script for hits (valid rates) at now and returns their decisions.
-func (r *Redis) decide(ctx context.Context, hits []Hit, now int64, record bool) ([]Decision, error) {
+// decide runs the window script for hits (valid rates) at now and returns their decisions and
+// the values of the keys read along (nil for a key that does not exist).
+func (r *Redis) decide(ctx context.Context, hits []Hit, reads []string, now int64, record bool) ([]Decision, []any, error) {
 	if r.client == nil {
-		return nil, errors.New("ratelimit: redis limiter has no client")
+		return nil, nil, errors.New("ratelimit: redis limiter has no client")
 	}
 	flag := "0"
 	if record {
 		flag = "1"
 	}
-	keys := make([]string, len(hits))
-	args := make([]any, 0, 3+4*len(hits))
-	args = append(args, strconv.FormatInt(now, 10), flag, slotCount)
+	keys := make([]string, len(hits), len(hits)+len(reads))
+	args := make([]any, 0, 4+4*len(hits))
+	args = append(args, strconv.FormatInt(now, 10), flag, slotCount, len(hits))
 	for i, h := range hits {
 		s := spanOf(h.Rate)
 		keys[i] = r.key(h.Key, h.Rate)
 		ttl := (s.period+s.width)/1000 + 1 // ms, rounded up
 		args = append(args, s.period, h.Rate.Limit, s.slotOf(now), ttl)
 	}
+	keys = append(keys, reads...)
 	res, err := r.script.Run(ctx, r.client, keys, args...).Slice()
 	if err != nil {
-		return nil, fmt.Errorf("ratelimit: redis: %w", err)
+		return nil, nil, fmt.Errorf("ratelimit: redis: %w", err)
 	}
-	if len(res) != 2*len(hits) {
-		return nil, fmt.Errorf("ratelimit: redis: script returned %d values, want %d", len(res), 2*len(hits))
+	if len(res) != 2*len(hits)+len(reads) {
+		return nil, nil, fmt.Errorf("ratelimit: redis: script returned %d values, want %d", len(res), 2*len(hits)+len(reads))
 	}
 	ds := make([]Decision, len(hits))
 	for i, h := range hits {
 		allowed, ok1 := res[2*i].(int64)
 		stored, ok2 := res[2*i+1].(string)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("ratelimit: redis: script returned %T, %T", res[2*i], res[2*i+1])
+			return nil, nil, fmt.Errorf("ratelimit: redis: script returned %T, %T", res[2*i], res[2*i+1])
 		}
 		ds[i] = windowDecision(stored, now, h.Rate, allowed == 1, record)
 	}
-	return ds, nil
+	return ds, res[2*len(hits):], nil
 }
 
 // windowDecision is the decision on a window stored as the script found it (stored), given
