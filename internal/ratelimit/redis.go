@@ -15,8 +15,8 @@ import (
 // endian: the slot's hit count (uint32) and the time of its newest hit (int64, µs). One GET reads
 // it and one SETRANGE writes the slot a hit lands in, which costs Redis a fraction of what a hash
 // of 2 × slotCount fields did (a hash read and written field by field was most of Redis's CPU
-// under load). Missing or short records read as empty slots. The key names the format
-// (windowFormat), so a key of another layout is never read as this one.
+// under load). A missing window, or one of another length, reads as empty and is written anew.
+// The key names the format (windowFormat), so a key of another layout is never read as this one.
 const (
 	slotBytes    = 12
 	windowFormat = "w1:"
@@ -31,8 +31,9 @@ const (
 //
 // It returns, per window, allowed (1/0) and the window as it was before the check (a string as
 // stored, "" when absent), then the value of each key read along (nil when absent); the caller
-// applies the hit itself with the same code as Memory and derives the decision from that. Times are written with struct.pack's 8-byte integers: exact
-// for µs since the epoch, which fit a Lua number.
+// applies the hit itself with the same code as Memory and derives the decision from that. Times
+// are written with struct.pack's 8-byte integers: exact for µs since the epoch, which fit a Lua
+// number.
 const windowScript = `
 local now = tonumber(ARGV[1])
 local record = ARGV[2] == '1'
