@@ -16,7 +16,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
 )
 
 // Dialect names the database engine behind a DB.
@@ -42,6 +42,8 @@ type DB struct {
 	writers chan struct{}
 	// checkpoints empties SQLite's write-ahead log in the background (nil on PostgreSQL).
 	checkpoints *checkpointer
+	// readStmts counts the SQLite readers' statement cache hits and misses (nil on PostgreSQL).
+	readStmts *stmtCounts
 	// changed runs after writes (see OnChange).
 	changed func(ctx context.Context)
 	// now is the clock of Now (see Clock).
@@ -141,11 +143,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, true))
+	base, err := sqlite.NewConnector(sqliteDSN(path, true))
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
+	readStmts := new(stmtCounts)
+	r := sql.OpenDB(cachingConnector{base: base, counts: readStmts})
 	readers := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
@@ -163,6 +167,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		Dialect:     SQLite,
 		writers:     make(chan struct{}, 1),
 		checkpoints: startCheckpointer(c),
+		readStmts:   readStmts,
 	}, nil
 }
 
