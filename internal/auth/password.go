@@ -94,9 +94,12 @@ type Hasher struct {
 	// dummy is a hash of a random password made with params, so DummyCheck costs what Check
 	// costs for a real user's hash and login timing does not reveal whether a user exists.
 	dummy string
-	// slots bounds the hashes computed at once to the cores that can run them. Each holds its
+	// slots bounds the hashes computed at once to half the cores (at least one). Each holds its
 	// memory cost (19 MiB by default) for its whole run: 64 logins at once took 1.2 GiB, and
-	// more at once finish no sooner, since the hash is all CPU. The others wait their turn.
+	// more at once finish no sooner, since the hash is all CPU. Half, so that a burst of logins
+	// leaves the other cores to the rest of the API, and because the collector lets the heap grow
+	// to twice what is live: two hashes under way lifted the server's peak from 143 to 197–211 MiB
+	// (docs/PERFORMANCE.md, round 5). The others wait their turn.
 	slots chan struct{}
 	// running and peak count hashes under way and the most ever at once (tested).
 	running, peak atomic.Int32
@@ -110,7 +113,7 @@ func NewHasher(p Argon2Params) *Hasher {
 	if err := p.validate(); err != nil {
 		panic("auth: NewHasher: invalid argon2 parameters: " + err.Error())
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	h := &Hasher{params: p, slots: make(chan struct{}, hashSlots())}
 	dummy, err := h.Hash(rand.Text())
 	if err != nil {
 		// Unreachable: Hash only fails on parameters, which were validated above.
@@ -119,6 +122,9 @@ func NewHasher(p Argon2Params) *Hasher {
 	h.dummy = dummy
 	return h
 }
+
+// hashSlots is how many hashes may run at once: half of GOMAXPROCS, at least one.
+func hashSlots() int { return max(1, runtime.GOMAXPROCS(0)/2) }
 
 // Hash returns the argon2id hash of password in the PHC string format
 // ($argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>, base64 without padding), with a fresh random salt
