@@ -12,28 +12,28 @@ import (
 // transaction, which it must use for every statement, reads included, so that all of them see
 // the same snapshot.
 //
-// On SQLite, transactions wait for the single writer in arrival order. database/sql hands a
-// freed connection to a random waiter, which left some writers waiting through many others
-// (time-entry create p99 53 ms at 16 writers; 31 ms first come, first served). A channel's
-// blocked senders are served in order.
+// On SQLite, transactions queue for the single writer in arrival order, and those queued
+// together commit together (see writeBatch): each is still all or nothing, and the commit's
+// log writes are shared. A queue of its own, because database/sql hands a freed connection to
+// a random waiter, which left some writers waiting through many others (time-entry create p99
+// 53 ms at 16 writers; 31 ms first come, first served).
 func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	if d.writers != nil {
-		select {
-		case d.writers <- struct{}{}:
-			defer func() { <-d.writers }()
-		case <-ctx.Done():
-			return Translate(ctx.Err())
-		}
+	var hooks commitHooks
+	var err error
+	if d.batch != nil {
+		hooks, err = d.batch.run(ctx, d.W, d, fn)
+	} else {
+		h := new(commitHooks)
+		err = d.W.RunInTx(context.WithValue(context.WithValue(ctx, inTxKey{}, true), commitHooksKey{}, h), &sql.TxOptions{},
+			func(ctx context.Context, tx bun.Tx) error { return d.watched(ctx, tx, fn) })
+		hooks = *h
 	}
-	hooks := new(commitHooks)
-	err := d.W.RunInTx(context.WithValue(context.WithValue(ctx, inTxKey{}, true), commitHooksKey{}, hooks), &sql.TxOptions{},
-		func(ctx context.Context, tx bun.Tx) error { return d.watched(ctx, tx, fn) })
 	if w := WatcherOf(ctx); w != nil {
 		w.Finished(err == nil)
 	}
 	d.notifyChange(ctx)
 	if err == nil {
-		for _, h := range *hooks {
+		for _, h := range hooks {
 			h()
 		}
 	}
