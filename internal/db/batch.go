@@ -72,8 +72,15 @@ type writeReq struct {
 // (an I/O error, a full disk): none of them was written.
 var errBatchAborted = errors.New("db: write batch rolled back")
 
+// errNestedTx is what Tx returns on SQLite when called inside another Tx's function: the inner
+// transaction would wait for the writer its own caller holds, for ever.
+var errNestedTx = errors.New("db: Tx called inside a transaction; use the transaction it was given")
+
 // run queues fn and returns its outcome once its batch has committed or rolled back.
 func (b *writeBatch) run(ctx context.Context, w *bun.DB, d *DB, fn func(ctx context.Context, tx bun.Tx) error) (commitHooks, error) {
+	if ctx.Value(inTxKey{}) != nil {
+		return nil, errNestedTx
+	}
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan bool, 1)}
 	b.mu.Lock()
 	b.pending = append(b.pending, req)
@@ -100,6 +107,9 @@ func (b *writeBatch) lead(w *bun.DB, d *DB) {
 	n := min(len(b.pending), maxBatch)
 	batch := b.pending[:n:n]
 	b.pending = b.pending[n:]
+	if len(b.pending) == 0 {
+		b.pending = nil // let the served requests go
+	}
 	b.mu.Unlock()
 	b.batches.Add(1)
 	b.carried.Add(int64(n))

@@ -156,3 +156,27 @@ func TestQueuedWritesCommitTogetherEachAllOrNothing(t *testing.T) {
 		t.Fatalf("the %d queued transactions took %d SQLite transactions carrying %d, want 1 carrying %d", n, b1-b0, t1-t0, n)
 	}
 }
+
+// On SQLite a Tx inside another's function fails at once instead of waiting for the writer its
+// own caller holds.
+func TestNestedTxFailsInsteadOfWaiting(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	d, err := db.Open(ctx, testkit.DatabaseURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if d.Dialect != db.SQLite {
+		return // PostgreSQL's writers do not queue: an inner transaction is simply another one
+	}
+	var inner error
+	err = d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		inner = d.Tx(ctx, func(context.Context, bun.Tx) error { return nil })
+		return nil
+	})
+	if err != nil || inner == nil {
+		t.Fatalf("outer: %v; inner: %v, want the outer committed and the inner refused", err, inner)
+	}
+}
