@@ -98,7 +98,7 @@ type Hasher struct {
 	// memory cost (19 MiB by default) for its whole run: 64 logins at once took 1.2 GiB, and
 	// more at once finish no sooner, since the hash is all CPU. Half, so that a burst of logins
 	// leaves the other cores to the rest of the API, and because the collector lets the heap grow
-	// to twice what is live: two hashes under way lifted the server's peak from 143 to 197–211 MiB
+	// to twice what is live: two hashes under way lifted the server's peak from 136–140 to 193–206 MiB
 	// (docs/PERFORMANCE.md, round 5). The others wait their turn.
 	slots chan struct{}
 	// running and peak count hashes under way and the most ever at once (tested).
