@@ -77,7 +77,7 @@ var errBatchAborted = errors.New("db: write batch rolled back")
 var errNestedTx = errors.New("db: Tx called inside a transaction; use the transaction it was given")
 
 // run queues fn and returns its outcome once its batch has committed or rolled back.
-func (b *writeBatch) run(ctx context.Context, w *bun.DB, d *DB, fn func(ctx context.Context, tx bun.Tx) error) (commitHooks, error) {
+func (b *writeBatch) run(ctx context.Context, d *DB, fn func(ctx context.Context, tx bun.Tx) error) (commitHooks, error) {
 	if ctx.Value(inTxKey{}) != nil {
 		return nil, errNestedTx
 	}
@@ -90,7 +90,7 @@ func (b *writeBatch) run(ctx context.Context, w *bun.DB, d *DB, fn func(ctx cont
 	if !lead && <-req.done {
 		return req.outcome()
 	}
-	b.lead(w, d)
+	b.lead(d)
 	return req.outcome()
 }
 
@@ -102,7 +102,7 @@ func (r *writeReq) outcome() (commitHooks, error) {
 }
 
 // lead runs the queued transactions (the leader's own is the first), then hands the lead on.
-func (b *writeBatch) lead(w *bun.DB, d *DB) {
+func (b *writeBatch) lead(d *DB) {
 	b.mu.Lock()
 	n := min(len(b.pending), maxBatch)
 	batch := b.pending[:n:n]
@@ -114,7 +114,7 @@ func (b *writeBatch) lead(w *bun.DB, d *DB) {
 	b.batches.Add(1)
 	b.carried.Add(int64(n))
 
-	runBatch(w, d, batch)
+	runBatch(d, batch)
 
 	b.mu.Lock()
 	var next *writeReq
@@ -135,10 +135,10 @@ func (b *writeBatch) lead(w *bun.DB, d *DB) {
 // runBatch runs each transaction of batch in its own savepoint of one SQLite transaction and
 // commits them together. Every request comes out with its err set: nil only if its writes
 // were committed.
-func runBatch(w *bun.DB, d *DB, batch []*writeReq) {
+func runBatch(d *DB, batch []*writeReq) {
 	// Marked as a transaction's, like every statement below: the change hook reports writes
 	// made outside Tx, and Tx reports these once they are committed.
-	tx, err := w.BeginTx(context.WithValue(context.Background(), inTxKey{}, true), &sql.TxOptions{})
+	tx, err := d.W.BeginTx(context.WithValue(context.Background(), inTxKey{}, true), &sql.TxOptions{})
 	if err != nil {
 		for _, r := range batch {
 			r.err = err
@@ -195,7 +195,6 @@ func runOne(tx bun.Tx, d *DB, r *writeReq) (aborted bool) {
 		}
 		return false
 	}
-	r.hooks = nil
 	if _, err := tx.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
 		return true
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/db"
-	"github.com/consultantpro/consultantpro/internal/testkit"
 	"github.com/uptrace/bun"
 )
 
@@ -21,13 +20,7 @@ import (
 // the batch, as in a serial order. On PostgreSQL the same outcomes hold without a queue.
 func TestQueuedWritesCommitTogetherEachAllOrNothing(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	d, err := db.Open(ctx, testkit.DatabaseURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	ctx, d := openTestDB(t)
 	if _, err := d.W.ExecContext(ctx, "CREATE TABLE marks (id TEXT PRIMARY KEY, seen INTEGER NOT NULL)"); err != nil {
 		t.Fatal(err)
 	}
@@ -161,18 +154,12 @@ func TestQueuedWritesCommitTogetherEachAllOrNothing(t *testing.T) {
 // own caller holds.
 func TestNestedTxFailsInsteadOfWaiting(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	d, err := db.Open(ctx, testkit.DatabaseURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	ctx, d := openTestDB(t)
 	if d.Dialect != db.SQLite {
 		return // PostgreSQL's writers do not queue: an inner transaction is simply another one
 	}
 	var inner error
-	err = d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		inner = d.Tx(ctx, func(context.Context, bun.Tx) error { return nil })
 		return nil
 	})

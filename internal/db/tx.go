@@ -21,7 +21,7 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) err
 	var hooks commitHooks
 	var err error
 	if d.batch != nil {
-		hooks, err = d.batch.run(ctx, d.W, d, fn)
+		hooks, err = d.batch.run(ctx, d, fn)
 	} else {
 		h := new(commitHooks)
 		err = d.W.RunInTx(context.WithValue(context.WithValue(ctx, inTxKey{}, true), commitHooksKey{}, h), &sql.TxOptions{},

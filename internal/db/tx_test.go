@@ -11,17 +11,25 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// AfterCommit defers its function past a transaction's commit, where a reader already sees
-// the write; a rolled-back transaction never runs it; outside a transaction it runs at once.
-func TestAfterCommitRunsOnceTheWriteIsVisible(t *testing.T) {
-	t.Parallel()
+// openTestDB opens the test database (closed when the test ends) and a context that ends with
+// the test or after a minute.
+func openTestDB(t *testing.T) (context.Context, *db.DB) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	d, err := db.Open(ctx, testkit.DatabaseURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
+	return ctx, d
+}
+
+// AfterCommit defers its function past a transaction's commit, where a reader already sees
+// the write; a rolled-back transaction never runs it; outside a transaction it runs at once.
+func TestAfterCommitRunsOnceTheWriteIsVisible(t *testing.T) {
+	t.Parallel()
+	ctx, d := openTestDB(t)
 	if _, err := d.W.ExecContext(ctx, "CREATE TABLE marks (id TEXT PRIMARY KEY)"); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +41,7 @@ func TestAfterCommitRunsOnceTheWriteIsVisible(t *testing.T) {
 		return int(n)
 	}
 	seen := -1
-	err = d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := d.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO marks (id) VALUES ('a')"); err != nil {
 			return err
 		}
