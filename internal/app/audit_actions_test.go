@@ -123,13 +123,15 @@ func TestAuditNamedActions(t *testing.T) {
 	wantActionRow(t, s, f, r, accountant, "send", "invoice", paidInvoice,
 		map[string][2]any{"status": {"draft", "sent"}, "invoice_number": {nil, "INV-2026-001"}, "sent_at": {nil, now}})
 	r = posted(t, s, path+"payments/", accountant.Token, map[string]any{"amount": "500.00"}, http.StatusCreated)
-	wantActionRow(t, s, f, r, accountant, "pay", "invoice", paidInvoice,
+	wantActionRow(t, s, f, r, accountant, "payment", "invoice", paidInvoice,
 		map[string][2]any{"status": {"sent", "partial"}, "amount_paid": {0, 50000}})
 	payment := testkit.Object(t, r)["id"].(string)
 	wantActionRow(t, s, f, r, accountant, "create", "payment", payment,
 		map[string][2]any{"invoice_id": {nil, paidInvoice}, "amount": {nil, 50000}, "kind": {nil, "payment"}})
-	if got := objectActions(t, s, f, "invoice", paidInvoice); fmt.Sprint(got) != "[pay send create]" {
-		t.Errorf("paid invoice actions = %v, want [pay send create]", got)
+	r = posted(t, s, path+"payments/", accountant.Token, map[string]any{"amount": "100.00", "kind": "refund"}, http.StatusCreated)
+	wantActionRow(t, s, f, r, accountant, "refund", "invoice", paidInvoice, map[string][2]any{"amount_paid": {50000, 40000}})
+	if got := objectActions(t, s, f, "invoice", paidInvoice); fmt.Sprint(got) != "[refund payment send create]" {
+		t.Errorf("paid invoice actions = %v, want [refund payment send create]", got)
 	}
 
 	cancelled := created(t, s, owner.Token, "/api/finance/invoices/", invoiceBody)
@@ -151,10 +153,10 @@ func TestAuditNamedActions(t *testing.T) {
 	wantActionRow(t, s, f, r, admin, "approve", "bill", bill,
 		map[string][2]any{"status": {"received", "approved"}, "approved_by": {nil, admin.ID}, "approved_at": {nil, now}})
 	r = posted(t, s, path+"payments/", accountant.Token, map[string]any{"amount": "30.00"}, http.StatusCreated)
-	wantActionRow(t, s, f, r, accountant, "pay", "bill", bill,
+	wantActionRow(t, s, f, r, accountant, "payment", "bill", bill,
 		map[string][2]any{"status": {"approved", "partial"}, "amount_paid": {0, 3000}})
-	if got := objectActions(t, s, f, "bill", bill); fmt.Sprint(got) != "[pay approve create]" {
-		t.Errorf("bill actions = %v, want [pay approve create]", got)
+	if got := objectActions(t, s, f, "bill", bill); fmt.Sprint(got) != "[payment approve create]" {
+		t.Errorf("bill actions = %v, want [payment approve create]", got)
 	}
 
 	// A manual journal entry reversed by the owner.
@@ -190,5 +192,40 @@ func TestAuditNamedActions(t *testing.T) {
 	wantActionRow(t, s, f, up, manager, "upload", "document", document, map[string][2]any{"version_count": {1, 2}})
 	if got := objectActions(t, s, f, "document", document); fmt.Sprint(got) != "[upload create]" {
 		t.Errorf("document actions = %v, want [upload create]", got)
+	}
+}
+
+// Invoicing from time changes each billed entry in one statement; every entry still gets its
+// row under the invoice's action, with its billing fields, and a cancel that releases the
+// entries records their release.
+func TestAuditBillingOfTimeEntries(t *testing.T) {
+	t.Parallel()
+	s := testkit.StartAPI(t, testkit.APIOptions{FrozenAt: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)})
+	f := s.RegisterFirm(t)
+	tok := f.Owner.Token
+	client := auditedClient(t, s, tok)
+	project := created(t, s, tok, "/api/projects/projects/", map[string]any{"client": client,
+		"name": fmt.Sprintf("Project %d", testkit.Seq()), "start_date": "2026-01-01", "end_date": "2026-12-31", "hourly_rate": "150.00"})
+	var entries []string
+	for _, day := range []string{"2026-02-02", "2026-02-03", "2026-02-04"} {
+		entries = append(entries, created(t, s, tok, "/api/projects/time-entries/", map[string]any{"project": project,
+			"date": day, "hours": "2.00", "description": "Interviews"}))
+	}
+	r := posted(t, s, "/api/finance/invoices/generate/", tok, map[string]any{"client": client, "project": project,
+		"date_after": "2026-02-01", "date_before": "2026-02-28", "group_by": "entry"}, http.StatusCreated)
+	invoice := testkit.Object(t, r)["id"].(string)
+	for _, entry := range entries {
+		wantActionRow(t, s, f, r, f.Owner, "generate", "time_entry", entry,
+			map[string][2]any{"invoiced": {false, true}, "invoice_id": {nil, invoice}})
+	}
+	path := "/api/finance/invoices/" + invoice + "/"
+	posted(t, s, path+"send/", tok, nil, http.StatusOK)
+	r = posted(t, s, path+"cancel/", tok, nil, http.StatusOK)
+	for _, entry := range entries {
+		wantActionRow(t, s, f, r, f.Owner, "cancel", "time_entry", entry,
+			map[string][2]any{"invoiced": {true, false}, "invoice_id": {invoice, nil}})
+		if got := objectActions(t, s, f, "time_entry", entry); fmt.Sprint(got) != "[cancel generate create]" {
+			t.Errorf("entry actions = %v, want [cancel generate create]", got)
+		}
 	}
 }

@@ -129,6 +129,10 @@ func TestAuditLogAccessAndFilters(t *testing.T) {
 	if got := auditOf(t, s, f, "resource_type=client&occurred_before="+future); len(got) != 2 {
 		t.Errorf("occurred_before the future = %d rows, want 2", len(got))
 	}
+	past := url.QueryEscape(time.Now().Add(-time.Hour).UTC().Format(time.RFC3339))
+	if got := auditOf(t, s, f, "resource_type=client&occurred_before="+past); len(got) != 0 {
+		t.Errorf("occurred_before an hour ago = %+v, want none", got)
+	}
 	r := s.Do(t, http.MethodGet, "/api/audit-log/?occurred_after=yesterday", f.Owner.Token, nil)
 	env := testkit.WantError(t, r, http.StatusBadRequest, "ParseError", "BAD_REQUEST")
 	testkit.WantDetails(t, r, env, map[string][]string{"occurred_after": {"Enter a valid RFC 3339 timestamp, e.g. 2026-02-10T14:00:00Z."}})
@@ -209,8 +213,8 @@ func TestAuditRetention(t *testing.T) {
 	}
 }
 
-// Registration, users, logins, logouts, password and role changes are audited as the actions
-// they are, and no row holds a password, hash or token.
+// Registration, users, logins, logouts, password changes, password resets and role changes are
+// audited as the actions they are, and no row holds a password, hash or token.
 func TestAuditAccountActions(t *testing.T) {
 	t.Parallel()
 	s := testkit.StartAPI(t, testkit.APIOptions{})
@@ -221,9 +225,21 @@ func TestAuditAccountActions(t *testing.T) {
 	testkit.WantStatus(t, s.Do(t, http.MethodPatch, "/api/firm/users/"+u.ID+"/", f.Owner.Token, map[string]any{"role": "manager"}), http.StatusOK)
 	token := s.Login(t, u.Username, "a brand new passphrase 43")
 	testkit.WantStatus(t, s.Do(t, http.MethodPost, "/api/auth/logout/", token, map[string]any{}), http.StatusNoContent)
+	// A forgotten password set again through the emailed link (its token drawn here).
+	user, err := s.Srv.App.Auth.ActiveUserByEmail(context.Background(), u.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset, err := s.Srv.App.Auth.IssuePasswordReset(context.Background(), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.WantStatus(t, s.Do(t, http.MethodPost, "/api/auth/password-reset/confirm/", "",
+		map[string]any{"token": reset, "new_password": "another new passphrase 44"}), http.StatusNoContent)
 
 	want := map[string]string{ // action → the actor expected
 		"create": f.Owner.ID, "login": u.ID, "password_change": u.ID, "role_change": f.Owner.ID, "logout": u.ID,
+		"password_reset": u.ID,
 	}
 	rows := auditOf(t, s, f, "resource_type=user&resource_id="+u.ID)
 	seen := map[string]int{}
@@ -238,8 +254,9 @@ func TestAuditAccountActions(t *testing.T) {
 			}
 		}
 	}
-	if seen["login"] != 2 || seen["create"] != 1 || seen["password_change"] != 1 || seen["role_change"] != 1 || seen["logout"] != 1 {
-		t.Errorf("actions = %v, want create, two logins, password_change, role_change, logout", seen)
+	if seen["login"] != 2 || seen["create"] != 1 || seen["password_change"] != 1 || seen["role_change"] != 1 || seen["logout"] != 1 ||
+		seen["password_reset"] != 1 {
+		t.Errorf("actions = %v, want create, two logins, password_change, role_change, logout, password_reset", seen)
 	}
 	for _, row := range rows {
 		if row.Action == "role_change" {
@@ -255,7 +272,8 @@ func TestAuditAccountActions(t *testing.T) {
 	}
 	r := s.Do(t, http.MethodGet, "/api/audit-log/?page_size=200", f.Owner.Token, nil)
 	testkit.WantStatus(t, r, http.StatusOK)
-	for _, secret := range []string{"argon2", "$2a$", testkit.Password, "a brand new passphrase", "token_hash", "password_hash"} {
+	for _, secret := range []string{"argon2", "$2a$", testkit.Password, "a brand new passphrase", "another new passphrase", reset,
+		"token_hash", "password_hash"} {
 		if strings.Contains(string(r.Body), secret) {
 			t.Errorf("the audit log holds %q", secret)
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/assets"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/crm"
 	"github.com/consultantpro/consultantpro/internal/documents"
 	"github.com/consultantpro/consultantpro/internal/finance"
@@ -31,6 +32,7 @@ var purgeOrder = []struct {
 
 // PurgeDeleted removes for good the rows deleted more than PURGE_DELETED_AFTER_DAYS ago, with
 // their documents' blobs; it returns how many rows of each table it removed. 0 days keeps them.
+// Each removal records a purge row by the system in the audit log, with the values removed.
 func (a *App) PurgeDeleted(ctx context.Context) (map[string]int, error) {
 	days := a.Config.PurgeDeletedAfterDays
 	if days <= 0 {
@@ -48,7 +50,10 @@ func (a *App) PurgeDeletedBefore(ctx context.Context, cutoff time.Time) (map[str
 		if t.model == nil {
 			n, err = a.documents.PurgeDocuments(ctx, cutoff)
 		} else {
-			n, err = a.DB.PurgeDeleted(ctx, t.model, cutoff)
+			model := t.model
+			n, err = a.DB.PurgeDeleted(ctx, model, cutoff, func(ctx context.Context, id string) context.Context {
+				return audit.Purging(ctx, model, id)
+			})
 		}
 		if err != nil {
 			return purged, err

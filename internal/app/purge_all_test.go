@@ -176,13 +176,21 @@ func TestPurgeDeletedEveryTable(t *testing.T) {
 		if r := s.Do(t, http.MethodPost, o.path+o.id+"/restore/", tok, nil); r.Status != http.StatusNotFound {
 			t.Errorf("restore of purged %s: %s, want 404", o.table, r)
 		}
-		// The log is history: the object's rows outlive it.
+		// The log is history: the object's rows outlive it, and the purge adds its own, by the
+		// system, with the values removed.
+		rows := auditOf(t, s, f, "resource_id="+o.id)
 		var actions []string
-		for _, row := range auditOf(t, s, f, "resource_id="+o.id) {
+		for _, row := range rows {
 			actions = append(actions, row.Action)
 		}
-		if fmt.Sprint(actions) != "[delete create]" {
-			t.Errorf("%s %s: audit actions after the purge = %v, want [delete create]", o.table, o.id, actions)
+		if fmt.Sprint(actions) != "[purge delete create]" {
+			t.Errorf("%s %s: audit actions after the purge = %v, want [purge delete create]", o.table, o.id, actions)
+			continue
+		}
+		if purge := rows[0]; purge.ActorType != "system" || purge.Actor != "system" || purge.Changes["deleted_at"]["old"] == nil ||
+			purge.Changes["deleted_at"]["new"] != nil {
+			t.Errorf("%s %s: purge row by %s/%s, changes %v; want the system and the removed values", o.table, o.id,
+				purge.ActorType, purge.Actor, purge.Changes)
 		}
 	}
 	var versions int
@@ -201,5 +209,38 @@ func TestPurgeDeletedEveryTable(t *testing.T) {
 	testkit.WantStatus(t, r, http.StatusOK)
 	if got := testkit.Object(t, r); got["id"] != late || got["deleted_at"] != nil {
 		t.Errorf("restored client = %v", got)
+	}
+}
+
+// The hourly job's purge waits PURGE_DELETED_AFTER_DAYS from the delete; 0 days keeps deleted
+// rows for ever.
+func TestPurgeDeletedWaitsItsDays(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	s := testkit.StartAPI(t, testkit.APIOptions{FrozenAt: start, Configure: func(c *config.Config) {
+		longTokens(c)
+		c.PurgeDeletedAfterDays = 30
+	}})
+	f := s.RegisterFirm(t)
+	ctx := context.Background()
+	client := auditedClient(t, s, f.Owner.Token)
+	testkit.WantStatus(t, s.Do(t, http.MethodDelete, "/api/crm/clients/"+client+"/", f.Owner.Token, nil), http.StatusNoContent)
+
+	s.Clock.Advance(30*24*time.Hour - time.Minute)
+	if purged, err := s.Srv.App.PurgeDeleted(ctx); err != nil || len(purged) != 0 {
+		t.Fatalf("purge a minute before the 30 days = %v, %v; want nothing", purged, err)
+	}
+	s.Srv.App.Config.PurgeDeletedAfterDays = 0
+	s.Clock.Advance(365 * 24 * time.Hour)
+	if purged, err := s.Srv.App.PurgeDeleted(ctx); err != nil || len(purged) != 0 {
+		t.Fatalf("purge with 0 days = %v, %v; want nothing", purged, err)
+	}
+	s.Srv.App.Config.PurgeDeletedAfterDays = 30
+	purged, err := s.Srv.App.PurgeDeleted(ctx)
+	if err != nil || !maps.Equal(purged, map[string]int{"clients": 1}) {
+		t.Fatalf("purge after the 30 days = %v, %v; want the client", purged, err)
+	}
+	if n := rowsWithID(t, s, "clients", client); n != 0 {
+		t.Errorf("client still has %d rows", n)
 	}
 }

@@ -25,6 +25,15 @@ type By struct {
 // User is a change made by a user of the firm.
 func User(id, name string) By { return By{Type: ActorUser, ID: id, Name: name} }
 
+// Purge is the action of the job that removes a soft-deleted row for good.
+const Purge = "purge"
+
+// Purging starts the frame of the purge of one soft-deleted object of model: the row the
+// system removes records the values it had.
+func Purging(ctx context.Context, model any, id string) context.Context {
+	return Start(ctx, System, "", Purge, model, id, "", "")
+}
+
 // System and Stripe are the changes made by jobs and by webhooks.
 var (
 	System = By{Type: ActorSystem, ID: ActorSystem, Name: "System"}
@@ -82,3 +91,12 @@ func FrameOf(ctx context.Context) *Frame {
 }
 
 type frameKey struct{}
+
+// Act renames the operation being recorded after what it turned out to be: one payment route
+// records payments and refunds, and the log names each as the webhook's rows do. Without a
+// frame in ctx it does nothing.
+func Act(ctx context.Context, action string) {
+	if f := FrameOf(ctx); f != nil {
+		f.Action = action
+	}
+}

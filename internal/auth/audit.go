@@ -20,6 +20,7 @@ const (
 	auditLogin          = "login"
 	auditLogout         = "logout"
 	auditPasswordChange = "password_change"
+	auditPasswordReset  = "password_reset"
 	auditRoleChange     = "role_change"
 	auditDeactivate     = "deactivate"
 )

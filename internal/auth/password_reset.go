@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/ratelimit"
@@ -108,6 +109,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, token, newPassword s
 	if err != nil {
 		return err
 	}
+	ctx = recording(ctx, audit.User(u.ID, u.FullName()), r.FirmID, auditPasswordReset, (*User)(nil), u.ID)
 	err = s.db.Tx(db.WithFirm(ctx, r.FirmID), func(ctx context.Context, tx bun.Tx) error {
 		spent, err := s.store.spendPasswordResets(ctx, tx, r.ID, u.ID, now)
 		if err != nil {

@@ -33,6 +33,26 @@ func TestLoadLocalDefaults(t *testing.T) {
 	}
 }
 
+// Deleted rows wait 30 days for a restore and the audit log is kept, unless configured.
+func TestRetentionSettings(t *testing.T) {
+	t.Parallel()
+	cfg, _, err := Load("serve", nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PurgeDeletedAfterDays != 30 || cfg.AuditRetentionDays != 0 {
+		t.Errorf("defaults: purge after %d days, audit kept %d days; want 30 and 0 (kept)", cfg.PurgeDeletedAfterDays,
+			cfg.AuditRetentionDays)
+	}
+	cfg, _, err = Load("serve", nil, env(map[string]string{"PURGE_DELETED_AFTER_DAYS": "0", "AUDIT_RETENTION_DAYS": "400"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PurgeDeletedAfterDays != 0 || cfg.AuditRetentionDays != 400 {
+		t.Errorf("set: purge after %d days, audit kept %d days; want 0 and 400", cfg.PurgeDeletedAfterDays, cfg.AuditRetentionDays)
+	}
+}
+
 func TestRedisPrefix(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -95,6 +115,10 @@ func TestLoadRejects(t *testing.T) {
 		{"bad proxy", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,nonsense"}, "\"nonsense\""},
 		{"bad shutdown", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
 		{"bad jobs rescue", map[string]string{"JOBS_RESCUE_AFTER": "0s"}, "JOBS_RESCUE_AFTER"},
+		{"negative purge days", map[string]string{"PURGE_DELETED_AFTER_DAYS": "-1"}, "PURGE_DELETED_AFTER_DAYS"},
+		{"bad purge days", map[string]string{"PURGE_DELETED_AFTER_DAYS": "30d"}, "PURGE_DELETED_AFTER_DAYS"},
+		{"negative audit retention", map[string]string{"AUDIT_RETENTION_DAYS": "-5"}, "AUDIT_RETENTION_DAYS"},
+		{"bad audit retention", map[string]string{"AUDIT_RETENTION_DAYS": "a year"}, "AUDIT_RETENTION_DAYS"},
 		{"bad access ttl", map[string]string{"ACCESS_TOKEN_TTL": "soon"}, "ACCESS_TOKEN_TTL"},
 		{"bad refresh ttl", map[string]string{"REFRESH_TOKEN_TTL": "0s"}, "REFRESH_TOKEN_TTL"},
 		{"negative refresh reuse interval", map[string]string{"REFRESH_REUSE_INTERVAL": "-1s"}, "REFRESH_REUSE_INTERVAL"},

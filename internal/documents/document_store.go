@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/db"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -192,7 +193,7 @@ func (s *Service) PurgeDocuments(ctx context.Context, cutoff time.Time) (int, er
 	purged := 0
 	for _, id := range ids {
 		var keys []string
-		err := s.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		err := s.DB.Tx(audit.Purging(ctx, (*Document)(nil), id), func(ctx context.Context, tx bun.Tx) error {
 			if err := tx.NewSelect().Model((*Version)(nil)).Column("v.storage_key").Where("v.document_id = ?", id).
 				Scan(ctx, &keys); err != nil {
 				return err

@@ -79,11 +79,11 @@ func TestSweepOverdue(t *testing.T) {
 	}
 	// A payment recorded on an invoice is the payment's create, and the invoice's own row.
 	byOwner := map[string]int{}
-	for _, row := range auditRows(t, s.API, b.owner, "action=pay&resource_id="+partial) {
+	for _, row := range auditRows(t, s.API, b.owner, "action=payment&resource_id="+partial) {
 		byOwner[fmt.Sprint(row["resource_type"])]++
 	}
 	if fmt.Sprint(byOwner) != "map[invoice:1]" {
-		t.Errorf("pay rows on the invoice's id = %v, want the invoice's only", byOwner)
+		t.Errorf("payment rows on the invoice's id = %v, want the invoice's only", byOwner)
 	}
 	again, err := s.Srv.App.SweepOverdue(context.Background())
 	if err != nil || again.Invoices != 0 || again.Bills != 0 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/fault"
@@ -98,6 +99,11 @@ func registerPayments(a *api.API, s *Service) {
 			ID   string `path:"id"`
 			Body PaymentIn
 		}) (*paymentCreated, error) {
+			kind := KindPayment
+			if in.Body.Kind != nil {
+				kind = *in.Body.Kind
+			}
+			audit.Act(ctx, string(kind))
 			p, err := pay(ctx, actor, in.ID, in.Body.apply)
 			if err != nil {
 				return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consultantpro/consultantpro/internal/api"
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/fault"
 	"github.com/consultantpro/consultantpro/internal/ratelimit"
@@ -77,6 +78,7 @@ func RegisterStripe(a *api.API, o *Online, w Webhook) {
 	resource.Operation(a, op, invoicePolicy{}, Pay, o.s.loadInvoice, func(ctx context.Context, actor auth.Actor, in *struct {
 		ID string `path:"id"`
 	}) (*struct{ Body PaymentIntentOut }, error) {
+		audit.Act(ctx, "payment_intent")
 		pi, err := o.CreatePaymentIntent(ctx, actor, in.ID)
 		if err != nil {
 			return nil, err

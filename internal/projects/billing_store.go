@@ -3,6 +3,7 @@ package projects
 import (
 	"context"
 
+	"github.com/consultantpro/consultantpro/internal/audit"
 	"github.com/consultantpro/consultantpro/internal/auth"
 	"github.com/consultantpro/consultantpro/internal/date"
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -86,26 +87,44 @@ func (s *Service) UnbilledEntries(ctx context.Context, tx bun.Tx, firm db.Firm, 
 }
 
 // MarkInvoiced marks entries as billed by an invoice and reports how many it marked: an entry
-// another invoice billed first is left alone (and not counted).
+// another invoice billed first is left alone (and not counted). Each marked entry gets its audit
+// row under the invoice's action (the statement changes many rows the audit frame cannot see).
 func (s *Service) MarkInvoiced(ctx context.Context, tx bun.Tx, firm db.Firm, invoiceID string, ids []string) (int64, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res, err := firm.Update(tx, (*TimeEntry)(nil)).
+	var marked []string
+	err := firm.Update(tx, (*TimeEntry)(nil)).
 		Set("invoiced = ?", true).Set("invoice_id = ?", invoiceID).Set("updated_at = ?", s.stamp()).
-		Where("te.id IN (?)", bun.List(ids)).Where("NOT te.invoiced").Exec(ctx)
+		Where("te.id IN (?)", bun.List(ids)).Where("NOT te.invoiced").Returning("id").Scan(ctx, &marked)
 	if err != nil {
 		return 0, db.Translate(err)
 	}
-	n, err := res.RowsAffected()
-	return n, db.Translate(err)
+	recordBilling(ctx, marked, [2]any{false, true}, [2]any{nil, invoiceID})
+	return int64(len(marked)), nil
 }
 
 // ReleaseInvoice makes the entries an invoice billed unbilled again (the invoice was cancelled
-// or deleted), so they can be changed and billed anew.
+// or deleted), so they can be changed and billed anew; each gets its audit row.
 func (s *Service) ReleaseInvoice(ctx context.Context, tx bun.Tx, firm db.Firm, invoiceID string) error {
-	_, err := firm.Update(tx, (*TimeEntry)(nil)).
+	var released []string
+	err := firm.Update(tx, (*TimeEntry)(nil)).
 		Set("invoiced = ?", false).Set("invoice_id = NULL").Set("updated_at = ?", s.stamp()).
-		Where("te.invoice_id = ?", invoiceID).Exec(ctx)
-	return db.Translate(err)
+		Where("te.invoice_id = ?", invoiceID).Returning("id").Scan(ctx, &released)
+	if err != nil {
+		return db.Translate(err)
+	}
+	recordBilling(ctx, released, [2]any{true, false}, [2]any{invoiceID, nil})
+	return nil
+}
+
+// recordBilling adds an audit row per entry whose billing changed, when the operation is audited.
+func recordBilling(ctx context.Context, ids []string, invoiced, invoice [2]any) {
+	frame := audit.FrameOf(ctx)
+	if frame == nil {
+		return
+	}
+	for _, id := range ids {
+		frame.Record((*TimeEntry)(nil), id, map[string][2]any{"invoiced": invoiced, "invoice_id": invoice})
+	}
 }

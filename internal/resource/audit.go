@@ -60,7 +60,7 @@ type AuditEntryOut struct {
 	ActorType    string                 `json:"actor_type" enum:"user,system,stripe" doc:"A user, the server's jobs (system) or Stripe's webhooks."`
 	Actor        string                 `json:"actor" doc:"The user's id, or system or stripe."`
 	ActorName    string                 `json:"actor_name" doc:"The user's name when the change was made."`
-	Action       string                 `json:"action" doc:"create, update, delete, restore, or a named action: send, accept, approve, pay, login, logout, password_change, …"`
+	Action       string                 `json:"action" doc:"create, update, delete, restore, purge, or a named action: send, accept, approve, payment, refund, login, logout, password_change, password_reset, …"`
 	ResourceType string                 `json:"resource_type" doc:"The kind of object: client, invoice, time_entry, user, …"`
 	ResourceID   string                 `json:"resource_id"`
 	Changes      map[string]AuditChange `json:"changes" doc:"The changed fields with their old and new values; secrets are never recorded."`
