@@ -66,15 +66,17 @@ func (c *Clock) Advance(d time.Duration) {
 
 // API is a running ConsultantPro server on a fresh database.
 type API struct {
-	Srv     *Server
-	Clock   *Clock        // nil on the wall clock
-	Queries *QueryCounter // nil unless counting
+	Srv        *Server
+	Clock      *Clock        // nil on the wall clock
+	Queries    *QueryCounter // nil unless counting
+	Statements *QueryLog     // nil unless logging
 }
 
 // APIOptions choose how a test server is built.
 type APIOptions struct {
 	FrozenAt time.Time // freeze the clock here (zero: the wall clock)
 	Count    bool      // count the statements the database runs
+	Log      bool      // keep the text of the statements the database runs (see QueryLog)
 	// Configure adjusts the configuration before the app starts (e.g. token lifetimes).
 	Configure func(*config.Config)
 	// Logs receives the server's logs (nil: discarded).
@@ -108,6 +110,9 @@ func StartAPI(t testing.TB, o APIOptions) *API {
 	}
 	if o.Count {
 		s.Queries = CountQueries(a.DB)
+	}
+	if o.Log {
+		s.Statements = LogQueries(a.DB)
 	}
 	hs := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 
 	"github.com/consultantpro/consultantpro/internal/db"
@@ -42,3 +43,43 @@ func (c *QueryCounter) Reset() { c.n.Store(0) }
 
 // Count is the number of statements since the last Reset.
 func (c *QueryCounter) Count() int64 { return c.n.Load() }
+
+// QueryLog keeps the text of every statement a database runs, to examine what a request ran
+// (its plans, say).
+type QueryLog struct {
+	mu      sync.Mutex
+	queries []string
+}
+
+// LogQueries attaches a log to every pool of d, like CountQueries.
+func LogQueries(d *db.DB) *QueryLog {
+	l := &QueryLog{}
+	shared := d.R == d.W
+	d.W = d.W.WithQueryHook(l)
+	if shared {
+		d.R = d.W
+	} else {
+		d.R = d.R.WithQueryHook(l)
+	}
+	return l
+}
+
+// BeforeQuery implements bun.QueryHook.
+func (l *QueryLog) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	l.mu.Lock()
+	l.queries = append(l.queries, e.Query)
+	l.mu.Unlock()
+	return ctx
+}
+
+// AfterQuery implements bun.QueryHook.
+func (l *QueryLog) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// Take returns the statements run since the last Take and forgets them.
+func (l *QueryLog) Take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	q := l.queries
+	l.queries = nil
+	return q
+}
