@@ -63,6 +63,15 @@ func TestSQLitePragmas(t *testing.T) {
 	if _, err := d.R.ExecContext(ctx, "CREATE TABLE x (a INT)"); err == nil {
 		t.Fatal("the reader pool must be read-only")
 	}
+	// Page caches in KiB (negative): readers keep hot list pages, the writer little beyond its
+	// transaction's pages (the server's peak memory, docs/PERFORMANCE.md round 6).
+	var readerCache, writerCache int
+	if err := d.R.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&readerCache); err != nil || readerCache != -32768 {
+		t.Errorf("reader cache_size = %d (%v), want -32768", readerCache, err)
+	}
+	if err := d.W.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&writerCache); err != nil || writerCache != -8192 {
+		t.Errorf("writer cache_size = %d (%v), want -8192", writerCache, err)
+	}
 	if d.W.DB.Stats().MaxOpenConnections != 1 {
 		t.Fatal("SQLite must have exactly one writer connection")
 	}
