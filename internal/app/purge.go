@@ -50,9 +50,8 @@ func (a *App) PurgeDeletedBefore(ctx context.Context, cutoff time.Time) (map[str
 		if t.model == nil {
 			n, err = a.documents.PurgeDocuments(ctx, cutoff)
 		} else {
-			model := t.model
-			n, err = a.DB.PurgeDeleted(ctx, model, cutoff, func(ctx context.Context, id string) context.Context {
-				return audit.Purging(ctx, model, id)
+			n, err = a.DB.PurgeDeleted(ctx, t.model, cutoff, func(ctx context.Context, id string) context.Context {
+				return audit.Purging(ctx, t.model, id)
 			})
 		}
 		if err != nil {

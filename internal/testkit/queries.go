@@ -19,14 +19,20 @@ type QueryCounter struct {
 // which the services see because they keep d itself). Call it before the server takes requests.
 func CountQueries(d *db.DB) *QueryCounter {
 	c := &QueryCounter{}
+	hook(d, c)
+	return c
+}
+
+// hook attaches h to every pool of d, replacing its handles with hooked clones (one clone when
+// the pools are one).
+func hook(d *db.DB, h bun.QueryHook) {
 	shared := d.R == d.W
-	d.W = d.W.WithQueryHook(c)
+	d.W = d.W.WithQueryHook(h)
 	if shared {
 		d.R = d.W
 	} else {
-		d.R = d.R.WithQueryHook(c)
+		d.R = d.R.WithQueryHook(h)
 	}
-	return c
 }
 
 // BeforeQuery implements bun.QueryHook.
@@ -54,13 +60,7 @@ type QueryLog struct {
 // LogQueries attaches a log to every pool of d, like CountQueries.
 func LogQueries(d *db.DB) *QueryLog {
 	l := &QueryLog{}
-	shared := d.R == d.W
-	d.W = d.W.WithQueryHook(l)
-	if shared {
-		d.R = d.W
-	} else {
-		d.R = d.R.WithQueryHook(l)
-	}
+	hook(d, l)
 	return l
 }
 
