@@ -135,6 +135,7 @@ func sqliteDSN(path string, readOnly bool) string {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	configureLookaside()
 	if err := registerUnicodeLower(); err != nil {
 		return nil, fmt.Errorf("register lower(): %w", err)
 	}

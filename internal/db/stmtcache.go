@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"database/sql/driver"
+	"hash/maphash"
 	"reflect"
 	"sync/atomic"
 )
@@ -12,6 +13,13 @@ import (
 // hot reads (the session check, a list's page and count) are a handful of texts; 32 per
 // connection holds those of several firms at a few kilobytes each.
 const stmtCacheSize = 32
+
+// seenSize is how many texts run once each connection remembers (as hashes), so that a text is
+// kept the second time it comes and not the first.
+const seenSize = 256
+
+// textSeed hashes the texts a connection has seen.
+var textSeed = maphash.MakeSeed()
 
 // stmtCounts counts, over a pool's connections, the reads served by a statement prepared
 // earlier (hits) and those that prepared their own (misses).
@@ -44,7 +52,8 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{Conn: conn, counts: c.counts, byText: map[string]*list.Element{}, lru: list.New()}, nil
+	return &cachingConn{Conn: conn, counts: c.counts, byText: map[string]*list.Element{}, lru: list.New(),
+		seen: make(map[uint64]struct{}, seenSize)}, nil
 }
 
 func (c cachingConnector) Driver() driver.Driver { return c.base.Driver() }
@@ -57,6 +66,11 @@ type cachingConn struct {
 	counts *stmtCounts
 	byText map[string]*list.Element // of *cachedStmt
 	lru    *list.List
+	// seen holds the hashes of the texts run once lately; seenRing the same in the order they
+	// came, seenNext the oldest's place, which the next text takes.
+	seen     map[uint64]struct{}
+	seenRing [seenSize]uint64
+	seenNext int
 }
 
 // cachedStmt is a prepared statement of a connection; closeOnRelease marks one evicted while
@@ -85,7 +99,8 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 }
 
 // statement returns the connection's prepared statement of query, marked busy, preparing and
-// keeping it on a miss; nil when the cached one is busy.
+// keeping it on a miss of a text seen before; nil when the text is new to the connection or the
+// cached statement is busy.
 func (c *cachingConn) statement(ctx context.Context, query string) (*cachedStmt, error) {
 	if e, ok := c.byText[query]; ok {
 		s := e.Value.(*cachedStmt)
@@ -98,6 +113,9 @@ func (c *cachingConn) statement(ctx context.Context, query string) (*cachedStmt,
 		return s, nil
 	}
 	c.counts.misses.Add(1)
+	if c.firstSight(query) {
+		return nil, nil
+	}
 	stmt, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
@@ -108,6 +126,21 @@ func (c *cachingConn) statement(ctx context.Context, query string) (*cachedStmt,
 		c.evict(c.lru.Back())
 	}
 	return s, nil
+}
+
+// firstSight reports whether the connection has not run query lately, and remembers it.
+func (c *cachingConn) firstSight(query string) bool {
+	h := maphash.String(textSeed, query)
+	if _, ok := c.seen[h]; ok {
+		return false
+	}
+	if len(c.seen) == seenSize {
+		delete(c.seen, c.seenRing[c.seenNext])
+	}
+	c.seen[h] = struct{}{}
+	c.seenRing[c.seenNext] = h
+	c.seenNext = (c.seenNext + 1) % seenSize
+	return true
 }
 
 // evict drops a statement from the cache, closing it now or, while its rows are open, when they

@@ -14,6 +14,7 @@ import (
 // that keeps its statements (cachingConnector).
 func BenchmarkReaderStatements(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "bench.db")
+	configureLookaside() // as Open does, before SQLite's first connection
 	w, err := sql.Open("sqlite", sqliteDSN(path, false))
 	if err != nil {
 		b.Fatal(err)

@@ -109,6 +109,13 @@ func TestSQLiteCachedStatementInUse(t *testing.T) {
 	}
 	defer conn.Close()
 	const list = "SELECT v FROM notes ORDER BY v"
+	// Run once, the text is seen; the next time it is kept.
+	if _, err := conn.ExecContext(ctx, "SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, conn, list); n != 3 {
+		t.Fatalf("first read: %d rows, want 3", n)
+	}
 	outer, err := conn.QueryContext(ctx, list)
 	if err != nil {
 		t.Fatal(err)
@@ -128,10 +135,12 @@ func TestSQLiteCachedStatementInUse(t *testing.T) {
 	if err := rows.Close(); err != nil || inner != 3 {
 		t.Fatalf("the same text while its rows were open: %d rows (%v), want 3", inner, err)
 	}
-	for i := range 40 {
-		var v int
-		if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT %d + COUNT(*) FROM notes", i)).Scan(&v); err != nil || v != i+3 {
-			t.Fatalf("text %d: %d (%v), want %d", i, v, err, i+3)
+	for i := range 40 { // each twice, so that it is kept
+		for range 2 {
+			var v int
+			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT %d + COUNT(*) FROM notes", i)).Scan(&v); err != nil || v != i+3 {
+				t.Fatalf("text %d: %d (%v), want %d", i, v, err, i+3)
+			}
 		}
 	}
 	got := []int{}
@@ -150,5 +159,61 @@ func TestSQLiteCachedStatementInUse(t *testing.T) {
 	}
 	if n, sum := sumNotes(t, conn); n != 3 || sum != 6 {
 		t.Fatalf("after all that: %d notes, sum %d; want 3, 6", n, sum)
+	}
+}
+
+// countRows runs query on q and counts its rows.
+func countRows(t *testing.T, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string) int {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A text is kept the second time it comes, so texts that come once (a list filtered by one of a
+// thousand projects) neither take the connection's memory nor push out the texts that repeat.
+func TestSQLiteReaderKeepsTextsThatRepeat(t *testing.T) {
+	t.Parallel()
+	d := openNotes(t, 1, 2)
+	ctx := context.Background()
+	conn, err := d.R.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const hot = "SELECT v FROM notes ORDER BY v"
+	read := func(query string) (hits, misses int64) {
+		h0, m0 := d.ReadStatementStats()
+		if n := countRows(t, conn, query); n != 2 {
+			t.Fatalf("%s: %d rows, want 2", query, n)
+		}
+		h1, m1 := d.ReadStatementStats()
+		return h1 - h0, m1 - m0
+	}
+	read(hot)
+	read(hot)
+	if hits, _ := read(hot); hits != 1 {
+		t.Fatal("a text read twice was not kept for the third read")
+	}
+	// More one-off texts than the cache holds, each read once.
+	for i := range 3 * 32 {
+		if hits, misses := read(fmt.Sprintf("SELECT v FROM notes WHERE id > %d - 1000 ORDER BY v", i)); hits != 0 || misses != 1 {
+			t.Fatalf("one-off text %d: %d hits, %d misses; want a miss", i, hits, misses)
+		}
+	}
+	if hits, _ := read(hot); hits != 1 {
+		t.Fatal("texts read once pushed out the statement of a text that repeats")
 	}
 }
