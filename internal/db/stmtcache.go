@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"context"
 	"database/sql/driver"
-	"hash/maphash"
 	"reflect"
 	"sync/atomic"
 )
@@ -13,13 +12,6 @@ import (
 // hot reads (the session check, a list's page and count) are a handful of texts; 32 per
 // connection holds those of several firms at a few kilobytes each.
 const stmtCacheSize = 32
-
-// seenSize is how many texts run once each connection remembers (as hashes), so that a text is
-// kept the second time it comes and not the first.
-const seenSize = 256
-
-// textSeed hashes the texts a connection has seen.
-var textSeed = maphash.MakeSeed()
 
 // stmtCounts counts, over a pool's connections, the reads served by a statement prepared
 // earlier (hits) and those that prepared their own (misses).
@@ -42,6 +34,11 @@ func (d *DB) ReadStatementStats() (hits, misses int64) {
 // took a sixth of an uncached list's CPU. A prepared statement runs against the data as it is
 // when it steps: caching one never serves an old result. PostgreSQL's reader does the same
 // through pgx's statement cache.
+//
+// A statement is kept the second time its text comes (seenTexts), not the first: kept
+// statements hold the connection's lookaside memory (see lookaside.go), and with 32 one-off
+// texts kept the readers parsed from libc's locked allocator instead (docs/PERFORMANCE.md,
+// round 7). A text seen once runs as the driver runs it, finalized when its rows close.
 type cachingConnector struct {
 	base   driver.Connector
 	counts *stmtCounts
@@ -53,7 +50,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	return &cachingConn{Conn: conn, counts: c.counts, byText: map[string]*list.Element{}, lru: list.New(),
-		seen: make(map[uint64]struct{}, seenSize)}, nil
+		seen: newSeenTexts()}, nil
 }
 
 func (c cachingConnector) Driver() driver.Driver { return c.base.Driver() }
@@ -66,11 +63,7 @@ type cachingConn struct {
 	counts *stmtCounts
 	byText map[string]*list.Element // of *cachedStmt
 	lru    *list.List
-	// seen holds the hashes of the texts run once lately; seenRing the same in the order they
-	// came, seenNext the oldest's place, which the next text takes.
-	seen     map[uint64]struct{}
-	seenRing [seenSize]uint64
-	seenNext int
+	seen   *seenTexts
 }
 
 // cachedStmt is a prepared statement of a connection; closeOnRelease marks one evicted while
@@ -113,7 +106,7 @@ func (c *cachingConn) statement(ctx context.Context, query string) (*cachedStmt,
 		return s, nil
 	}
 	c.counts.misses.Add(1)
-	if c.firstSight(query) {
+	if c.seen.first(query) {
 		return nil, nil
 	}
 	stmt, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
@@ -126,21 +119,6 @@ func (c *cachingConn) statement(ctx context.Context, query string) (*cachedStmt,
 		c.evict(c.lru.Back())
 	}
 	return s, nil
-}
-
-// firstSight reports whether the connection has not run query lately, and remembers it.
-func (c *cachingConn) firstSight(query string) bool {
-	h := maphash.String(textSeed, query)
-	if _, ok := c.seen[h]; ok {
-		return false
-	}
-	if len(c.seen) == seenSize {
-		delete(c.seen, c.seenRing[c.seenNext])
-	}
-	c.seen[h] = struct{}{}
-	c.seenRing[c.seenNext] = h
-	c.seenNext = (c.seenNext + 1) % seenSize
-	return true
 }
 
 // evict drops a statement from the cache, closing it now or, while its rows are open, when they
