@@ -194,15 +194,17 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	// second round trip, so the writer runs statements unprepared in one. Plain reads repeat
 	// (the same session check, the same list page), so the reader keeps pgx's statement cache,
 	// which skips parsing and planning on a repeat (the session check ran at 2.9k req/s
-	// unprepared and 6.2k cached), from a text's second coming (pgReaderConnector). A
-	// default_query_exec_mode in the URL applies to both.
+	// unprepared and 6.2k cached). A default_query_exec_mode in the URL applies to both.
+	// Unlike SQLite's readers, these prepare a text the first time it comes: running one-off
+	// texts unprepared (pgx's exec mode, one round trip) made the filtered time-entry list 35%
+	// slower on the medium firm (docs/PERFORMANCE.md, round 7).
 	wcfg := cfg.Copy()
 	if !strings.Contains(rawURL, "default_query_exec_mode") {
 		wcfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	}
 	conns := max(8, runtime.NumCPU()*4)
 	w := stdlib.OpenDB(*wcfg)
-	r := sql.OpenDB(pgReaderConnector{base: stdlib.GetConnector(*cfg)})
+	r := stdlib.OpenDB(*cfg)
 	for _, p := range []*sql.DB{w, r} {
 		p.SetMaxOpenConns(conns)
 		p.SetMaxIdleConns(conns)

@@ -10,8 +10,8 @@ var textSeed = maphash.MakeSeed()
 
 // seenTexts remembers the texts a connection ran lately, so that its statement is prepared and
 // kept the second time a text comes and not the first: most texts never come again (a list
-// filtered by one project of a thousand), and keeping them costs the engine's memory, and on
-// PostgreSQL a round trip to prepare. A connection is used by one caller at a time, so no lock.
+// filtered by one project of a thousand), and keeping them costs the connection's memory. A
+// connection is used by one caller at a time, so no lock.
 type seenTexts struct {
 	hashes map[uint64]struct{}
 	ring   [seenSize]uint64 // the same hashes in the order they came
