@@ -12,7 +12,7 @@ import (
 // process-wide allocator of modernc's libc, which takes one lock for all connections. The
 // default pool (48 KB) was full once a reader kept one statement of the project list's shape,
 // and the readers then queued on that lock while parsing (see docs/PERFORMANCE.md, round 7).
-// 500 × 1,200 bytes is 600 KB a connection, which SQLite cuts into about 400 large and 1,100
+// 500 × 1,200 bytes is 600 KB a connection, which SQLite cuts into about 380 large and 1,140
 // small slots: a kept statement of a list page's shape holds about 75 slots, the parse of one a
 // few hundred.
 const (
